@@ -1,0 +1,3 @@
+module github.com/arena-video/arena
+
+go 1.26.8
