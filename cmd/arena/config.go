@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// errHelp reports that a command printed its help and should exit 0.
+var errHelp = errors.New("help requested")
+
+// baseConfig is what every subcommand needs: where the data lives.
+type baseConfig struct {
+	DataDir string
+	DB      string
+}
+
+// flagSet makes a FlagSet whose help names the command and lists each flag
+// with its environment variable.
+func flagSet(e env, name, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet("arena "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stdout, "Usage: arena %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(e.stderr)
+	}
+	return fs
+}
+
+// parse parses flags, turning -h into errHelp.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func (c *baseConfig) register(fs *flag.FlagSet, e env) {
+	fs.StringVar(&c.DataDir, "data-dir", envOr(e, "ARENA_DATA_DIR", "./arena-data"), "directory for the database, clips and keys (ARENA_DATA_DIR)")
+	fs.StringVar(&c.DB, "db", e.getenv("ARENA_DB"), "database: a SQLite file path; default arena.db in the data dir (ARENA_DB)")
+}
+
+// resolve fills defaults that depend on other flags and makes the data dir.
+func (c *baseConfig) resolve() error {
+	if c.DataDir == "" {
+		return errors.New("--data-dir must not be empty")
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	if c.DB == "" {
+		c.DB = filepath.Join(c.DataDir, "arena.db")
+	}
+	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
+		return errors.New("PostgreSQL (--db postgres://...) is not supported by this build yet; use a SQLite file")
+	}
+	return nil
+}
+
+func envOr(e env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// envDuration reads a duration such as "1h" or "90s" from the environment.
+// A malformed value is an error, not a silent default.
+func envDuration(e env, key string, def time.Duration) (time.Duration, error) {
+	v := e.getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%s=%q is not a duration such as 90s or 1h", key, v)
+	}
+	return d, nil
+}
+
+// envBool reads true/false/1/0 from the environment.
+func envBool(e env, key string) (bool, error) {
+	v := e.getenv(key)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q is not true or false", key, v)
+	}
+	return b, nil
+}

@@ -1,0 +1,88 @@
+// Command arena runs and operates an Arena: a blind arena where voters
+// compare two anonymous AI-generated videos and a public leaderboard ranks
+// the models that made them.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// env is the process environment, passed in so tests can set their own.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the web server", runServe},
+	}
+}
+
+const usageHead = `Arena: a blind arena for AI-generated video.
+
+Usage:
+  arena <command> [flags]
+
+Commands:
+`
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, usageHead)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-18s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\nRun 'arena <command> --help' for a command's flags. Every flag can also be set\nthrough the ARENA_* environment variable named in its help.\n")
+}
+
+// run executes one command and returns the process exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	name, rest := args[0], args[1:]
+	// Two-word commands ("admin create", "import votes") join their words.
+	for _, c := range commands() {
+		if c.name == name || (len(rest) > 0 && c.name == name+" "+rest[0]) {
+			if c.name != name {
+				rest = rest[1:]
+			}
+			if err := c.run(ctx, e, rest); err != nil {
+				if err == errHelp {
+					return 0
+				}
+				fmt.Fprintf(stderr, "arena %s: %v\n", c.name, err)
+				return 1
+			}
+			return 0
+		}
+	}
+	fmt.Fprintf(stderr, "arena: unknown command %q\n\n", name)
+	usage(stderr)
+	return 2
+}

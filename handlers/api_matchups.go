@@ -1,0 +1,180 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/arena-video/arena/models"
+)
+
+type matchupRequest struct {
+	Pool     string `json:"pool"`
+	Category string `json:"category"`
+}
+
+type promptJSON struct {
+	Text     string `json:"text"`
+	Category string `json:"category"`
+	Modality string `json:"modality"`
+	ImageURL string `json:"image_url,omitempty"`
+}
+
+type clipJSON struct {
+	VideoURL   string `json:"video_url"`
+	DurationMS int64  `json:"duration_ms"`
+}
+
+type matchupJSON struct {
+	ID        string     `json:"id"`
+	Pool      string     `json:"pool"`
+	Prompt    promptJSON `json:"prompt"`
+	A         clipJSON   `json:"a"`
+	B         clipJSON   `json:"b"`
+	ExpiresAt time.Time  `json:"expires_at"`
+}
+
+type voteRequest struct {
+	Choice string `json:"choice"`
+}
+
+type modelJSON struct {
+	Slug         string `json:"slug"`
+	Name         string `json:"name"`
+	Organization string `json:"organization"`
+}
+
+type revealJSON struct {
+	Model modelJSON `json:"model"`
+}
+
+type voteJSON struct {
+	Choice string     `json:"choice"`
+	A      revealJSON `json:"a"`
+	B      revealJSON `json:"b"`
+}
+
+// handleCreateMatchup issues a new matchup to the voter.
+func (s *Server) handleCreateMatchup(c echo.Context) error {
+	var req matchupRequest
+	if err := decodeJSON(c, &req, true); err != nil {
+		return err
+	}
+	if err := validateMatchupRequest(req); err != nil {
+		return err
+	}
+	voter, err := s.voterID(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.store.IssueMatchup(c.Request().Context(), voter, models.MatchupFilter{Pool: req.Pool, Category: req.Category})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toMatchupJSON(m))
+}
+
+// handleVote records the voter's choice and reveals both models.
+func (s *Server) handleVote(c echo.Context) error {
+	var req voteRequest
+	if err := decodeJSON(c, &req, false); err != nil {
+		return err
+	}
+	if !models.ValidChoice(req.Choice) {
+		return badRequest(`"choice" must be one of "a", "b", "tie", "both_bad"`)
+	}
+	res, err := s.store.RecordVote(c.Request().Context(), s.existingVoterID(c), c.Param("id"), req.Choice)
+	if err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return echo.NewHTTPError(http.StatusNotFound, "no matchup with this id was issued to you; ask for a new matchup")
+		}
+		return err
+	}
+	return c.JSON(http.StatusOK, toVoteJSON(res))
+}
+
+func validateMatchupRequest(req matchupRequest) error {
+	if req.Pool != "" && !models.ValidPool(req.Pool) {
+		return badRequest(`unknown pool %q: use one of %s`, truncate(req.Pool, 40), strings.Join(models.Pools, ", "))
+	}
+	if len(req.Category) > 64 || !utf8.ValidString(req.Category) || strings.ContainsRune(req.Category, 0) {
+		return badRequest(`"category" must be at most 64 characters of text`)
+	}
+	return nil
+}
+
+// decodeJSON reads one JSON object, refusing unknown fields and trailing
+// data. With allowEmpty, an empty body decodes as the zero value.
+func decodeJSON(c echo.Context, v any, allowEmpty bool) error {
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	switch {
+	case errors.Is(err, io.EOF):
+		if allowEmpty {
+			return nil
+		}
+		return badRequest("send a JSON object in the request body")
+	case isTooLarge(err):
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the request body is larger than 64 KB")
+	case err != nil:
+		return badRequest("malformed JSON: %s", truncate(err.Error(), 200))
+	}
+	if dec.More() {
+		return badRequest("malformed JSON: send exactly one object")
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func mediaURL(publicID string) string { return "/media/" + publicID }
+
+func promptImageURL(p models.Prompt) string {
+	if p.ImageKey == "" {
+		return ""
+	}
+	return "/media/prompts/" + uintString(p.ID) + "/image"
+}
+
+func toMatchupJSON(m models.IssuedMatchup) matchupJSON {
+	return matchupJSON{
+		ID:   m.ID,
+		Pool: m.Pool,
+		Prompt: promptJSON{
+			Text:     m.Prompt.Text,
+			Category: m.Prompt.Category,
+			Modality: m.Prompt.Modality,
+			ImageURL: promptImageURL(m.Prompt),
+		},
+		A:         clipJSON{VideoURL: mediaURL(m.A.PublicID), DurationMS: m.A.DurationMS},
+		B:         clipJSON{VideoURL: mediaURL(m.B.PublicID), DurationMS: m.B.DurationMS},
+		ExpiresAt: m.ExpiresAt.UTC(),
+	}
+}
+
+func toModelJSON(m models.Model) modelJSON {
+	return modelJSON{Slug: m.Slug, Name: m.Name, Organization: m.Organization}
+}
+
+func toVoteJSON(r models.VoteResult) voteJSON {
+	return voteJSON{
+		Choice: r.Choice,
+		A:      revealJSON{Model: toModelJSON(r.A)},
+		B:      revealJSON{Model: toModelJSON(r.B)},
+	}
+}

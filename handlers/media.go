@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/arena-video/arena/models"
+)
+
+// immutableCache lets browsers and proxies keep clip bytes forever: a clip's
+// URL always names the same bytes.
+const immutableCache = "public, max-age=31536000, immutable"
+
+// handleMedia serves a clip's bytes by its random public id, with Range
+// requests and an ETag. Nothing in the response names a model: the headers
+// carry no file name, and the stored bytes had their metadata stripped.
+func (s *Server) handleMedia(c echo.Context) error {
+	clip, err := s.store.ClipByPublicID(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return echo.NewHTTPError(http.StatusNotFound, "no clip with this id")
+		}
+		return err
+	}
+	return s.serveBlob(c, clip.BlobKey, clip.MIME)
+}
+
+// handlePromptImage serves the source image of an image-to-video prompt.
+func (s *Server) handlePromptImage(c echo.Context) error {
+	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, "no prompt with this id")
+	}
+	p, err := s.store.PromptByID(c.Request().Context(), uint(id))
+	if err != nil || p.ImageKey == "" {
+		if err == nil || errors.Is(err, models.ErrNotFound) {
+			return echo.NewHTTPError(http.StatusNotFound, "no image for this prompt")
+		}
+		return err
+	}
+	return s.serveBlob(c, p.ImageKey, p.ImageMIME)
+}
+
+func (s *Server) serveBlob(c echo.Context, key, mimeType string) error {
+	f, err := s.blobs.Open(key)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			s.log.Error("stored file missing", "key", key)
+			return echo.NewHTTPError(http.StatusNotFound, "the file for this id is missing")
+		}
+		return err
+	}
+	defer f.Close()
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, mimeType)
+	h.Set("Cache-Control", immutableCache)
+	h.Set("ETag", `"`+key+`"`)
+	// The zero modification time keeps Last-Modified out: the upload time of
+	// a file says nothing useful and ETag already validates caches.
+	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, f)
+	return nil
+}
+
+// handleHealth answers 200 when the database answers.
+func (s *Server) handleHealth(c echo.Context) error {
+	if err := s.store.Ping(c.Request().Context()); err != nil {
+		s.log.Error("health check failed", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func uintString(v uint) string { return strconv.FormatUint(uint64(v), 10) }

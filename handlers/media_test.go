@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestMedia_RangeETagAndCaching(t *testing.T) {
+	app := newTestApp(t, "", true)
+	v := app.newVoter()
+	m := v.matchup()
+	full := v.get(m.A.VideoURL)
+	if full.status != http.StatusOK {
+		t.Fatalf("GET clip = %d", full.status)
+	}
+	size := len(full.body)
+	etag := full.header.Get("ETag")
+	for header, want := range map[string]string{
+		"Content-Type":  "video/",
+		"Cache-Control": "immutable",
+		"Accept-Ranges": "bytes",
+	} {
+		if !strings.Contains(full.header.Get(header), want) {
+			t.Errorf("%s = %q, want %q", header, full.header.Get(header), want)
+		}
+	}
+	if len(etag) < 10 || full.header.Get("Content-Disposition") != "" || full.header.Get("Last-Modified") != "" {
+		t.Errorf("headers %v: want an ETag and no file name or date", full.header)
+	}
+
+	cases := []struct {
+		name       string
+		rangeHdr   string
+		wantStatus int
+		wantLen    int
+		wantRange  string
+	}{
+		{"first 100 bytes", "bytes=0-99", 206, 100, "bytes 0-99/" + strconv.Itoa(size)},
+		{"last 10 bytes", "bytes=-10", 206, 10, "bytes " + strconv.Itoa(size-10) + "-" + strconv.Itoa(size-1) + "/" + strconv.Itoa(size)},
+		{"open-ended", "bytes=50-", 206, size - 50, "bytes 50-" + strconv.Itoa(size-1) + "/" + strconv.Itoa(size)},
+		{"beyond the end", "bytes=" + strconv.Itoa(size+10) + "-", 416, -1, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := v.get(m.A.VideoURL, "Range", tc.rangeHdr)
+			if r.status != tc.wantStatus {
+				t.Fatalf("status %d, want %d", r.status, tc.wantStatus)
+			}
+			if tc.wantLen >= 0 && len(r.body) != tc.wantLen {
+				t.Errorf("got %d bytes, want %d", len(r.body), tc.wantLen)
+			}
+			if tc.wantRange != "" && r.header.Get("Content-Range") != tc.wantRange {
+				t.Errorf("Content-Range %q, want %q", r.header.Get("Content-Range"), tc.wantRange)
+			}
+			start := offset(tc.rangeHdr, size)
+			if tc.wantStatus == 206 && !bytes.Equal(r.body, full.body[start:start+len(r.body)]) {
+				t.Errorf("range bytes differ from the file")
+			}
+		})
+	}
+	if r := v.get(m.A.VideoURL, "If-None-Match", etag); r.status != http.StatusNotModified {
+		t.Errorf("If-None-Match = %d, want 304", r.status)
+	}
+}
+
+// offset returns where a Range header starts in a file of the given size.
+func offset(rangeHdr string, size int) int {
+	spec := strings.TrimPrefix(rangeHdr, "bytes=")
+	if strings.HasPrefix(spec, "-") {
+		n, _ := strconv.Atoi(spec[1:])
+		return size - n
+	}
+	n, _ := strconv.Atoi(strings.SplitN(spec, "-", 2)[0])
+	return n
+}

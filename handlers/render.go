@@ -1,0 +1,45 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// page is what every template receives.
+type page struct {
+	Title string
+	Nav   string // which navigation link is current
+	Demo  bool
+	Data  any
+}
+
+// render executes a page template into a buffer first, so a template error
+// becomes a clean 500 instead of half a page.
+func (s *Server) render(c echo.Context, status int, name string, p page) error {
+	p.Demo = s.cfg.Demo
+	var buf bytes.Buffer
+	if err := s.pages.Render(&buf, name, p); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+type errorData struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+func (s *Server) renderError(c echo.Context, code int, msg string) {
+	err := s.render(c, code, "error", page{
+		Title: http.StatusText(code),
+		Data:  errorData{Status: code, Heading: http.StatusText(code), Message: msg},
+	})
+	if err != nil {
+		s.log.Error("render error page", "err", err)
+		_ = c.String(code, msg)
+	}
+}

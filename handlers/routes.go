@@ -1,0 +1,41 @@
+package handlers
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// routes lists every route in one place, grouped by area, with the
+// middleware each one runs.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+
+	e.Pre(middleware.RequestID())
+	e.Use(s.logRequests)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}))
+	e.Use(s.securityHeaders)
+	e.Use(s.refuseCrossOrigin())
+
+	// Voter pages.
+	e.GET("/", s.handleArenaPage)
+	e.POST("/matchups/:id/vote", s.handleVoteForm)
+
+	// Files.
+	e.GET("/media/:id", s.handleMedia)
+	e.HEAD("/media/:id", s.handleMedia)
+	e.GET("/media/prompts/:id/image", s.handlePromptImage)
+	e.GET("/static/*", s.handleStatic)
+	e.HEAD("/static/*", s.handleStatic)
+
+	// Operations.
+	e.GET("/healthz", s.handleHealth)
+
+	// JSON API.
+	api := e.Group("/api/v1", middleware.BodyLimit("64K"))
+	api.POST("/matchups", s.handleCreateMatchup, requireJSON)
+	api.POST("/matchups/:id/vote", s.handleVote, requireJSON)
+	return e
+}

@@ -1,0 +1,160 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// catalog is an in-memory copy of what matchups are made of: every model,
+// and the active clips of active models and prompts, grouped by pool and
+// prompt. Issuing a matchup reads it instead of scanning the clips table. It
+// is rebuilt after every admin change made through this Store, and at least
+// every CatalogMaxAge so changes made by another process show up too.
+type catalog struct {
+	loadedAt time.Time
+	models   map[uint]Model
+	prompts  map[uint]Prompt
+	clips    map[uint]Clip
+	// byPublicID finds a clip (active or not) for the media route.
+	byPublicID map[string]Clip
+	// pools maps a pool to its prompts with clips from at least two active models.
+	pools map[string][]catalogPrompt
+}
+
+type catalogPrompt struct {
+	prompt Prompt
+	clips  []Clip // active clips of active models, ordered by id
+}
+
+// invalidate drops the catalog so the next reader rebuilds it.
+func (s *Store) invalidate() { s.cat.Store(nil) }
+
+// catalog returns a fresh enough catalog, loading it when needed.
+func (s *Store) catalog(ctx context.Context) (*catalog, error) {
+	if c := s.cat.Load(); c != nil && s.now().Sub(c.loadedAt) < s.catMaxAge {
+		return c, nil
+	}
+	s.catMu.Lock()
+	defer s.catMu.Unlock()
+	if c := s.cat.Load(); c != nil && s.now().Sub(c.loadedAt) < s.catMaxAge {
+		return c, nil
+	}
+	c, err := s.loadCatalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cat.Store(c)
+	return c, nil
+}
+
+func (s *Store) loadCatalog(ctx context.Context) (*catalog, error) {
+	db := s.r.WithContext(ctx)
+	var (
+		models  []Model
+		prompts []Prompt
+		clips   []Clip
+	)
+	if err := db.Order("id").Find(&models).Error; err != nil {
+		return nil, fmt.Errorf("load models: %w", err)
+	}
+	if err := db.Order("id").Find(&prompts).Error; err != nil {
+		return nil, fmt.Errorf("load prompts: %w", err)
+	}
+	if err := db.Order("id").Find(&clips).Error; err != nil {
+		return nil, fmt.Errorf("load clips: %w", err)
+	}
+	c := &catalog{
+		loadedAt:   s.now(),
+		models:     make(map[uint]Model, len(models)),
+		prompts:    make(map[uint]Prompt, len(prompts)),
+		clips:      make(map[uint]Clip, len(clips)),
+		byPublicID: make(map[string]Clip, len(clips)),
+		pools:      make(map[string][]catalogPrompt),
+	}
+	for _, m := range models {
+		c.models[m.ID] = m
+	}
+	for _, p := range prompts {
+		c.prompts[p.ID] = p
+	}
+	type key struct {
+		pool   string
+		prompt uint
+	}
+	groups := make(map[key][]Clip)
+	var order []key
+	for _, cl := range clips {
+		c.clips[cl.ID] = cl
+		c.byPublicID[cl.PublicID] = cl
+		p, okP := c.prompts[cl.PromptID]
+		m, okM := c.models[cl.ModelID]
+		if !cl.Active || !okP || !p.Active || !okM || !m.Active {
+			continue
+		}
+		k := key{cl.Pool, cl.PromptID}
+		if _, seen := groups[k]; !seen {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], cl)
+	}
+	for _, k := range order {
+		cs := groups[k]
+		if distinctModels(cs) < 2 {
+			continue
+		}
+		c.pools[k.pool] = append(c.pools[k.pool], catalogPrompt{prompt: c.prompts[k.prompt], clips: cs})
+	}
+	return c, nil
+}
+
+func distinctModels(cs []Clip) int {
+	seen := make(map[uint]bool, len(cs))
+	for _, c := range cs {
+		seen[c.ModelID] = true
+	}
+	return len(seen)
+}
+
+// ClipByPublicID returns the clip with the given public id, active or not.
+func (s *Store) ClipByPublicID(ctx context.Context, publicID string) (Clip, error) {
+	if !ValidID(publicID) {
+		return Clip{}, ErrNotFound
+	}
+	c, err := s.catalog(ctx)
+	if err != nil {
+		return Clip{}, err
+	}
+	if cl, ok := c.byPublicID[publicID]; ok {
+		return cl, nil
+	}
+	// A clip added by another process since the catalog was loaded.
+	var cl Clip
+	err = s.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&cl).Error
+	if err != nil {
+		return Clip{}, err
+	}
+	if cl.ID == 0 {
+		return Clip{}, ErrNotFound
+	}
+	return cl, nil
+}
+
+// PromptByID returns a prompt, active or not.
+func (s *Store) PromptByID(ctx context.Context, id uint) (Prompt, error) {
+	c, err := s.catalog(ctx)
+	if err != nil {
+		return Prompt{}, err
+	}
+	if p, ok := c.prompts[id]; ok {
+		return p, nil
+	}
+	var p Prompt
+	if err := s.r.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&p).Error; err != nil {
+		return Prompt{}, err
+	}
+	if p.ID == 0 {
+		return Prompt{}, ErrNotFound
+	}
+	return p, nil
+}

@@ -1,0 +1,160 @@
+package models
+
+import "time"
+
+// Modalities a prompt can have.
+const (
+	ModalityT2V = "t2v" // text to video
+	ModalityI2V = "i2v" // image (plus text) to video
+)
+
+// Pools: a matchup pairs two clips of one prompt within one pool, and each
+// pool has its own leaderboard, so silent clips never meet sound-on clips.
+const (
+	PoolT2V      = "t2v"
+	PoolI2V      = "i2v"
+	PoolT2VAudio = "t2v-audio"
+	PoolI2VAudio = "i2v-audio"
+)
+
+// Pools lists every pool in display order.
+var Pools = []string{PoolT2V, PoolI2V, PoolT2VAudio, PoolI2VAudio}
+
+// PoolOf returns the pool of a clip made for a prompt of the given modality.
+func PoolOf(modality string, hasAudio bool) string {
+	if hasAudio {
+		return modality + "-audio"
+	}
+	return modality
+}
+
+// ValidPool reports whether p names a pool.
+func ValidPool(p string) bool {
+	for _, q := range Pools {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}
+
+// Vote choices.
+const (
+	ChoiceA       = "a"
+	ChoiceB       = "b"
+	ChoiceTie     = "tie"
+	ChoiceBothBad = "both_bad"
+)
+
+// ValidChoice reports whether c is one of the four vote choices.
+func ValidChoice(c string) bool {
+	return c == ChoiceA || c == ChoiceB || c == ChoiceTie || c == ChoiceBothBad
+}
+
+// Licenses a model can have.
+const (
+	LicenseOpen        = "open"
+	LicenseProprietary = "proprietary"
+)
+
+// Model is a video-generation model.
+type Model struct {
+	ID           uint   `gorm:"primaryKey"`
+	Slug         string `gorm:"size:64;not null;uniqueIndex"`
+	Name         string `gorm:"size:128;not null"`
+	Organization string `gorm:"size:128;not null;default:''"`
+	ReleaseDate  string `gorm:"size:10;not null;default:''"` // YYYY-MM-DD or empty
+	License      string `gorm:"size:16;not null;default:''"`
+	Homepage     string `gorm:"size:512;not null;default:''"`
+	Active       bool   `gorm:"not null;default:true"`
+	CreatedAt    time.Time
+}
+
+// Prompt is what every clip of a matchup was generated from.
+type Prompt struct {
+	ID        uint   `gorm:"primaryKey"`
+	Text      string `gorm:"size:4000;not null"`
+	Category  string `gorm:"size:64;not null;default:'';index"`
+	Modality  string `gorm:"size:8;not null"`
+	ImageKey  string `gorm:"size:64;not null;default:''"` // blob key of the source image (i2v)
+	ImageMIME string `gorm:"size:32;not null;default:''"`
+	Active    bool   `gorm:"not null;default:true"`
+	CreatedAt time.Time
+}
+
+// Clip is one model's video for one prompt.
+type Clip struct {
+	ID               uint   `gorm:"primaryKey"`
+	PublicID         string `gorm:"size:32;not null;uniqueIndex"`
+	PromptID         uint   `gorm:"not null;index"`
+	ModelID          uint   `gorm:"not null;index"`
+	Pool             string `gorm:"size:16;not null"`
+	SHA256           string `gorm:"size:64;not null;uniqueIndex"` // of the uploaded bytes
+	BlobKey          string `gorm:"size:64;not null"`             // sha256 of the stored bytes
+	MIME             string `gorm:"size:32;not null"`
+	Size             int64  `gorm:"not null"`
+	DurationMS       int64  `gorm:"not null"`
+	Width            int    `gorm:"not null"`
+	Height           int    `gorm:"not null"`
+	HasAudio         bool   `gorm:"not null"`
+	MetadataStripped bool   `gorm:"not null"`
+	Active           bool   `gorm:"not null;default:true"`
+	CreatedAt        time.Time
+}
+
+// Voter is whoever holds a session cookie.
+type Voter struct {
+	ID         string `gorm:"primaryKey;size:32"`
+	CreatedAt  time.Time
+	Flagged    bool   `gorm:"not null;default:false"`
+	FlagReason string `gorm:"size:64;not null;default:''"`
+}
+
+// Matchup is a pair of clips issued to one voter, and once voted, the vote.
+// The model ids are copied from the clips so that counting votes never needs
+// a join.
+type Matchup struct {
+	ID            string `gorm:"primaryKey;size:32"`
+	VoterID       string `gorm:"size:32;not null;index"`
+	PromptID      uint   `gorm:"not null"`
+	Pool          string `gorm:"size:16;not null"`
+	Category      string `gorm:"size:64;not null;default:''"`
+	ClipAID       uint   `gorm:"not null"`
+	ClipBID       uint   `gorm:"not null"`
+	ModelAID      uint   `gorm:"not null"`
+	ModelBID      uint   `gorm:"not null"`
+	IssuedAt      time.Time
+	ExpiresAt     time.Time
+	Choice        *string `gorm:"size:8"`
+	VotedAt       *time.Time
+	Valid         bool   `gorm:"not null;default:false"`
+	InvalidReason string `gorm:"size:32;not null;default:''"`
+}
+
+// Snapshot is a computed leaderboard.
+type Snapshot struct {
+	ID         uint   `gorm:"primaryKey"`
+	Key        string `gorm:"size:128;not null;index"`
+	ComputedAt time.Time
+	Votes      int64
+	Body       string `gorm:"not null"`
+}
+
+// Admin is a person who runs the arena.
+type Admin struct {
+	ID           uint   `gorm:"primaryKey"`
+	Username     string `gorm:"size:64;not null;uniqueIndex"`
+	PasswordHash string `gorm:"size:100;not null"`
+	CreatedAt    time.Time
+}
+
+// AuditEntry records one admin action.
+type AuditEntry struct {
+	ID     uint      `gorm:"primaryKey"`
+	At     time.Time `gorm:"index"`
+	Actor  string    `gorm:"size:64;not null"`
+	Action string    `gorm:"size:64;not null"`
+	Target string    `gorm:"size:256;not null;default:''"`
+	IP     string    `gorm:"size:64;not null;default:''"`
+	Detail string    `gorm:"size:2000;not null;default:''"`
+}

@@ -1,0 +1,126 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"github.com/arena-video/arena/models/media"
+)
+
+// demoManifest is static/demo/demo.json: the demo models, prompts and clips.
+type demoManifest struct {
+	Models []struct {
+		Slug         string `json:"slug"`
+		Name         string `json:"name"`
+		Organization string `json:"organization"`
+		ReleaseDate  string `json:"release_date"`
+		License      string `json:"license"`
+		Homepage     string `json:"homepage"`
+	} `json:"models"`
+	Prompts []struct {
+		Key      string `json:"key"`
+		Text     string `json:"text"`
+		Category string `json:"category"`
+		Modality string `json:"modality"`
+		Image    string `json:"image"`
+	} `json:"prompts"`
+	Clips []struct {
+		Model  string `json:"model"`
+		Prompt string `json:"prompt"`
+		File   string `json:"file"`
+	} `json:"clips"`
+}
+
+// demoUploadLimit bounds a demo file; the real ones are tiny.
+const demoUploadLimit = 64 << 20
+
+// SeedDemo fills an empty database with the demo models, prompts and clips
+// from demo (static.Demo()). It reports whether it seeded anything: a
+// database that already has models is left alone.
+func (s *Store) SeedDemo(ctx context.Context, blobs *media.Store, demo fs.FS) (bool, error) {
+	n, err := s.CountModels(ctx)
+	if err != nil || n > 0 {
+		return false, err
+	}
+	raw, err := fs.ReadFile(demo, "demo.json")
+	if err != nil {
+		return false, err
+	}
+	var man demoManifest
+	if err := json.Unmarshal(raw, &man); err != nil {
+		return false, fmt.Errorf("demo.json: %w", err)
+	}
+	modelIDs := make(map[string]uint)
+	for _, m := range man.Models {
+		row := Model{Slug: m.Slug, Name: m.Name, Organization: m.Organization, ReleaseDate: m.ReleaseDate, License: m.License, Homepage: m.Homepage}
+		if err := s.CreateModel(ctx, &row); err != nil {
+			return false, err
+		}
+		modelIDs[m.Slug] = row.ID
+	}
+	promptIDs := make(map[string]uint)
+	for _, p := range man.Prompts {
+		row := Prompt{Text: p.Text, Category: p.Category, Modality: p.Modality}
+		if p.Image != "" {
+			st, err := putFile(ctx, demo, p.Image, blobs.PutImage)
+			if err != nil {
+				return false, err
+			}
+			row.ImageKey, row.ImageMIME = st.Key, st.Info.MIME
+		}
+		if err := s.CreatePrompt(ctx, &row); err != nil {
+			return false, err
+		}
+		promptIDs[p.Key] = row.ID
+	}
+	for _, c := range man.Clips {
+		mid, okM := modelIDs[c.Model]
+		pid, okP := promptIDs[c.Prompt]
+		if !okM || !okP {
+			return false, fmt.Errorf("demo.json: clip %s names an unknown model or prompt", c.File)
+		}
+		st, err := putFile(ctx, demo, c.File, blobs.Put)
+		if err != nil {
+			return false, err
+		}
+		clip := ClipFromStored(st)
+		clip.ModelID, clip.PromptID = mid, pid
+		if err := s.CreateClip(ctx, &clip); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// ClipFromStored fills a Clip's file fields from what the media store kept.
+func ClipFromStored(st media.Stored) Clip {
+	return Clip{
+		SHA256:           st.SHA256,
+		BlobKey:          st.Key,
+		MIME:             st.Info.MIME,
+		Size:             st.Size,
+		DurationMS:       st.Info.DurationMS,
+		Width:            st.Info.Width,
+		Height:           st.Info.Height,
+		HasAudio:         st.Info.HasAudio,
+		MetadataStripped: st.MetadataStripped,
+	}
+}
+
+type putFunc func(ctx context.Context, r io.Reader, maxBytes int64) (media.Stored, error)
+
+func putFile(ctx context.Context, fsys fs.FS, name string, put putFunc) (media.Stored, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return media.Stored{}, err
+	}
+	defer f.Close()
+	st, err := put(ctx, f, demoUploadLimit)
+	if err != nil {
+		return media.Stored{}, fmt.Errorf("store demo file %s: %w", name, err)
+	}
+	return st, nil
+}

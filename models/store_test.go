@@ -1,0 +1,87 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+)
+
+func openTestStore(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), Options{DSN: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestMigrate_FromEmptyDatabase(t *testing.T) {
+	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
+	for _, table := range []string{"models", "prompts", "clips", "voters", "matchups", "snapshots", "admins", "audit_entries", migrationTable} {
+		if !s.w.Migrator().HasTable(table) {
+			t.Errorf("table %s missing after migration", table)
+		}
+	}
+	var mode string
+	s.w.Raw("PRAGMA journal_mode").Scan(&mode)
+	if mode != "wal" {
+		t.Errorf("journal_mode = %q, want wal", mode)
+	}
+	var fk int
+	s.w.Raw("PRAGMA foreign_keys").Scan(&fk)
+	if fk != 1 {
+		t.Errorf("foreign_keys = %d, want 1", fk)
+	}
+}
+
+func TestMigrate_ReopeningAppliesNothingTwice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	s := openTestStore(t, path)
+	var before int64
+	s.w.Table(migrationTable).Count(&before)
+	s.Close()
+	s = openTestStore(t, path)
+	var after int64
+	s.w.Table(migrationTable).Count(&after)
+	if before != int64(len(migrations())) || after != before {
+		t.Fatalf("applied %d then %d migrations, want %d both times", before, after, len(migrations()))
+	}
+}
+
+func TestMigrate_RefusesANewerDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	s := openTestStore(t, path)
+	if err := s.w.Exec("INSERT INTO " + migrationTable + " (id) VALUES ('9999_from_the_future')").Error; err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err := Open(context.Background(), Options{DSN: path})
+	if !errors.Is(err, ErrSchemaTooNew) {
+		t.Fatalf("Open = %v, want ErrSchemaTooNew", err)
+	}
+}
+
+func TestOpen_RefusesPostgresForNow(t *testing.T) {
+	_, err := Open(context.Background(), Options{DSN: "postgres://localhost/arena"})
+	if err == nil {
+		t.Fatal("a postgres URL must be refused with a clear message")
+	}
+}
+
+func TestIDs_ShapeAndUniqueness(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		id := NewID()
+		if !ValidID(id) || seen[id] {
+			t.Fatalf("bad or repeated id %q", id)
+		}
+		seen[id] = true
+	}
+	for _, bad := range []string{"", "short", "../../../../etc/passwd1", "AAAAAAAAAAAAAAAAAAAAA\x00", "AAAAAAAAAAAAAAAAAAAAAAA"} {
+		if ValidID(bad) {
+			t.Errorf("ValidID(%q) = true", bad)
+		}
+	}
+}
