@@ -1,0 +1,341 @@
+package media
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+)
+
+// StoreOptions configures a Store. The zero value finds ffmpeg and ffprobe in
+// PATH and uses them when they are there.
+type StoreOptions struct {
+	// FFmpeg and FFprobe are the programs to run, as paths or names looked up
+	// in PATH; empty means "ffmpeg" and "ffprobe". A program that cannot be
+	// found is not used: the store then probes in Go or stores clips as
+	// uploaded.
+	FFmpeg, FFprobe string
+	// DisableFFmpeg uses neither program even when installed, which is how
+	// tests exercise the pure-Go path.
+	DisableFFmpeg bool
+	// Timeout bounds one ffmpeg or ffprobe run; zero means 10 minutes, enough
+	// to remux a 1 GB clip on a slow disk.
+	Timeout time.Duration
+}
+
+// Store keeps clip and image files in a content-addressed directory:
+// dataDir/blobs/<first 2 hex digits>/<sha256>, with uploads in progress under
+// dataDir/tmp on the same file system so that finishing one is an atomic
+// rename. A Store holds no mutable state and is safe for concurrent use.
+type Store struct {
+	blobDir, tmpDir string
+	ffmpeg, ffprobe string // resolved paths, "" when not used
+	timeout         time.Duration
+}
+
+// Stored describes a file the store has kept.
+type Stored struct {
+	// SHA256 is the hash of the bytes as uploaded, for spotting duplicate
+	// uploads.
+	SHA256 string
+	// Key is the hash of the bytes as stored (after metadata stripping): the
+	// blob's file name and a natural ETag.
+	Key string
+	// Size is the stored size in bytes.
+	Size int64
+	// Info is what probing the stored bytes found.
+	Info Info
+	// MetadataStripped is false when ffmpeg was not available and a clip was
+	// stored exactly as uploaded (and for WebP images, stored as uploaded).
+	MetadataStripped bool
+	// Existed is true when a blob with this Key was already stored before
+	// this call. A caller rolling back a failed insert must not Remove such a
+	// blob: another record may use it.
+	Existed bool
+}
+
+// staleTemp is how old a file under tmp must be before NewStore removes it as
+// left over from a crash; uploads in progress on other instances sharing the
+// directory are far younger.
+const staleTemp = 24 * time.Hour
+
+// NewStore opens (creating if needed) the store under dataDir and looks up
+// ffmpeg and ffprobe as opts say.
+func NewStore(dataDir string, opts StoreOptions) (*Store, error) {
+	s := &Store{
+		blobDir: filepath.Join(dataDir, "blobs"),
+		tmpDir:  filepath.Join(dataDir, "tmp"),
+		timeout: opts.Timeout,
+	}
+	if s.timeout <= 0 {
+		s.timeout = 10 * time.Minute
+	}
+	for _, dir := range []string{s.blobDir, s.tmpDir} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("media store: %w", err)
+		}
+	}
+	if !opts.DisableFFmpeg {
+		s.ffmpeg = lookPath(opts.FFmpeg, "ffmpeg")
+		s.ffprobe = lookPath(opts.FFprobe, "ffprobe")
+	}
+	s.removeStaleTemps()
+	return s, nil
+}
+
+// lookPath resolves a configured program name, or "" when it is not there.
+func lookPath(name, def string) string {
+	if name == "" {
+		name = def
+	}
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return ""
+	}
+	return path
+}
+
+// removeStaleTemps deletes temporary files a crashed process left behind.
+// Failing to is harmless, so errors are ignored.
+func (s *Store) removeStaleTemps() {
+	entries, err := os.ReadDir(s.tmpDir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTemp {
+			os.Remove(filepath.Join(s.tmpDir, e.Name()))
+		}
+	}
+}
+
+// HasFFmpeg reports whether clips are remuxed to strip their metadata. The
+// admin pages say so when they are not, since clips may then name their model.
+func (s *Store) HasFFmpeg() bool { return s.ffmpeg != "" }
+
+// Put stores a clip read from r, which may be as large as maxBytes (no limit
+// when maxBytes <= 0). The clip is streamed to disk and hashed on the way, so
+// memory use does not depend on its size. Put recognises the type by content
+// (see Sniff), rejects truncated or unplayable files with ErrCorrupt, strips
+// metadata when ffmpeg is available and probes what it stores. Whatever
+// happens, it leaves no temporary file behind.
+func (s *Store) Put(ctx context.Context, r io.Reader, maxBytes int64) (Stored, error) {
+	var temps tempFiles
+	defer temps.removeAll()
+
+	up, err := s.receive(ctx, r, maxBytes, &temps)
+	if err != nil {
+		return Stored{}, err
+	}
+	mime, err := Sniff(up.head)
+	if err != nil {
+		return Stored{}, err
+	}
+	if err := checkCompleteFile(up.path, up.size, mime); err != nil {
+		return Stored{}, err
+	}
+	p, err := s.probe(ctx, up.path, mime)
+	if err != nil {
+		return Stored{}, err
+	}
+
+	st := Stored{SHA256: up.sha256, Key: up.sha256, Size: up.size}
+	final := up.path
+	if s.ffmpeg != "" {
+		out, err := s.strip(ctx, up.path, mime, p.videoCodec)
+		if err != nil {
+			return Stored{}, err
+		}
+		temps.add(out)
+		// Probe again: the stored bytes are what voters get, and a remux
+		// also fills in a duration that live recordings leave out.
+		if p, err = s.probe(ctx, out, mime); err != nil {
+			return Stored{}, err
+		}
+		if st.Key, st.Size, err = hashFile(out); err != nil {
+			return Stored{}, err
+		}
+		final, st.MetadataStripped = out, true
+	}
+	if p.DurationMS <= 0 {
+		return Stored{}, fmt.Errorf("%w: the container gives no duration (a live recording?); remux it, e.g. ffmpeg -i in.webm -c copy out.webm", ErrCorrupt)
+	}
+	st.Info = p.Info
+	if st.Existed, err = s.commit(final, st.Key, &temps); err != nil {
+		return Stored{}, err
+	}
+	return st, nil
+}
+
+// Open opens the blob stored under key for reading. A key that is not 64
+// lowercase hex digits gets ErrInvalidKey, so no key can reach outside the
+// blob directory; a missing blob gets an error matching fs.ErrNotExist.
+func (s *Store) Open(key string) (*os.File, error) {
+	if !validKey(key) {
+		return nil, ErrInvalidKey
+	}
+	return os.Open(s.blobPath(key))
+}
+
+// Remove deletes the blob stored under key. It exists to roll back a failed
+// insert (see Stored.Existed); removing a missing blob is not an error.
+func (s *Store) Remove(key string) error {
+	if !validKey(key) {
+		return ErrInvalidKey
+	}
+	if err := os.Remove(s.blobPath(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove blob: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) blobPath(key string) string {
+	return filepath.Join(s.blobDir, key[:2], key)
+}
+
+// validKey reports whether key is a lowercase hex SHA-256.
+func validKey(key string) bool {
+	if len(key) != sha256.Size*2 {
+		return false
+	}
+	for _, c := range []byte(key) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// upload is a received file waiting in the temporary directory.
+type upload struct {
+	path   string
+	size   int64
+	sha256 string
+	head   []byte // the first SniffLen bytes, or all of a shorter file
+}
+
+// receive streams r into a new temporary file, hashing it on the way and
+// enforcing maxBytes.
+func (s *Store) receive(ctx context.Context, r io.Reader, maxBytes int64, temps *tempFiles) (upload, error) {
+	f, err := os.CreateTemp(s.tmpDir, "upload-*")
+	if err != nil {
+		return upload{}, fmt.Errorf("receive upload: %w", err)
+	}
+	temps.add(f.Name())
+	defer f.Close()
+
+	if maxBytes > 0 {
+		r = io.LimitReader(r, maxBytes+1) // one byte more tells "too large" from "exactly the limit"
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), ctxReader{ctx: ctx, r: r})
+	if err != nil {
+		return upload{}, fmt.Errorf("receive upload: %w", err)
+	}
+	if maxBytes > 0 && n > maxBytes {
+		return upload{}, fmt.Errorf("%w: the limit is %d bytes", ErrTooLarge, maxBytes)
+	}
+	if n == 0 {
+		return upload{}, ErrEmpty
+	}
+	head := make([]byte, min(n, SniffLen))
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return upload{}, fmt.Errorf("receive upload: %w", err)
+	}
+	return upload{path: f.Name(), size: n, sha256: hex.EncodeToString(h.Sum(nil)), head: head}, nil
+}
+
+// commit moves the finished temporary file at path to the blob for key,
+// unless that blob already exists. It reports whether it did.
+func (s *Store) commit(path, key string, temps *tempFiles) (existed bool, err error) {
+	dest := s.blobPath(key)
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return false, fmt.Errorf("store blob: %w", err)
+	}
+	if _, err := os.Stat(dest); err == nil {
+		return true, nil // same bytes already stored; the temp file is removed by the caller
+	}
+	// Flush before the rename so a crash cannot leave a named but empty blob
+	// that the database already points at.
+	f, err := os.Open(path)
+	if err != nil {
+		return false, fmt.Errorf("store blob: %w", err)
+	}
+	err = f.Sync()
+	f.Close()
+	if err != nil {
+		return false, fmt.Errorf("store blob: %w", err)
+	}
+	if err := os.Rename(path, dest); err != nil {
+		return false, fmt.Errorf("store blob: %w", err)
+	}
+	temps.forget(path)
+	return false, nil
+}
+
+// checkCompleteFile runs checkComplete on the file at path.
+func checkCompleteFile(path string, size int64, mime string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return checkComplete(f, size, mime)
+}
+
+// hashFile returns the SHA-256 and size of the file at path.
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("hash %s: %w", filepath.Base(path), err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// ctxReader stops a copy when the request behind it is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// tempFiles lists the temporary files one call created, so that every return
+// path removes them.
+type tempFiles []string
+
+func (t *tempFiles) add(path string) { *t = append(*t, path) }
+
+// forget drops a path that has become a blob.
+func (t *tempFiles) forget(path string) {
+	for i, p := range *t {
+		if p == path {
+			*t = append((*t)[:i], (*t)[i+1:]...)
+			return
+		}
+	}
+}
+
+func (t *tempFiles) removeAll() {
+	for _, p := range *t {
+		os.Remove(p)
+	}
+}
