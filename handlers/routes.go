@@ -33,9 +33,11 @@ func (s *Server) routes() *echo.Echo {
 	// Operations.
 	e.GET("/healthz", s.handleHealth)
 
-	// JSON API.
-	api := e.Group("/api/v1", middleware.BodyLimit("64K"))
-	api.POST("/matchups", s.handleCreateMatchup, requireJSON)
-	api.POST("/matchups/:id/vote", s.handleVote, requireJSON)
+	// JSON API. Middleware goes on each route, not on the group: Echo answers
+	// a group with middleware 404 where 405 is right.
+	jsonBody := []echo.MiddlewareFunc{middleware.BodyLimit("64K"), requireJSON}
+	api := e.Group("/api/v1")
+	api.POST("/matchups", s.handleCreateMatchup, jsonBody...)
+	api.POST("/matchups/:id/vote", s.handleVote, jsonBody...)
 	return e
 }

@@ -64,9 +64,12 @@
   function playable() {
     return videos.every(function (v) { return v.readyState >= 3 || v.error; });
   }
+  var started = false;
   function updateLock() {
     if (state !== "voting") return;
     var ok = playable();
+    // Both clips start together: the one that loaded first waits for the other.
+    if (ok && !started) { started = true; videos.forEach(function (v) { v.currentTime = 0; }); if (!paused) playBoth(); }
     buttons.forEach(function (b) { b.disabled = !ok; });
     if (hint) hint.hidden = ok;
   }
@@ -174,7 +177,7 @@
     state = "voting";
     arena.setAttribute("data-state", "voting");
     preloaders = [];
-    playBoth();
+    started = false;
     updateLock();
   }
 
