@@ -102,29 +102,41 @@ type Clip struct {
 	CreatedAt        time.Time
 }
 
-// Voter is whoever holds a session cookie.
+// Voter is whoever holds a session cookie. A flagged voter is listed for
+// review and every vote they cast afterwards is stored invalid with
+// FlagReason as its reason.
 type Voter struct {
 	ID         string `gorm:"primaryKey;size:32"`
 	CreatedAt  time.Time
 	Flagged    bool   `gorm:"not null;default:false"`
 	FlagReason string `gorm:"size:64;not null;default:''"`
+	// ValidVotes, AVotes and BVotes count the voter's valid votes and how
+	// many picked each side; the database keeps them (migration
+	// 0300_vote_validity) so spotting position bias costs no query.
+	ValidVotes int64 `gorm:"not null;default:0"`
+	AVotes     int64 `gorm:"not null;default:0"`
+	BVotes     int64 `gorm:"not null;default:0"`
 }
 
 // Matchup is a pair of clips issued to one voter, and once voted, the vote.
 // The model ids are copied from the clips so that counting votes never needs
 // a join.
 type Matchup struct {
-	ID            string `gorm:"primaryKey;size:32"`
-	VoterID       string `gorm:"size:32;not null;index"`
-	PromptID      uint   `gorm:"not null"`
-	Pool          string `gorm:"size:16;not null"`
-	Category      string `gorm:"size:64;not null;default:''"`
-	ClipAID       uint   `gorm:"not null"`
-	ClipBID       uint   `gorm:"not null"`
-	ModelAID      uint   `gorm:"not null"`
-	ModelBID      uint   `gorm:"not null"`
-	IssuedAt      time.Time
-	ExpiresAt     time.Time
+	ID        string `gorm:"primaryKey;size:32"`
+	VoterID   string `gorm:"size:32;not null;index"`
+	PromptID  uint   `gorm:"not null"`
+	Pool      string `gorm:"size:16;not null"`
+	Category  string `gorm:"size:64;not null;default:''"`
+	ClipAID   uint   `gorm:"not null"`
+	ClipBID   uint   `gorm:"not null"`
+	ModelAID  uint   `gorm:"not null"`
+	ModelBID  uint   `gorm:"not null"`
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+	// WatchUntil is the earliest time a vote counts: IssuedAt plus the
+	// minimum watch time, capped at the shorter clip. A vote before it is
+	// stored invalid as too_fast.
+	WatchUntil    time.Time
 	Choice        *string `gorm:"size:8"`
 	VotedAt       *time.Time
 	Valid         bool   `gorm:"not null;default:false"`

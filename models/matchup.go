@@ -60,21 +60,25 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 	}
 	now := s.now().UTC()
 	m := Matchup{
-		ID:        NewID(),
-		VoterID:   voterID,
-		PromptID:  p.ID,
-		Pool:      a.Pool,
-		Category:  p.Category,
-		ClipAID:   a.ID,
-		ClipBID:   b.ID,
-		ModelAID:  a.ModelID,
-		ModelBID:  b.ModelID,
-		IssuedAt:  now,
-		ExpiresAt: now.Add(s.ttl),
+		ID:         NewID(),
+		VoterID:    voterID,
+		PromptID:   p.ID,
+		Pool:       a.Pool,
+		Category:   p.Category,
+		ClipAID:    a.ID,
+		ClipBID:    b.ID,
+		ModelAID:   a.ModelID,
+		ModelBID:   b.ModelID,
+		IssuedAt:   now,
+		ExpiresAt:  now.Add(s.ttl),
+		WatchUntil: now.Add(s.watchTime(a, b)),
 	}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		v := Voter{ID: voterID, CreatedAt: now}
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&v).Error; err != nil {
+			return err
+		}
+		if err := s.expireOldestPending(tx, voterID, now); err != nil {
 			return err
 		}
 		return tx.Create(&m).Error
@@ -83,6 +87,34 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		return IssuedMatchup{}, fmt.Errorf("store matchup: %w", err)
 	}
 	return IssuedMatchup{ID: m.ID, Pool: m.Pool, Prompt: p, A: a, B: b, ExpiresAt: m.ExpiresAt}, nil
+}
+
+// watchTime is how long a voter must have had the matchup before the vote
+// counts: the configured minimum, but never longer than the shorter clip, so
+// a voter who watched both clips through can always vote validly.
+func (s *Store) watchTime(a, b Clip) time.Duration {
+	d := s.minWatch
+	shorter := time.Duration(min(a.DurationMS, b.DurationMS)) * time.Millisecond
+	if shorter > 0 && shorter < d {
+		d = shorter
+	}
+	return d
+}
+
+// expireOldestPending makes room for one more pending matchup: when the voter
+// already holds maxPending unvoted, unexpired matchups, the oldest ones
+// expire now. Expired matchups stay stored; a vote on one answers 410.
+func (s *Store) expireOldestPending(tx *gorm.DB, voterID string, now time.Time) error {
+	// "LIMIT -1" is SQLite's "no limit", which OFFSET needs there;
+	// PostgreSQL spells it "LIMIT ALL".
+	noLimit := "LIMIT -1"
+	if s.dialect == "postgres" {
+		noLimit = "LIMIT ALL"
+	}
+	return tx.Exec(`UPDATE matchups SET expires_at = ? WHERE id IN (
+		SELECT id FROM matchups WHERE voter_id = ? AND choice IS NULL AND expires_at > ?
+		ORDER BY expires_at DESC, id `+noLimit+` OFFSET ?)`,
+		now, voterID, now, s.maxPending-1).Error
 }
 
 type clipPair struct{ lo, hi uint }

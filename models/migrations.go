@@ -39,6 +39,7 @@ func migrations() []*gormigrate.Migration {
 				return nil
 			},
 		},
+		{ID: "0300_vote_validity", Migrate: migrateVoteValidity},
 	}
 }
 

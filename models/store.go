@@ -21,6 +21,13 @@ type Options struct {
 	DSN string
 	// MatchupTTL is how long an issued matchup accepts a vote.
 	MatchupTTL time.Duration
+	// MinWatch is how long after a matchup is issued its vote starts to
+	// count; it never exceeds the shorter clip's duration. Earlier votes are
+	// stored invalid as too_fast. Zero means no minimum.
+	MinWatch time.Duration
+	// MaxPending is how many unvoted, unexpired matchups a voter may hold;
+	// issuing one more expires the oldest. Zero means DefaultMaxPending.
+	MaxPending int
 	// CatalogMaxAge bounds how stale the in-memory list of active clips may
 	// get when another process changes the database.
 	CatalogMaxAge time.Duration
@@ -30,14 +37,23 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+// DefaultMaxPending bounds the matchups a voter may hold unvoted. A browser
+// needs one or two; the bound keeps a script from hoarding matchups and
+// voting only on the ones it likes, and keeps the table from growing without
+// votes.
+const DefaultMaxPending = 20
+
 // Store is the only door to the database.
 type Store struct {
 	w       *gorm.DB // writes: one connection on SQLite, so writers queue in Go, not in SQLite's busy loop
 	r       *gorm.DB // reads: a pool; WAL lets readers run beside the writer
 	dialect string
 	ttl     time.Duration
-	now     func() time.Time
-	log     *slog.Logger
+	// minWatch and maxPending: see Options.
+	minWatch   time.Duration
+	maxPending int
+	now        func() time.Time
+	log        *slog.Logger
 
 	catMaxAge time.Duration
 	catMu     sync.Mutex // serialises catalog reloads
@@ -53,6 +69,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.CatalogMaxAge <= 0 {
 		opts.CatalogMaxAge = 5 * time.Second
 	}
+	if opts.MaxPending <= 0 {
+		opts.MaxPending = DefaultMaxPending
+	}
+	if opts.MinWatch < 0 {
+		opts.MinWatch = 0
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -63,11 +85,13 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, errors.New("PostgreSQL is not supported by this build yet; use a SQLite file path")
 	}
 	s := &Store{
-		dialect:   "sqlite",
-		ttl:       opts.MatchupTTL,
-		now:       opts.Now,
-		log:       opts.Logger,
-		catMaxAge: opts.CatalogMaxAge,
+		dialect:    "sqlite",
+		ttl:        opts.MatchupTTL,
+		minWatch:   opts.MinWatch,
+		maxPending: opts.MaxPending,
+		now:        opts.Now,
+		log:        opts.Logger,
+		catMaxAge:  opts.CatalogMaxAge,
 	}
 	var err error
 	if s.w, s.r, err = openSQLite(opts.DSN); err != nil {

@@ -10,8 +10,11 @@ import (
 type VoteResult struct {
 	MatchupID string
 	Choice    string
-	Valid     bool
-	A, B      Model
+	// Valid is false when the vote was stored but does not count, with
+	// InvalidReason saying why (ReasonTooFast, ReasonPositionBias, ...).
+	Valid         bool
+	InvalidReason string
+	A, B          Model
 	// ClipA and ClipB are the clips that were shown, for a page that shows
 	// the reveal under them.
 	ClipA, ClipB Clip
@@ -29,29 +32,42 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 		return VoteResult{}, ErrNotFound
 	}
 	now := s.now().UTC()
-	valid, reason := true, ""
-	var ids struct{ ModelAID, ModelBID, ClipAID, ClipBID, PromptID uint }
+	// Validity is decided inside the one UPDATE: too fast when cast before
+	// the matchup's watch time ran out, otherwise the voter's flag reason
+	// when they are flagged. A trigger counts valid votes per voter.
+	var row struct {
+		ModelAID, ModelBID, ClipAID, ClipBID, PromptID uint
+		InvalidReason                                  string
+	}
 	q := s.w.WithContext(ctx).Raw(
-		`UPDATE matchups SET choice = ?, voted_at = ?, valid = ?, invalid_reason = ?
+		`UPDATE matchups SET choice = ?, voted_at = ?,
+		   invalid_reason = `+invalidReasonSQL+`,
+		   valid = (`+invalidReasonSQL+`) = ''
 		 WHERE id = ? AND voter_id = ? AND choice IS NULL AND expires_at > ?
-		 RETURNING model_a_id, model_b_id, clip_a_id, clip_b_id, prompt_id`,
-		choice, now, valid, reason, matchupID, voterID, now).Scan(&ids)
+		 RETURNING model_a_id, model_b_id, clip_a_id, clip_b_id, prompt_id, invalid_reason`,
+		choice, now, now, now, matchupID, voterID, now).Scan(&row)
 	if q.Error != nil {
 		return VoteResult{}, fmt.Errorf("record vote: %w", q.Error)
 	}
 	if q.RowsAffected == 0 {
 		return VoteResult{}, s.whyNoVote(ctx, voterID, matchupID, now)
 	}
-	res := VoteResult{MatchupID: matchupID, Choice: choice, Valid: valid}
+	valid := row.InvalidReason == ""
+	res := VoteResult{MatchupID: matchupID, Choice: choice, Valid: valid, InvalidReason: row.InvalidReason}
 	var err error
-	if res.A, res.B, err = s.modelPair(ctx, ids.ModelAID, ids.ModelBID); err != nil {
+	if res.A, res.B, err = s.modelPair(ctx, row.ModelAID, row.ModelBID); err != nil {
 		return VoteResult{}, err
 	}
 	if cat, err := s.catalog(ctx); err == nil {
-		res.ClipA, res.ClipB, res.Prompt = cat.clips[ids.ClipAID], cat.clips[ids.ClipBID], cat.prompts[ids.PromptID]
+		res.ClipA, res.ClipB, res.Prompt = cat.clips[row.ClipAID], cat.clips[row.ClipBID], cat.prompts[row.PromptID]
 	}
 	return res, nil
 }
+
+// invalidReasonSQL is the reason a vote being recorded does not count, or
+// the empty string when it counts; its one parameter is the vote time.
+const invalidReasonSQL = `CASE WHEN watch_until IS NOT NULL AND ? < watch_until THEN '` + ReasonTooFast + `'
+	ELSE COALESCE((SELECT CASE WHEN flag_reason = '' THEN '` + ReasonFlagged + `' ELSE flag_reason END FROM voters WHERE voters.id = matchups.voter_id AND voters.flagged), '') END`
 
 // whyNoVote explains a vote that matched no row. Another voter's matchup is
 // reported as not found so that ids cannot be probed.
