@@ -64,6 +64,13 @@ func testKeys() [][]byte {
 // demo data when seed is true.
 func newTestApp(t *testing.T, dir string, seed bool, opts ...appOption) *testApp {
 	t.Helper()
+	return newConfiguredApp(t, dir, seed, nil, opts...)
+}
+
+// newConfiguredApp is newTestApp with a hook that edits the server's Config
+// (rate limits, proxies, public URL) before it starts.
+func newConfiguredApp(t *testing.T, dir string, seed bool, configure func(*Config), opts ...appOption) *testApp {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -86,7 +93,11 @@ func newTestApp(t *testing.T, dir string, seed bool, opts ...appOption) *testApp
 		}
 	}
 	a := &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}
-	a.srv, err = New(Config{Store: store, Blobs: blobs, SessionKeys: a.keys, Logger: slog.New(slog.DiscardHandler), Demo: seed})
+	cfg := Config{Store: store, Blobs: blobs, SessionKeys: a.keys, Logger: slog.New(slog.DiscardHandler), Demo: seed}
+	if configure != nil {
+		configure(&cfg)
+	}
+	a.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

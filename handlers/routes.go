@@ -12,16 +12,18 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = clientIP(s.cfg.TrustedProxies)
 
 	e.Pre(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}))
 	e.Use(s.securityHeaders)
+	e.Use(limitURL)
 	e.Use(s.refuseCrossOrigin())
 
 	// Voter pages.
-	e.GET("/", s.handleArenaPage)
-	e.POST("/matchups/:id/vote", s.handleVoteForm)
+	e.GET("/", s.handleArenaPage, s.rateLimited("matchup"))
+	e.POST("/matchups/:id/vote", s.handleVoteForm, middleware.BodyLimit("16K"), s.rateLimited("vote"))
 
 	// Files.
 	e.GET("/media/:id", s.handleMedia)
@@ -37,7 +39,7 @@ func (s *Server) routes() *echo.Echo {
 	// a group with middleware 404 where 405 is right.
 	jsonBody := []echo.MiddlewareFunc{middleware.BodyLimit("64K"), requireJSON}
 	api := e.Group("/api/v1")
-	api.POST("/matchups", s.handleCreateMatchup, jsonBody...)
-	api.POST("/matchups/:id/vote", s.handleVote, jsonBody...)
+	api.POST("/matchups", s.handleCreateMatchup, append(jsonBody, s.rateLimited("matchup"))...)
+	api.POST("/matchups/:id/vote", s.handleVote, append(jsonBody, s.rateLimited("vote"))...)
 	return e
 }

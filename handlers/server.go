@@ -7,8 +7,10 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -37,6 +39,15 @@ type Config struct {
 	PublicURL string
 	// Demo labels the content as demo data in every page.
 	Demo bool
+	// RateLimit bounds matchups and votes per voter; each client address
+	// gets ten times as much. The zero value turns rate limiting off.
+	RateLimit RateLimit
+	// TrustedProxies are the networks whose X-Forwarded-For header names
+	// the client. Without any, the client is the socket's peer address and
+	// X-Forwarded-For is ignored, so nobody can pick their own address.
+	TrustedProxies []*net.IPNet
+	// Now is the clock for rate limits; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server is Arena's HTTP application.
@@ -51,6 +62,8 @@ type Server struct {
 	versions map[string]string // asset path -> content hash, for cache busting
 	echo     *echo.Echo
 	secure   bool
+	// byIP and byVoter are the rate limiters; nil when limits are off.
+	byIP, byVoter *limiter
 }
 
 // New builds the Server and its routes.
@@ -78,6 +91,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.pages, err = templates.Parse(s.assetURL); err != nil {
 		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if !cfg.RateLimit.Off() {
+		s.byIP = newLimiter(cfg.RateLimit, ipLimitFactor, cfg.Now)
+		s.byVoter = newLimiter(cfg.RateLimit, 1, cfg.Now)
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
 	s.echo = s.routes()

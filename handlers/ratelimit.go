@@ -1,0 +1,143 @@
+package handlers
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+)
+
+// RateLimit is a token bucket: Events requests per Per, with bursts of up
+// to Events. The zero value turns rate limiting off.
+type RateLimit struct {
+	Events int
+	Per    time.Duration
+}
+
+// Off reports whether the limit lets everything through.
+func (l RateLimit) Off() bool { return l.Events <= 0 || l.Per <= 0 }
+
+// ipLimitFactor widens the per-address bucket: one address is often many
+// voters (an office, a campus, a mobile carrier's NAT).
+const ipLimitFactor = 10
+
+// maxBuckets bounds each limiter's memory: about 200 bytes a bucket, so
+// 100,000 buckets stay near 20 MB however many addresses an attacker uses.
+const maxBuckets = 100_000
+
+// limiter holds one token bucket per key and forgets keys once their bucket
+// is full again, so idle voters cost nothing.
+type limiter struct {
+	limit rate.Limit
+	burst int
+	now   func() time.Time
+
+	mu        sync.Mutex
+	buckets   map[string]*bucket
+	lastSweep time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newLimiter(l RateLimit, factor int, now func() time.Time) *limiter {
+	return &limiter{
+		limit:   rate.Limit(float64(l.Events*factor) / l.Per.Seconds()),
+		burst:   l.Events * factor,
+		now:     now,
+		buckets: make(map[string]*bucket),
+	}
+}
+
+// refill is how long an untouched bucket takes to fill up again; after that
+// forgetting it changes nothing.
+func (l *limiter) refill() time.Duration {
+	return time.Duration(float64(l.burst) / float64(l.limit) * float64(time.Second))
+}
+
+// take spends a token from key's bucket and returns the reservation, so a
+// later refusal can give the token back. When the bucket is empty it spends
+// nothing and says how long until a token is there.
+func (l *limiter) take(key string) (*rate.Reservation, time.Duration) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sweep(now)
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{lim: rate.NewLimiter(l.limit, l.burst)}
+		l.buckets[key] = b
+	}
+	b.seen = now
+	r := b.lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return nil, d
+	}
+	return r, 0
+}
+
+// sweep forgets buckets idle long enough to be full, at most once a second;
+// when the map is still too big it drops arbitrary buckets (Go's map order
+// is random), which only ever makes the limit more lenient.
+func (l *limiter) sweep(now time.Time) {
+	if now.Sub(l.lastSweep) < time.Second && len(l.buckets) < maxBuckets {
+		return
+	}
+	l.lastSweep = now
+	idle := l.refill()
+	for k, b := range l.buckets {
+		if now.Sub(b.seen) >= idle {
+			delete(l.buckets, k)
+		}
+	}
+	for k := range l.buckets {
+		if len(l.buckets) < maxBuckets*9/10 {
+			break
+		}
+		delete(l.buckets, k)
+	}
+}
+
+// size is the number of buckets held, for tests.
+func (l *limiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
+}
+
+// rateLimited returns middleware that spends one token from the client
+// address's bucket and one from the voter's (when the request carries a
+// voter cookie) for the named action, and answers 429 with Retry-After when
+// either is empty. It runs before the handler, so a refused request stores
+// nothing.
+func (s *Server) rateLimited(action string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		if s.byIP == nil {
+			return next
+		}
+		return func(c echo.Context) error {
+			res, wait := s.byIP.take(action + " " + c.RealIP())
+			if voter := s.existingVoterID(c); res != nil && voter != "" {
+				var vres *rate.Reservation
+				if vres, wait = s.byVoter.take(action + " " + voter); vres == nil {
+					res.CancelAt(s.byIP.now())
+					res = nil
+				}
+			}
+			if res == nil {
+				secs := int(math.Ceil(wait.Seconds()))
+				c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+				return echo.NewHTTPError(http.StatusTooManyRequests,
+					"too many requests: wait "+strconv.Itoa(max(secs, 1))+" s before trying again")
+			}
+			return next(c)
+		}
+	}
+}
