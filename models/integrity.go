@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"fmt"
+
+	"gorm.io/gorm"
 )
 
 // InvalidVoteCounts returns how many stored votes are invalid, by reason
@@ -55,17 +57,31 @@ func (s *Store) VoterByID(ctx context.Context, id string) (Voter, error) {
 }
 
 // RowCounts returns the number of rows in every table Arena owns, by table
-// name. Backups report it, and tests use it to prove a refused request
-// stored nothing.
+// name. Tests use it to prove a refused request stored nothing.
 func (s *Store) RowCounts(ctx context.Context) (map[string]int64, error) {
-	tables, err := s.r.WithContext(ctx).Migrator().GetTables()
+	return rowCounts(s.r.WithContext(ctx))
+}
+
+// RowCountsOf counts the rows of every table in the SQLite file at path,
+// read-only and without migrating it: backup and restore report it.
+func RowCountsOf(ctx context.Context, path string) (map[string]int64, error) {
+	db, err := openPlain(path, true)
+	if err != nil {
+		return nil, err
+	}
+	defer closeDB(db)
+	return rowCounts(db.WithContext(ctx))
+}
+
+func rowCounts(db *gorm.DB) (map[string]int64, error) {
+	tables, err := db.Migrator().GetTables()
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
 	out := make(map[string]int64, len(tables))
 	for _, t := range tables {
 		var n int64
-		if err := s.r.WithContext(ctx).Table(t).Count(&n).Error; err != nil {
+		if err := db.Table(t).Count(&n).Error; err != nil {
 			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
 		out[t] = n

@@ -36,6 +36,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server", runServe},
+		{"backup", "copy the live database to a new file", runBackup},
+		{"restore", "replace the stopped server's database with a backup", runRestore},
 	}
 }
 

@@ -24,7 +24,7 @@ func TestHelp_ExplainsEveryServeOption(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"-addr", "ARENA_ADDR", "-data-dir", "ARENA_DATA_DIR", "-db", "ARENA_DB", "-demo", "-matchup-ttl", "ARENA_MATCHUP_TTL"} {
+	for _, want := range []string{"-addr", "ARENA_ADDR", "-data-dir", "ARENA_DATA_DIR", "-db", "ARENA_DB", "-demo", "-matchup-ttl", "ARENA_MATCHUP_TTL", "ARENA_MIN_WATCH_MS", "ARENA_RATE_LIMIT", "ARENA_TRUSTED_PROXIES"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("serve --help lacks %q", want)
 		}

@@ -21,6 +21,9 @@ type serveConfig struct {
 	Demo       bool
 	PublicURL  string
 	MatchupTTL time.Duration
+	MinWatchMS int
+	RateLimit  string
+	Proxies    string
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -35,6 +38,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	minWatch, err := envInt(e, "ARENA_MIN_WATCH_MS", 3000)
+	if err != nil {
+		return err
+	}
+	fs.IntVar(&cfg.MinWatchMS, "min-watch-ms", minWatch, "a vote sooner than this after its matchup was issued is stored invalid as too_fast; never more than the shorter clip (ARENA_MIN_WATCH_MS)")
+	fs.StringVar(&cfg.RateLimit, "rate-limit", envOr(e, "ARENA_RATE_LIMIT", defaultRateLimit), "matchups and votes per voter, e.g. 60/min, 10/s, or off; each client address gets ten times as much (ARENA_RATE_LIMIT)")
+	fs.StringVar(&cfg.Proxies, "trusted-proxies", e.getenv("ARENA_TRUSTED_PROXIES"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client; none means the socket address is the client (ARENA_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.Addr, "addr", envOr(e, "ARENA_ADDR", ":8080"), "address to listen on (ARENA_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", demo, "seed demo models, prompts and clips when the database is empty (ARENA_DEMO)")
 	fs.StringVar(&cfg.PublicURL, "public-url", e.getenv("ARENA_PUBLIC_URL"), "URL voters use, e.g. https://arena.example.org; https turns on Secure cookies and HSTS (ARENA_PUBLIC_URL)")
@@ -45,9 +55,20 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := cfg.resolve(); err != nil {
 		return err
 	}
+	limit, err := parseRateLimit(cfg.RateLimit)
+	if err != nil {
+		return err
+	}
+	proxies, err := parseCIDRs(cfg.Proxies)
+	if err != nil {
+		return err
+	}
+	if cfg.MinWatchMS < 0 {
+		return errors.New("--min-watch-ms must be 0 or more")
+	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 
-	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, Logger: log})
+	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -70,12 +91,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	srv, err := handlers.New(handlers.Config{
-		Store:       store,
-		Blobs:       blobs,
-		SessionKeys: keys,
-		Logger:      log,
-		PublicURL:   cfg.PublicURL,
-		Demo:        cfg.Demo,
+		Store:          store,
+		Blobs:          blobs,
+		SessionKeys:    keys,
+		Logger:         log,
+		PublicURL:      cfg.PublicURL,
+		Demo:           cfg.Demo,
+		RateLimit:      limit,
+		TrustedProxies: proxies,
 	})
 	if err != nil {
 		return err
@@ -84,16 +107,23 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return serveUntilDone(ctx, log, ln, srv)
+	unlock, err := holdDatabase(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return serveUntilDone(ctx, log, ln, srv, defaultServerLimits)
 }
 
 // serveUntilDone serves until ctx ends, then lets in-flight requests finish.
-func serveUntilDone(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handler) error {
+func serveUntilDone(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handler, lim serverLimits) error {
 	hs := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		ReadHeaderTimeout: lim.ReadHeaderTimeout,
+		ReadTimeout:       lim.ReadTimeout,
+		WriteTimeout:      lim.WriteTimeout,
+		IdleTimeout:       lim.IdleTimeout,
+		MaxHeaderBytes:    lim.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
