@@ -108,6 +108,17 @@ func (s *Store) loadCatalog(ctx context.Context) (*catalog, error) {
 	return c, nil
 }
 
+// hasCategory reports whether any prompt has the category, so a filter that
+// names none can be told apart from one that just has no matchup yet.
+func (c *catalog) hasCategory(cat string) bool {
+	for _, p := range c.prompts {
+		if p.Category == cat {
+			return true
+		}
+	}
+	return false
+}
+
 func distinctModels(cs []Clip) int {
 	seen := make(map[uint]bool, len(cs))
 	for _, c := range cs {

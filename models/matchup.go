@@ -48,6 +48,9 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		}
 	}
 	if len(prompts) == 0 {
+		if f.Category != "" && !cat.hasCategory(f.Category) {
+			return IssuedMatchup{}, fmt.Errorf("%w: unknown category; leave it out or use one the prompts have", ErrInvalidInput)
+		}
 		return IssuedMatchup{}, ErrNoMatchup
 	}
 	judged, err := s.judgedPairs(ctx, voterID)
