@@ -53,7 +53,8 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		}
 		return IssuedMatchup{}, ErrNoMatchup
 	}
-	judged, err := s.judgedPairs(ctx, voterID)
+	now := s.now().UTC()
+	judged, pending, err := s.judgedPairs(ctx, voterID, now)
 	if err != nil {
 		return IssuedMatchup{}, err
 	}
@@ -61,7 +62,6 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 	if rand.IntN(2) == 1 {
 		a, b = b, a
 	}
-	now := s.now().UTC()
 	m := Matchup{
 		ID:         NewID(),
 		VoterID:    voterID,
@@ -81,8 +81,12 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&v).Error; err != nil {
 			return err
 		}
-		if err := s.expireOldestPending(tx, voterID, now); err != nil {
-			return err
+		// The count was read just before; only the rare voter at the
+		// bound pays for the extra statement.
+		if pending >= s.maxPending {
+			if err := s.expireOldestPending(tx, voterID, now); err != nil {
+				return err
+			}
 		}
 		return tx.Create(&m).Error
 	})
@@ -104,9 +108,10 @@ func (s *Store) watchTime(a, b Clip) time.Duration {
 	return d
 }
 
-// expireOldestPending makes room for one more pending matchup: when the voter
-// already holds maxPending unvoted, unexpired matchups, the oldest ones
-// expire now. Expired matchups stay stored; a vote on one answers 410.
+// expireOldestPending makes room for one more pending matchup: of the
+// voter's unvoted, unexpired matchups all but the newest maxPending-1
+// expire now. Two matchups issued to one voter at the same instant may
+// overshoot the bound by one; the next issue trims it again. Expired matchups stay stored; a vote on one answers 410.
 func (s *Store) expireOldestPending(tx *gorm.DB, voterID string, now time.Time) error {
 	// "LIMIT -1" is SQLite's "no limit", which OFFSET needs there;
 	// PostgreSQL spells it "LIMIT ALL".
@@ -129,19 +134,28 @@ func pairOf(a, b uint) clipPair {
 	return clipPair{a, b}
 }
 
-// judgedPairs returns the clip pairs the voter has already voted on.
-func (s *Store) judgedPairs(ctx context.Context, voterID string) (map[clipPair]bool, error) {
-	var rows []struct{ ClipAID, ClipBID uint }
-	err := s.r.WithContext(ctx).Model(&Matchup{}).Select("clip_a_id, clip_b_id").
-		Where("voter_id = ? AND choice IS NOT NULL", voterID).Find(&rows).Error
+// judgedPairs returns the clip pairs the voter has already voted on, and
+// in the same read how many matchups they hold pending (unvoted, unexpired).
+func (s *Store) judgedPairs(ctx context.Context, voterID string, now time.Time) (map[clipPair]bool, int, error) {
+	var rows []struct {
+		ClipAID, ClipBID uint
+		Pending          bool
+	}
+	err := s.r.WithContext(ctx).Model(&Matchup{}).Select("clip_a_id, clip_b_id, choice IS NULL AS pending").
+		Where("voter_id = ? AND (choice IS NOT NULL OR expires_at > ?)", voterID, now).Find(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("load judged pairs: %w", err)
+		return nil, 0, fmt.Errorf("load judged pairs: %w", err)
 	}
 	out := make(map[clipPair]bool, len(rows))
+	pending := 0
 	for _, r := range rows {
+		if r.Pending {
+			pending++
+			continue
+		}
 		out[pairOf(r.ClipAID, r.ClipBID)] = true
 	}
-	return out, nil
+	return out, pending, nil
 }
 
 // pickPair chooses uniformly among the prompts that still have a pair the

@@ -1,0 +1,58 @@
+package models
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// BenchmarkVoteCycle issues a matchup and votes on it, the hot path whose
+// cost vote validity (watch time, flag lookup, counting trigger) and the
+// pending-matchup bound add to.
+func BenchmarkVoteCycle(b *testing.B) {
+	s, clock := openClockedB(b)
+	ctx := context.Background()
+	voters := make([]string, 64)
+	for i := range voters {
+		voters[i] = NewID()
+	}
+	choices := []string{ChoiceA, ChoiceB, ChoiceTie, ChoiceBothBad}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		v := voters[i%len(voters)]
+		m, err := s.IssueMatchup(ctx, v, MatchupFilter{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		clock.Advance(time.Millisecond)
+		if _, err := s.RecordVote(ctx, v, m.ID, choices[i%4]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func openClockedB(b *testing.B) (*Store, *manualClock) {
+	b.Helper()
+	clock := &manualClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	s, err := Open(context.Background(), Options{DSN: b.TempDir() + "/a.db", Now: clock.Now, MinWatch: 3 * time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	p := Prompt{Text: "a cat", Modality: ModalityT2V}
+	if err := s.CreatePrompt(ctx, &p); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 5 {
+		m := Model{Slug: "m" + string(rune('a'+i)), Name: "Model " + string(rune('A'+i))}
+		if err := s.CreateModel(ctx, &m); err != nil {
+			b.Fatal(err)
+		}
+		c := Clip{PromptID: p.ID, ModelID: m.ID, SHA256: NewID(), BlobKey: NewID(), MIME: "video/mp4", DurationMS: 5000, Width: 8, Height: 8}
+		if err := s.CreateClip(ctx, &c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s, clock
+}
