@@ -171,3 +171,7 @@ func (s *Store) Dialect() string { return s.dialect }
 
 // Now returns the Store's clock reading.
 func (s *Store) Now() time.Time { return s.now() }
+
+// MinWatch returns the configured minimum watch time, so the arena page can
+// ask for the same wait the server checks.
+func (s *Store) MinWatch() time.Duration { return s.minWatch }
