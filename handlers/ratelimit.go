@@ -3,6 +3,7 @@ package handlers
 import (
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -112,6 +113,21 @@ func (l *limiter) size() int {
 	return len(l.buckets)
 }
 
+// addressKey is the bucket of a client address: the address itself for
+// IPv4, its /64 network for IPv6, since one subscriber usually holds a whole
+// /64 and could otherwise use a fresh address for every request.
+func addressKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Is4() || addr.Is4In6() {
+		return ip
+	}
+	p, err := addr.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
+}
+
 // rateLimited returns middleware that spends one token from the client
 // address's bucket and one from the voter's (when the request carries a
 // voter cookie) for the named action, and answers 429 with Retry-After when
@@ -123,7 +139,7 @@ func (s *Server) rateLimited(action string) echo.MiddlewareFunc {
 			return next
 		}
 		return func(c echo.Context) error {
-			res, wait := s.byIP.take(action + " " + c.RealIP())
+			res, wait := s.byIP.take(action + " " + addressKey(c.RealIP()))
 			if voter := s.existingVoterID(c); res != nil && voter != "" {
 				var vres *rate.Reservation
 				if vres, wait = s.byVoter.take(action + " " + voter); vres == nil {

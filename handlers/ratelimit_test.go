@@ -162,3 +162,32 @@ func TestLimiter_ForgetsIdleBucketsAndStaysBounded(t *testing.T) {
 		t.Fatalf("%d buckets, want at most %d", l.size(), maxBuckets)
 	}
 }
+
+func TestRateLimit_IPv6ClientsShareTheirSlash64(t *testing.T) {
+	app, _ := limitedApp(t, 1, "127.0.0.0/8")
+	for i := range ipLimitFactor {
+		r := app.newVoter().postJSON("/api/v1/matchups", "", "X-Forwarded-For", fmt.Sprintf("2001:db8:1:2::%x", i+1))
+		if r.status != http.StatusCreated {
+			t.Fatalf("request %d = %d", i, r.status)
+		}
+	}
+	// A new address in the same /64 is the same subscriber...
+	assertRefused(t, app.newVoter().postJSON("/api/v1/matchups", "", "X-Forwarded-For", "2001:db8:1:2:ffff:1:2:3"))
+	// ...while the next /64 is someone else.
+	if r := app.newVoter().postJSON("/api/v1/matchups", "", "X-Forwarded-For", "2001:db8:1:3::1"); r.status != http.StatusCreated {
+		t.Fatalf("another /64 = %d", r.status)
+	}
+}
+
+func TestAddressKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.7":            "192.0.2.7",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"::ffff:192.0.2.7":     "::ffff:192.0.2.7",
+		"not an address":       "not an address",
+	} {
+		if got := addressKey(in); got != want {
+			t.Errorf("addressKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
