@@ -211,7 +211,7 @@ func (s *solver) fit(d *pairs, halfWi, total []float64, prior float64, beta []fl
 		copy(beta, s.trial)
 		s.grad, s.trialG = s.trialG, s.grad
 		s.hess, s.trialH = s.trialH, s.hess
-		if t*maxStep <= tolNat {
+		if maxStep <= tolNat {
 			return it, nil
 		}
 	}
