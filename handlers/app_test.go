@@ -17,7 +17,6 @@ import (
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
-	"github.com/arena-video/arena/static"
 )
 
 // testApp is the real router on a real SQLite file in a temp dir, served by
@@ -88,7 +87,7 @@ func newConfiguredApp(t *testing.T, dir string, seed bool, configure func(*Confi
 		t.Fatal(err)
 	}
 	if seed {
-		if _, err := store.SeedDemo(ctx, blobs, static.Demo()); err != nil {
+		if _, err := store.SeedDemo(ctx, blobs); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -53,7 +53,7 @@ type DemoModel struct {
 	Name         string `json:"name"`
 	Organization string `json:"organization"`
 	ReleaseDate  string `json:"release_date"` // YYYY-MM-DD
-	License      string `json:"license"`      // "open weights" or "proprietary"
+	License      string `json:"license"`      // "open" (open weights) or "proprietary"
 	Homepage     string `json:"homepage"`
 }
 
