@@ -9,22 +9,51 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // to read databases directly, as an auditor would
+
+	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/media"
 )
 
-// startInProcess runs "arena serve" in this process on dir and returns its
-// base URL; the server stops when the test ends.
+// seedDataDir puts the demo data into dir's database without ffmpeg:
+// the demo clips are stripped already, and remuxing forty of them takes
+// most of a minute on a busy machine.
+func seedDataDir(t *testing.T, dir string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SeedDemo(ctx, blobs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startInProcess runs "arena serve" in this process on dir (seeding the
+// demo data first when the dir has no database) and returns its base URL;
+// the server stops when the test ends.
 func startInProcess(t *testing.T, dir string, envs map[string]string) string {
 	t.Helper()
+	if _, err := os.Stat(filepath.Join(dir, "arena.db")); err != nil {
+		seedDataDir(t, dir)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	stderr := &lockedBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--demo"}, func(k string) string { return envs[k] }, nil, io.Discard, stderr)
+		done <- run(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0"}, func(k string) string { return envs[k] }, nil, io.Discard, stderr)
 	}()
 	t.Cleanup(func() {
 		cancel()

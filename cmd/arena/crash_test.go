@@ -15,7 +15,7 @@ import (
 // and its base URL.
 func startBinary(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--demo")
+	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "ARENA_MIN_WATCH_MS=0", "ARENA_RATE_LIMIT=off")
 	stderr := &lockedBuffer{}
 	cmd.Stderr = stderr
@@ -53,6 +53,7 @@ func TestCrash_AcknowledgedVotesSurviveSIGKILL(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out.String())
 	}
 	dir := t.TempDir()
+	seedDataDir(t, dir)
 	proc, base := startBinary(t, bin, dir)
 
 	const voters = 6
