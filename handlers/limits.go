@@ -23,13 +23,13 @@ func limitURL(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// clientIP decides where a request comes from. With no trusted proxies it is
+// ipExtractor decides where a request comes from. With no trusted proxies it is
 // the socket's peer: a client cannot choose its own address by sending
 // X-Forwarded-For. With trusted proxies it is the right-most address in
 // X-Forwarded-For that is not one of them, as long as the peer itself is one.
 // Echo's own default trusts private and loopback networks; Arena trusts only
 // what the operator lists.
-func clientIP(trusted []*net.IPNet) echo.IPExtractor {
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 	if len(trusted) == 0 {
 		return echo.ExtractIPDirect()
 	}

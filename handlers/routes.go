@@ -12,7 +12,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = clientIP(s.cfg.TrustedProxies)
+	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
 
 	e.Pre(middleware.RequestID())
 	e.Use(s.logRequests)
