@@ -31,9 +31,9 @@ func BenchmarkVoteCycle(b *testing.B) {
 	}
 }
 
-func openClockedB(b *testing.B) (*Store, *manualClock) {
+func openClockedB(b *testing.B) (*Store, *stepClock) {
 	b.Helper()
-	clock := &manualClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clock := &stepClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	s, err := Open(context.Background(), Options{DSN: b.TempDir() + "/a.db", Now: clock.Now, MinWatch: 3 * time.Second})
 	if err != nil {
 		b.Fatal(err)

@@ -10,19 +10,19 @@ import (
 	"time"
 )
 
-// manualClock is a clock the test moves by hand.
-type manualClock struct {
+// stepClock is a clock the test moves by hand.
+type stepClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *manualClock) Now() time.Time {
+func (c *stepClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
 }
 
-func (c *manualClock) Advance(d time.Duration) {
+func (c *stepClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
@@ -30,9 +30,9 @@ func (c *manualClock) Advance(d time.Duration) {
 
 // openClocked opens a store on a manual clock with one prompt and clips of
 // the given durations (one model each).
-func openClocked(t *testing.T, opts Options, durationsMS ...int64) (*Store, *manualClock) {
+func openClocked(t *testing.T, opts Options, durationsMS ...int64) (*Store, *stepClock) {
 	t.Helper()
-	clock := &manualClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clock := &stepClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	opts.DSN = filepath.Join(t.TempDir(), "a.db")
 	opts.Now = clock.Now
 	s, err := Open(context.Background(), opts)

@@ -73,8 +73,8 @@ func parseCIDRs(s string) ([]*net.IPNet, error) {
 	return out, nil
 }
 
-// envInt reads a non-negative integer from the environment.
-func envInt(e env, key string, def int) (int, error) {
+// envWholeNumber reads a non-negative integer from the environment.
+func envWholeNumber(e env, key string, def int) (int, error) {
 	v := e.getenv(key)
 	if v == "" {
 		return def, nil

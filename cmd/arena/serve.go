@@ -37,7 +37,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	minWatch, err := envInt(e, "ARENA_MIN_WATCH_MS", 3000)
+	minWatch, err := envWholeNumber(e, "ARENA_MIN_WATCH_MS", 3000)
 	if err != nil {
 		return err
 	}
