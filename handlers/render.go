@@ -13,6 +13,9 @@ type page struct {
 	Nav   string // which navigation link is current
 	Demo  bool
 	Data  any
+	// Admin is the signed-in admin's name on admin pages; it shows the admin
+	// navigation.
+	Admin string
 }
 
 // render executes a page template into a buffer first, so a template error
