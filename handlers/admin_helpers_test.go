@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
 )
@@ -46,7 +48,8 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	dir := t.TempDir()
 	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	ctx := context.Background()
-	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler), Now: clock.Now})
+	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler), Now: clock.Now,
+		PasswordCost: bcrypt.MinCost})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,8 @@ import (
 const (
 	MinPasswordLen = 12
 	maxPasswordLen = 72
-	// BcryptCost is the work factor for admin passwords.
+	// BcryptCost is the work factor for admin passwords (see
+	// Options.PasswordCost).
 	BcryptCost = 12
 )
 
@@ -28,10 +29,30 @@ const (
 // not identify an admin. It never says which part was wrong.
 var ErrBadCredentials = errors.New("wrong username or password")
 
-// dummyHash is compared against when a username does not exist, so a login
+// dummyHash12 is compared against when a username does not exist, so a login
 // for an unknown name costs the same bcrypt time as one for a real name and
-// timing does not reveal which names exist.
-const dummyHash = "$2a$12$z4CycwmSlmDFi.Tqb3sDOuvY.wMu5d9bwy9OeabSkgrFsST/vrSPq"
+// timing does not reveal which names exist. Its password is never used.
+const dummyHash12 = "$2a$12$z4CycwmSlmDFi.Tqb3sDOuvY.wMu5d9bwy9OeabSkgrFsST/vrSPq"
+
+// setPasswordCost sets the bcrypt cost of new passwords and the matching
+// dummy hash.
+func (s *Store) setPasswordCost(cost int) error {
+	if cost == 0 {
+		cost = BcryptCost
+	}
+	if cost < bcrypt.MinCost || cost > bcrypt.MaxCost {
+		return fmt.Errorf("password cost %d is outside bcrypt's %d..%d", cost, bcrypt.MinCost, bcrypt.MaxCost)
+	}
+	s.pwCost, s.dummyHash = cost, dummyHash12
+	if cost != BcryptCost {
+		h, err := bcrypt.GenerateFromPassword([]byte("arena-dummy-password-never-used"), cost)
+		if err != nil {
+			return err
+		}
+		s.dummyHash = string(h)
+	}
+	return nil
+}
 
 var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
@@ -102,7 +123,7 @@ func (s *Store) CreateAdmin(ctx context.Context, username, password string) (Adm
 	if err := CheckPassword(password); err != nil {
 		return Admin{}, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.pwCost)
 	if err != nil {
 		return Admin{}, fmt.Errorf("hash password: %w", err)
 	}
@@ -134,7 +155,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Ad
 	}
 	hash := a.PasswordHash
 	if a.ID == 0 {
-		hash = dummyHash
+		hash = s.dummyHash
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || a.ID == 0 {
 		return Admin{}, ErrBadCredentials

@@ -11,6 +11,8 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = s.now().UTC()
 	}
+	e.Actor = truncate(e.Actor, 64)
+	e.Action = truncate(e.Action, 64)
 	e.Target = truncate(e.Target, 256)
 	e.Detail = truncate(e.Detail, 2000)
 	e.IP = truncate(e.IP, 64)
