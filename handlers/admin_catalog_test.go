@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/arena-video/arena/models"
-	"github.com/arena-video/arena/static"
 
 	_ "github.com/mattn/go-sqlite3" // to mark a vote as the integrity checks would
 )
@@ -131,14 +130,8 @@ func TestAdminAPI_Prompts(t *testing.T) {
 		t.Errorf("created %+v", p)
 	}
 
-	img, err := static.Demo().Open("images/src.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	imgBytes := make([]byte, 1<<20)
-	n, _ := img.Read(imgBytes)
-	img.Close()
-	ct, body := multipartBody(t, [][2]string{{"text", "Make it move"}, {"category", "art"}, {"modality", "i2v"}}, testFile{"image", "src.png", imgBytes[:n]})
+	png := readTestdata(t, "src.png")
+	ct, body := multipartBody(t, [][2]string{{"text", "Make it move"}, {"category", "art"}, {"modality", "i2v"}}, testFile{"image", "src.png", png})
 	r = a.bare().do(http.MethodPost, "/api/v1/admin/prompts", ct, body, bearer(tok)...)
 	if r.status != http.StatusCreated {
 		t.Fatalf("create i2v = %d %s", r.status, r.body)
@@ -166,7 +159,7 @@ func TestAdminAPI_Prompts(t *testing.T) {
 			return ct, b.String()
 		}, 415},
 		{"image for t2v", "", func() (string, string) {
-			ct, b := multipartBody(t, [][2]string{{"text", "x"}, {"modality", "t2v"}}, testFile{"image", "a.png", imgBytes[:n]})
+			ct, b := multipartBody(t, [][2]string{{"text", "x"}, {"modality", "t2v"}}, testFile{"image", "a.png", png})
 			return ct, b.String()
 		}, 400},
 		{"form encoding", "", func() (string, string) { return "application/x-www-form-urlencoded", "text=x" }, 415},
