@@ -158,6 +158,15 @@ func TestAdminPages_RenderForASignedInAdmin(t *testing.T) {
 			t.Errorf("GET %s has inline style or script", p)
 		}
 	}
+	// This app runs without ffmpeg, and the clips page must say what that means.
+	if res := v.get("/admin/clips"); !strings.Contains(string(res.body), "ffmpeg is not installed") || !strings.Contains(string(res.body), "not stripped") {
+		t.Error("the clips page does not warn that metadata is not stripped without ffmpeg")
+	}
+	// Sign-in itself is a form: another site cannot post it either.
+	r := a.client().postForm("/admin/login", url.Values{"username": {testAdminUser}, "password": {testAdminPassword}}, "Sec-Fetch-Site", "cross-site")
+	if r.status != http.StatusForbidden || adminCookie(r) != "" {
+		t.Errorf("cross-site sign-in = %d, want 403 without a session", r.status)
+	}
 }
 
 func TestLogin_SucceedsWithASecureCookie(t *testing.T) {
