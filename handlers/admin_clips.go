@@ -113,7 +113,12 @@ func (s *Server) handleUploadClips(c echo.Context) error {
 	if len(outcomes) == 0 {
 		return badRequest("no file received: send the clip in the field \"file\", e.g. curl -F model=veo-3 -F prompt_id=1 -F file=@clip.mp4")
 	}
-	s.recompute()
+	for _, o := range outcomes {
+		if o.Clip != nil {
+			s.recompute() // new clips change which pairs the arena can show
+			break
+		}
+	}
 	if api {
 		var out []uploadedClipJSON
 		for _, o := range outcomes {
