@@ -41,5 +41,7 @@ func (s *Server) routes() *echo.Echo {
 	api := e.Group("/api/v1")
 	api.POST("/matchups", s.handleCreateMatchup, append(jsonBody, s.rateLimited("matchup"))...)
 	api.POST("/matchups/:id/vote", s.handleVote, append(jsonBody, s.rateLimited("vote"))...)
+
+	s.adminRoutes(e, jsonBody)
 	return e
 }

@@ -20,9 +20,13 @@ import (
 	"github.com/arena-video/arena/templates"
 )
 
-// Blobs opens stored clip and image bytes by their content key.
+// Blobs opens stored clip and image bytes by their content key, and stores
+// new ones (admin uploads); *media.Store is one.
 type Blobs interface {
 	Open(key string) (*os.File, error)
+	models.Files
+	// HasFFmpeg reports whether stored clips have their metadata stripped.
+	HasFFmpeg() bool
 }
 
 // Config holds everything a Server needs. Nothing in this package reads the
@@ -48,7 +52,15 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// Now is the clock for rate limits; nil means time.Now.
 	Now func() time.Time
+	// MaxUploadBytes bounds one uploaded clip; 0 means DefaultMaxUploadBytes.
+	MaxUploadBytes int64
+	// Recompute, when set, starts a leaderboard recompute; admin changes
+	// that affect rankings call it. It must not block.
+	Recompute func()
 }
+
+// DefaultMaxUploadBytes is the clip size limit when Config leaves it at 0.
+const DefaultMaxUploadBytes = 500 << 20
 
 // Server is Arena's HTTP application.
 type Server struct {
@@ -64,6 +76,9 @@ type Server struct {
 	secure   bool
 	// byIP and byVoter are the rate limiters; nil when limits are off.
 	byIP, byVoter *limiter
+
+	adminCookies *sessions.CookieStore
+	throttle     *loginThrottle
 }
 
 // New builds the Server and its routes.
@@ -100,6 +115,11 @@ func New(cfg Config) (*Server, error) {
 		s.byVoter = newLimiter(cfg.RateLimit, 1, cfg.Now)
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
+	s.adminCookies = newAdminCookieStore(cfg.SessionKeys, s.secure)
+	s.throttle = newLoginThrottle(loginFailureLimit, loginFailureWindow)
+	if s.cfg.MaxUploadBytes <= 0 {
+		s.cfg.MaxUploadBytes = DefaultMaxUploadBytes
+	}
 	s.echo = s.routes()
 	return s, nil
 }

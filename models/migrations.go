@@ -40,6 +40,10 @@ func migrations() []*gormigrate.Migration {
 			},
 		},
 		{ID: "0300_vote_validity", Migrate: migrateVoteValidity},
+		{
+			ID:      "0100_admin_tokens_sessions",
+			Migrate: migrateAdminTokensSessions,
+		},
 	}
 }
 

@@ -38,6 +38,9 @@ func commands() []command {
 		{"serve", "run the web server", runServe},
 		{"backup", "copy the live database to a new file", runBackup},
 		{"restore", "replace the stopped server's database with a backup", runRestore},
+		{"admin create", "create an admin (password from the terminal or --password-stdin)", runAdminCreate},
+		{"admin token", "print a new admin API token, or --revoke them", runAdminToken},
+		{"import clips", "import clips listed in a CSV manifest", runImportClips},
 	}
 }
 

@@ -23,6 +23,8 @@ type serveConfig struct {
 	MinWatchMS int
 	RateLimit  string
 	Proxies    string
+	// MaxUploadMB bounds one uploaded clip.
+	MaxUploadMB int64
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -44,11 +46,20 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.IntVar(&cfg.MinWatchMS, "min-watch-ms", minWatch, "a vote sooner than this after its matchup was issued is stored invalid as too_fast; never more than the shorter clip (ARENA_MIN_WATCH_MS)")
 	fs.StringVar(&cfg.RateLimit, "rate-limit", envOr(e, "ARENA_RATE_LIMIT", defaultRateLimit), "matchups and votes per voter, e.g. 60/min, 10/s, or off; each client address gets ten times as much (ARENA_RATE_LIMIT)")
 	fs.StringVar(&cfg.Proxies, "trusted-proxies", e.getenv("ARENA_TRUSTED_PROXIES"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client; none means the socket address is the client (ARENA_TRUSTED_PROXIES)")
+	maxMB, err := envInt(e, "ARENA_MAX_UPLOAD_MB", 500)
+	if err != nil {
+		return err
+	}
+	fs.Int64Var(&cfg.MaxUploadMB, "max-upload-mb", maxMB, "largest clip an admin may upload, in MB (ARENA_MAX_UPLOAD_MB)")
 	fs.StringVar(&cfg.Addr, "addr", envOr(e, "ARENA_ADDR", ":8080"), "address to listen on (ARENA_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", demo, "seed demo models, prompts and clips when the database is empty (ARENA_DEMO)")
 	fs.StringVar(&cfg.PublicURL, "public-url", e.getenv("ARENA_PUBLIC_URL"), "URL voters use, e.g. https://arena.example.org; https turns on Secure cookies and HSTS (ARENA_PUBLIC_URL)")
 	fs.DurationVar(&cfg.MatchupTTL, "matchup-ttl", ttl, "how long an issued matchup accepts a vote (ARENA_MATCHUP_TTL)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	maxUpload, err := uploadBytes(cfg.MaxUploadMB)
+	if err != nil {
 		return err
 	}
 	if err := cfg.resolve(); err != nil {
@@ -84,6 +95,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 		if seeded {
 			log.Info("seeded demo data")
 		}
+		pw, err := ensureDemoAdmin(ctx, store)
+		if err != nil {
+			return fmt.Errorf("create demo admin: %w", err)
+		}
+		if pw != "" {
+			// Printed once, to the terminal, not to the structured log.
+			fmt.Fprintf(e.stdout, "demo admin created: sign in at /admin/login as %q with password %s (shown only now)\n", demoAdmin, pw)
+		}
 	}
 	keys, err := sessionKeys(e, cfg.DataDir)
 	if err != nil {
@@ -98,6 +117,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Demo:           cfg.Demo,
 		RateLimit:      limit,
 		TrustedProxies: proxies,
+		MaxUploadBytes: maxUpload,
 	})
 	if err != nil {
 		return err
