@@ -46,6 +46,7 @@ var adminRoutesTable = []adminRoute{
 	{"POST", "/api/v1/admin/clips", "/api/v1/admin/clips"},
 	{"PATCH", "/api/v1/admin/clips/:id", "/api/v1/admin/clips/AAAAAAAAAAAAAAAAAAAAAA"},
 	{"GET", "/api/v1/admin/votes", "/api/v1/admin/votes"},
+	{"GET", "/api/v1/admin/integrity", "/api/v1/admin/integrity"},
 	{"POST", "/api/v1/admin/voters/:id/invalidate", "/api/v1/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/invalidate"},
 	{"POST", "/api/v1/admin/voters/:id/restore", "/api/v1/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/restore"},
 	{"POST", "/api/v1/admin/recompute", "/api/v1/admin/recompute"},

@@ -39,9 +39,14 @@ func (s *Server) handleAdminDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	integrity, err := s.loadIntegrity(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return s.renderAdmin(c, http.StatusOK, "admin_dashboard", "Dashboard", "dashboard", struct {
 		models.Dashboard
 		HasFFmpeg    bool
 		HasRecompute bool
-	}{d, s.blobs.HasFFmpeg(), s.cfg.Recompute != nil})
+		Integrity    integrityData
+	}{d, s.blobs.HasFFmpeg(), s.cfg.Recompute != nil, integrity})
 }

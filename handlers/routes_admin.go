@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"time"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -10,6 +12,11 @@ import (
 // registered in routes covers every POST, PATCH and DELETE here.
 // Uploads carry no body limit middleware: the media store enforces
 // Config.MaxUploadBytes per file while streaming.
+// uploadDeadline is how long one clip upload may take to arrive: the
+// server's ReadTimeout would cut a large upload on a slow link. It is lifted
+// only after authentication, so strangers cannot hold connections open.
+const uploadDeadline = time.Hour
+
 func (s *Server) adminRoutes(e *echo.Echo, jsonBody []echo.MiddlewareFunc) {
 	e.GET("/admin/login", s.handleLoginPage)
 	e.POST("/admin/login", s.handleLogin)
@@ -25,7 +32,7 @@ func (s *Server) adminRoutes(e *echo.Echo, jsonBody []echo.MiddlewareFunc) {
 	e.POST("/admin/prompts", s.handleAdminPromptCreateForm, page)
 	e.POST("/admin/prompts/:id", s.handleAdminPromptUpdateForm, page)
 	e.GET("/admin/clips", s.handleAdminClipsPage, page)
-	e.POST("/admin/clips", s.handleUploadClips, page)
+	e.POST("/admin/clips", s.handleUploadClips, page, allowSlowBody(uploadDeadline))
 	e.POST("/admin/clips/:id", s.handleAdminClipActiveForm, page)
 	e.GET("/admin/votes", s.handleAdminVotesPage, page)
 	e.POST("/admin/voters/:id/invalidate", s.handleAdminVoterForm(true), page)
@@ -42,9 +49,10 @@ func (s *Server) adminRoutes(e *echo.Echo, jsonBody []echo.MiddlewareFunc) {
 	api.PATCH("/models/:slug", s.handleAPIUpdateModel, withJSON...)
 	api.POST("/prompts", s.handleAPICreatePrompt, auth)
 	api.PATCH("/prompts/:id", s.handleAPIUpdatePrompt, withJSON...)
-	api.POST("/clips", s.handleUploadClips, auth)
+	api.POST("/clips", s.handleUploadClips, auth, allowSlowBody(uploadDeadline))
 	api.PATCH("/clips/:id", s.handleAPIUpdateClip, withJSON...)
 	api.GET("/votes", s.handleAPIVotes, auth)
+	api.GET("/integrity", s.handleAPIIntegrity, auth)
 	api.POST("/voters/:id/invalidate", s.handleAPIVoter(true), withJSON...)
 	api.POST("/voters/:id/restore", s.handleAPIVoter(false), withJSON...)
 	api.POST("/recompute", s.handleAPIRecompute, auth)

@@ -259,3 +259,50 @@ func TestRowCounts_CountsEveryTable(t *testing.T) {
 		t.Fatalf("counts %v lack %s", counts, migrationTable)
 	}
 }
+
+func TestModeration_InvalidateFlagsAndRestoreClears(t *testing.T) {
+	s, clock := openClocked(t, Options{MinWatch: time.Second}, 4000, 4000)
+	ctx := context.Background()
+	vote := func(voter, choice string, wait time.Duration) VoteResult {
+		t.Helper()
+		m, err := s.IssueMatchup(ctx, voter, MatchupFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(wait)
+		res, err := s.RecordVote(ctx, voter, m.ID, choice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	cheat, clicker := NewID(), NewID()
+	vote(cheat, ChoiceTie, 0) // too fast
+	vote(cheat, ChoiceA, 2*time.Second)
+	if n, err := s.InvalidateVoterVotes(ctx, cheat); err != nil || n != 1 {
+		t.Fatalf("invalidated %d %v, want the one valid vote", n, err)
+	}
+	if res := vote(cheat, ChoiceB, 2*time.Second); res.Valid || res.InvalidReason != ReasonAdmin {
+		t.Fatalf("vote after invalidation: %+v, want invalid by admin", res)
+	}
+	for range PositionBiasMinVotes + 1 {
+		vote(clicker, ChoiceA, 2*time.Second)
+	}
+	for voter, wantRestored := range map[string]int64{cheat: 2, clicker: 1} {
+		n, err := s.RestoreVoterVotes(ctx, voter)
+		if err != nil || n != wantRestored {
+			t.Fatalf("restored %d %v, want %d", n, err, wantRestored)
+		}
+		v, _ := s.VoterByID(ctx, voter)
+		if v.Flagged || v.ValidVotes != 0 {
+			t.Fatalf("voter after restore %+v: want unflagged with fresh counters", v)
+		}
+		if res := vote(voter, ChoiceA, 2*time.Second); !res.Valid {
+			t.Fatalf("vote after restore invalid: %s", res.InvalidReason)
+		}
+	}
+	counts, _ := s.InvalidVoteCounts(ctx)
+	if counts[ReasonTooFast] != 1 || len(counts) != 1 {
+		t.Fatalf("invalid after restoring %v: only the too-fast vote stays invalid", counts)
+	}
+}

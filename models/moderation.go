@@ -9,39 +9,62 @@ import (
 	"gorm.io/gorm"
 )
 
-// InvalidByAdmin is the InvalidReason of votes an admin invalidated. Restoring
-// a voter's votes only touches votes with this reason, so votes invalid for
-// other reasons (too fast, rate limited) stay invalid.
+// InvalidByAdmin is the InvalidReason of votes an admin invalidated (the same
+// as ReasonAdmin). Restoring a voter's votes touches only the reasons an
+// admin can overrule, so votes cast too fast stay invalid.
 const InvalidByAdmin = "admin"
 
 // InvalidateVoterVotes marks every valid vote of a voter invalid, keeping the
-// votes, and reports how many changed.
+// votes, and flags the voter so that their later votes are stored invalid
+// too; it reports how many votes changed.
 func (s *Store) InvalidateVoterVotes(ctx context.Context, voterID string) (int64, error) {
 	if err := s.voterExists(ctx, voterID); err != nil {
 		return 0, err
 	}
-	res := s.w.WithContext(ctx).Model(&Matchup{}).
-		Where("voter_id = ? AND choice IS NOT NULL AND valid = ?", voterID, true).
-		Updates(map[string]any{"valid": false, "invalid_reason": InvalidByAdmin})
-	if res.Error != nil {
-		return 0, fmt.Errorf("invalidate votes: %w", res.Error)
+	var n int64
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Matchup{}).
+			Where("voter_id = ? AND choice IS NOT NULL AND valid = ?", voterID, true).
+			Updates(map[string]any{"valid": false, "invalid_reason": InvalidByAdmin})
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return tx.Model(&Voter{}).Where("id = ?", voterID).
+			Updates(map[string]any{"flagged": true, "flag_reason": InvalidByAdmin}).Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("invalidate votes: %w", err)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }
 
-// RestoreVoterVotes makes valid again the votes of a voter that an admin
-// invalidated, and reports how many changed.
+// RestoreVoterVotes clears a voter's flag and makes valid again the votes
+// that were invalid because of an admin or the flag (admin, position_bias);
+// votes cast too fast stay invalid. The voter's side counters start afresh,
+// so position bias is judged again on their next votes. It reports how many
+// votes changed.
 func (s *Store) RestoreVoterVotes(ctx context.Context, voterID string) (int64, error) {
 	if err := s.voterExists(ctx, voterID); err != nil {
 		return 0, err
 	}
-	res := s.w.WithContext(ctx).Model(&Matchup{}).
-		Where("voter_id = ? AND choice IS NOT NULL AND valid = ? AND invalid_reason = ?", voterID, false, InvalidByAdmin).
-		Updates(map[string]any{"valid": true, "invalid_reason": ""})
-	if res.Error != nil {
-		return 0, fmt.Errorf("restore votes: %w", res.Error)
+	var n int64
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Matchup{}).
+			Where("voter_id = ? AND choice IS NOT NULL AND valid = ? AND invalid_reason IN ?", voterID, false,
+				[]string{InvalidByAdmin, ReasonPositionBias, ReasonFlagged}).
+			Updates(map[string]any{"valid": true, "invalid_reason": ""})
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return tx.Model(&Voter{}).Where("id = ?", voterID).
+			Updates(map[string]any{"flagged": false, "flag_reason": "", "valid_votes": 0, "a_votes": 0, "b_votes": 0}).Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("restore votes: %w", err)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }
 
 func (s *Store) voterExists(ctx context.Context, voterID string) error {

@@ -1,0 +1,66 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"sort"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/arena-video/arena/models"
+)
+
+// flaggedListLimit is how many flagged voters the dashboard lists.
+const flaggedListLimit = 50
+
+// integrityData is the admin's view of vote validity: how many stored votes
+// do not count, by reason, and which voters are flagged for review.
+type integrityData struct {
+	Invalid []reasonCount
+	Flagged []models.Voter
+}
+
+type reasonCount struct {
+	Reason string `json:"reason"`
+	Votes  int64  `json:"votes"`
+}
+
+func (s *Server) loadIntegrity(ctx context.Context) (integrityData, error) {
+	counts, err := s.store.InvalidVoteCounts(ctx)
+	if err != nil {
+		return integrityData{}, err
+	}
+	var d integrityData
+	for r, n := range counts {
+		d.Invalid = append(d.Invalid, reasonCount{r, n})
+	}
+	sort.Slice(d.Invalid, func(i, j int) bool { return d.Invalid[i].Reason < d.Invalid[j].Reason })
+	d.Flagged, err = s.store.FlaggedVoters(ctx, flaggedListLimit)
+	return d, err
+}
+
+type flaggedVoterJSON struct {
+	ID         string `json:"id"`
+	FlagReason string `json:"flag_reason"`
+	ValidVotes int64  `json:"valid_votes"`
+	AVotes     int64  `json:"a_votes"`
+	BVotes     int64  `json:"b_votes"`
+}
+
+// handleAPIIntegrity: GET /api/v1/admin/integrity → invalid votes by
+// reason and the voters flagged for review.
+func (s *Server) handleAPIIntegrity(c echo.Context) error {
+	d, err := s.loadIntegrity(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	invalid := make(map[string]int64, len(d.Invalid))
+	for _, r := range d.Invalid {
+		invalid[r.Reason] = r.Votes
+	}
+	flagged := make([]flaggedVoterJSON, 0, len(d.Flagged))
+	for _, v := range d.Flagged {
+		flagged = append(flagged, flaggedVoterJSON{v.ID, v.FlagReason, v.ValidVotes, v.AVotes, v.BVotes})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"invalid_votes": invalid, "flagged_voters": flagged})
+}
