@@ -26,6 +26,9 @@ func runBackup(ctx context.Context, e env, args []string) error {
 	if err := cfg.resolve(); err != nil {
 		return err
 	}
+	if isURL(cfg.DB) {
+		return errNotSQLite
+	}
 	if err := models.BackupSQLite(ctx, cfg.DB, file); err != nil {
 		return err
 	}
@@ -45,6 +48,9 @@ func runRestore(ctx context.Context, e env, args []string) error {
 	}
 	if err := cfg.resolve(); err != nil {
 		return err
+	}
+	if isURL(cfg.DB) {
+		return errNotSQLite
 	}
 	unlock, err := lockDatabase(cfg.DB, true)
 	if err != nil {
@@ -108,9 +114,19 @@ func printCounts(ctx context.Context, e env, path string) error {
 
 // holdDatabase marks the database as in use by a server until unlock.
 // Several servers may share it; restore needs it to itself.
+// A PostgreSQL database is not a file here: nothing to hold.
 func holdDatabase(dbPath string) (unlock func(), err error) {
+	if isURL(dbPath) {
+		return func() {}, nil
+	}
 	return lockDatabase(dbPath, false)
 }
+
+// isURL tells a database URL (postgres://...) from a SQLite file path.
+func isURL(db string) bool { return strings.Contains(db, "://") }
+
+// errNotSQLite explains that backup and restore work on SQLite files.
+var errNotSQLite = errors.New("backup and restore copy SQLite files; back up PostgreSQL with pg_dump and restore with pg_restore")
 
 // lockDatabase takes a shared (server) or exclusive (restore) advisory lock
 // on a file beside the database. It is a separate file because closing any

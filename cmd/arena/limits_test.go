@@ -66,3 +66,14 @@ func TestServe_RefusesBadLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestHoldDatabase_SkipsDatabaseURLs(t *testing.T) {
+	unlock, err := holdDatabase("postgres://arena@127.0.0.1:5432/arena")
+	if err != nil {
+		t.Fatalf("a PostgreSQL URL is not a file to lock: %v", err)
+	}
+	unlock()
+	if !isURL("postgresql://x/y") || isURL(t.TempDir()+"/arena.db") {
+		t.Fatal("isURL confuses URLs and paths")
+	}
+}
