@@ -32,12 +32,16 @@ const (
 // vote itself stays one statement), and an index for finding a voter's
 // pending matchups.
 func migrateVoteValidity(tx *gorm.DB) error {
+	timestamp := "timestamp"
+	if tx.Dialector.Name() == "postgres" {
+		timestamp = "timestamptz" // what GORM makes for time.Time there
+	}
 	cols := []struct {
 		model any
 		name  string
 		ddl   string
 	}{
-		{&Matchup{}, "watch_until", `ALTER TABLE matchups ADD COLUMN watch_until timestamp`},
+		{&Matchup{}, "watch_until", `ALTER TABLE matchups ADD COLUMN watch_until ` + timestamp},
 		{&Voter{}, "valid_votes", `ALTER TABLE voters ADD COLUMN valid_votes bigint NOT NULL DEFAULT 0`},
 		{&Voter{}, "a_votes", `ALTER TABLE voters ADD COLUMN a_votes bigint NOT NULL DEFAULT 0`},
 		{&Voter{}, "b_votes", `ALTER TABLE voters ADD COLUMN b_votes bigint NOT NULL DEFAULT 0`},
