@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,8 +16,10 @@ import (
 
 // Options configures a Store.
 type Options struct {
-	// DSN is a SQLite file path. PostgreSQL URLs are refused for now.
+	// DSN is a SQLite file path or a postgres:// URL.
 	DSN string
+	// MaxConns bounds the PostgreSQL connection pool; 0 means 16.
+	MaxConns int
 	// MatchupTTL is how long an issued matchup accepts a vote.
 	MatchupTTL time.Duration
 	// CatalogMaxAge bounds how stale the in-memory list of active clips may
@@ -32,8 +33,11 @@ type Options struct {
 
 // Store is the only door to the database.
 type Store struct {
-	w       *gorm.DB // writes: one connection on SQLite, so writers queue in Go, not in SQLite's busy loop
-	r       *gorm.DB // reads: a pool; WAL lets readers run beside the writer
+	// w takes writes: one connection on SQLite, so writers queue in Go, not
+	// in SQLite's busy loop. r takes reads: a pool; WAL lets readers run
+	// beside the writer. On PostgreSQL both are the same pool.
+	w       *gorm.DB
+	r       *gorm.DB
 	dialect string
 	ttl     time.Duration
 	now     func() time.Time
@@ -59,18 +63,21 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if strings.HasPrefix(opts.DSN, "postgres://") || strings.HasPrefix(opts.DSN, "postgresql://") {
-		return nil, errors.New("PostgreSQL is not supported by this build yet; use a SQLite file path")
-	}
 	s := &Store{
-		dialect:   "sqlite",
+		dialect:   DialectSQLite,
 		ttl:       opts.MatchupTTL,
 		now:       opts.Now,
 		log:       opts.Logger,
 		catMaxAge: opts.CatalogMaxAge,
 	}
 	var err error
-	if s.w, s.r, err = openSQLite(opts.DSN); err != nil {
+	if IsPostgresDSN(opts.DSN) {
+		s.dialect = DialectPostgres
+		if s.w, err = openPostgres(opts.DSN, opts.MaxConns); err != nil {
+			return nil, err
+		}
+		s.r = s.w
+	} else if s.w, s.r, err = openSQLite(opts.DSN); err != nil {
 		return nil, err
 	}
 	if err := migrate(ctx, s.w, s.dialect); err != nil {
@@ -125,7 +132,11 @@ func openSQLite(path string) (w, r *gorm.DB, err error) {
 // Close releases the database connections.
 func (s *Store) Close() error {
 	var errs []error
-	for _, db := range []*gorm.DB{s.r, s.w} {
+	dbs := []*gorm.DB{s.r, s.w}
+	if s.r == s.w {
+		dbs = dbs[:1] // PostgreSQL: one pool
+	}
+	for _, db := range dbs {
 		if db == nil {
 			continue
 		}

@@ -3,13 +3,19 @@ package models
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"os"
 	"testing"
+
+	"github.com/arena-video/arena/models/testdb"
 )
 
-func openTestStore(t *testing.T, path string) *Store {
+func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
+
+// openTestStore opens the store of a test whose data lives in dir, on the
+// backend under test.
+func openTestStore(t *testing.T, dir string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), Options{DSN: path})
+	s, err := Open(context.Background(), Options{DSN: testdb.DSN(t, dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,11 +24,14 @@ func openTestStore(t *testing.T, path string) *Store {
 }
 
 func TestMigrate_FromEmptyDatabase(t *testing.T) {
-	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
+	s := openTestStore(t, t.TempDir())
 	for _, table := range []string{"models", "prompts", "clips", "voters", "matchups", "snapshots", "admins", "audit_entries", migrationTable} {
 		if !s.w.Migrator().HasTable(table) {
 			t.Errorf("table %s missing after migration", table)
 		}
+	}
+	if s.Dialect() != DialectSQLite {
+		return
 	}
 	var mode string
 	s.w.Raw("PRAGMA journal_mode").Scan(&mode)
@@ -37,12 +46,12 @@ func TestMigrate_FromEmptyDatabase(t *testing.T) {
 }
 
 func TestMigrate_ReopeningAppliesNothingTwice(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "a.db")
-	s := openTestStore(t, path)
+	dir := t.TempDir()
+	s := openTestStore(t, dir)
 	var before int64
 	s.w.Table(migrationTable).Count(&before)
 	s.Close()
-	s = openTestStore(t, path)
+	s = openTestStore(t, dir)
 	var after int64
 	s.w.Table(migrationTable).Count(&after)
 	if before != int64(len(migrations())) || after != before {
@@ -51,22 +60,15 @@ func TestMigrate_ReopeningAppliesNothingTwice(t *testing.T) {
 }
 
 func TestMigrate_RefusesANewerDatabase(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "a.db")
-	s := openTestStore(t, path)
+	dir := t.TempDir()
+	s := openTestStore(t, dir)
 	if err := s.w.Exec("INSERT INTO " + migrationTable + " (id) VALUES ('9999_from_the_future')").Error; err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	_, err := Open(context.Background(), Options{DSN: path})
+	_, err := Open(context.Background(), Options{DSN: testdb.DSN(t, dir)})
 	if !errors.Is(err, ErrSchemaTooNew) {
 		t.Fatalf("Open = %v, want ErrSchemaTooNew", err)
-	}
-}
-
-func TestOpen_RefusesPostgresForNow(t *testing.T) {
-	_, err := Open(context.Background(), Options{DSN: "postgres://localhost/arena"})
-	if err == nil {
-		t.Fatal("a postgres URL must be refused with a clear message")
 	}
 }
 
