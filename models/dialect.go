@@ -117,4 +117,3 @@ func (s *Store) WithLeaderLock(ctx context.Context, name string, fn func() error
 	defer unlock()
 	return true, fn()
 }
-
