@@ -51,6 +51,8 @@ type Server struct {
 	versions map[string]string // asset path -> content hash, for cache busting
 	echo     *echo.Echo
 	secure   bool
+	// voterCookies skips decoding a voter cookie seen before.
+	voterCookies *cookieCache
 }
 
 // New builds the Server and its routes.
@@ -80,6 +82,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
+	s.voterCookies = newCookieCache()
 	s.echo = s.routes()
 	return s, nil
 }

@@ -50,11 +50,15 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 	if len(prompts) == 0 {
 		return IssuedMatchup{}, ErrNoMatchup
 	}
-	judged, err := s.judgedPairs(ctx, voterID)
-	if err != nil {
+	vs := s.voters.get(voterID)
+	vs.mu.Lock()
+	if err := s.judgedPairsLocked(ctx, voterID, vs); err != nil {
+		vs.mu.Unlock()
 		return IssuedMatchup{}, err
 	}
-	a, b, p := pickPair(prompts, judged)
+	a, b, p := pickPair(prompts, vs.judged)
+	voterStored := vs.stored
+	vs.mu.Unlock()
 	if rand.IntN(2) == 1 {
 		a, b = b, a
 	}
@@ -72,15 +76,23 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		IssuedAt:  now,
 		ExpiresAt: now.Add(s.ttl),
 	}
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		v := Voter{ID: voterID, CreatedAt: now}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&v).Error; err != nil {
-			return err
+	err = s.writeTx(ctx, false, func(tx *gorm.DB) error {
+		// The voter's row is written once; the cache remembers it exists.
+		if !voterStored {
+			v := Voter{ID: voterID, CreatedAt: now}
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&v).Error; err != nil {
+				return err
+			}
 		}
 		return tx.Create(&m).Error
 	})
 	if err != nil {
 		return IssuedMatchup{}, fmt.Errorf("store matchup: %w", err)
+	}
+	if !voterStored {
+		vs.mu.Lock()
+		vs.stored = true
+		vs.mu.Unlock()
 	}
 	return IssuedMatchup{ID: m.ID, Pool: m.Pool, Prompt: p, A: a, B: b, ExpiresAt: m.ExpiresAt}, nil
 }
@@ -92,21 +104,6 @@ func pairOf(a, b uint) clipPair {
 		a, b = b, a
 	}
 	return clipPair{a, b}
-}
-
-// judgedPairs returns the clip pairs the voter has already voted on.
-func (s *Store) judgedPairs(ctx context.Context, voterID string) (map[clipPair]bool, error) {
-	var rows []struct{ ClipAID, ClipBID uint }
-	err := s.r.WithContext(ctx).Model(&Matchup{}).Select("clip_a_id, clip_b_id").
-		Where("voter_id = ? AND choice IS NOT NULL", voterID).Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("load judged pairs: %w", err)
-	}
-	out := make(map[clipPair]bool, len(rows))
-	for _, r := range rows {
-		out[pairOf(r.ClipAID, r.ClipBID)] = true
-	}
-	return out, nil
 }
 
 // pickPair chooses uniformly among the prompts that still have a pair the

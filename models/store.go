@@ -38,6 +38,8 @@ type Store struct {
 	// beside the writer. On PostgreSQL both are the same pool.
 	w       *gorm.DB
 	r       *gorm.DB
+	writer  *batchWriter // SQLite only: groups writes into shared commits
+	voters  *voterCache
 	dialect string
 	ttl     time.Duration
 	now     func() time.Time
@@ -84,6 +86,15 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.voters = newVoterCache(voterCacheSize)
+	if s.dialect == DialectSQLite {
+		bw, err := openSQLiteWriter(opts.DSN)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.writer = newBatchWriter(bw)
+	}
 	return s, nil
 }
 
@@ -96,6 +107,31 @@ func gormConfig() *gorm.Config {
 	}
 }
 
+// sqliteDSN is the connection string for the SQLite file at path.
+func sqliteDSN(path string) string {
+	// synchronous=FULL syncs the WAL at every commit, so an acknowledged
+	// vote survives even an operating-system crash or power loss; grouping
+	// writes into shared commits (writer.go) keeps that affordable.
+	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=FULL&_txlock=immediate"
+}
+
+// openSQLiteWriter opens the batch writer's own connection.
+func openSQLiteWriter(path string) (*gorm.DB, error) {
+	db, err := gorm.Open(sqlite.Open(sqliteDSN(path)), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(1)
+	sqlDB.SetMaxIdleConns(1)
+	sqlDB.SetConnMaxIdleTime(0)
+	sqlDB.SetConnMaxLifetime(0)
+	return db, nil
+}
+
 // openSQLite opens a writer with one connection and a reader pool on the same
 // file. WAL lets readers proceed while the writer commits; the busy timeout
 // covers other processes (a backup, a second CLI) holding the lock briefly.
@@ -103,9 +139,7 @@ func openSQLite(path string) (w, r *gorm.DB, err error) {
 	if path == "" {
 		return nil, nil, errors.New("no database path given")
 	}
-	// synchronous=NORMAL in WAL mode keeps every committed transaction across
-	// a process crash; only an operating-system crash can lose the last ones.
-	dsn := "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate"
+	dsn := sqliteDSN(path)
 	if w, err = gorm.Open(sqlite.Open(dsn), gormConfig()); err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -133,8 +167,12 @@ func openSQLite(path string) (w, r *gorm.DB, err error) {
 func (s *Store) Close() error {
 	var errs []error
 	dbs := []*gorm.DB{s.r, s.w}
+	if s.writer != nil {
+		s.writer.close()
+		dbs = append(dbs, s.writer.db)
+	}
 	if s.r == s.w {
-		dbs = dbs[:1] // PostgreSQL: one pool
+		dbs = dbs[1:] // PostgreSQL: one pool
 	}
 	for _, db := range dbs {
 		if db == nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // VoteResult reveals the models behind a voted matchup.
@@ -31,19 +33,24 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 	now := s.now().UTC()
 	valid, reason := true, ""
 	var ids struct{ ModelAID, ModelBID, ClipAID, ClipBID, PromptID uint }
-	q := s.w.WithContext(ctx).Raw(
-		`UPDATE matchups SET choice = ?, voted_at = ?, valid = ?, invalid_reason = ?
-		 WHERE id = ? AND voter_id = ? AND choice IS NULL AND expires_at > ?
-		 RETURNING model_a_id, model_b_id, clip_a_id, clip_b_id, prompt_id`,
-		choice, now, valid, reason, matchupID, voterID, now).Scan(&ids)
-	if q.Error != nil {
-		return VoteResult{}, fmt.Errorf("record vote: %w", q.Error)
+	var matched int64
+	err := s.writeTx(ctx, true, func(tx *gorm.DB) error {
+		q := tx.Raw(
+			`UPDATE matchups SET choice = ?, voted_at = ?, valid = ?, invalid_reason = ?
+			 WHERE id = ? AND voter_id = ? AND choice IS NULL AND expires_at > ?
+			 RETURNING model_a_id, model_b_id, clip_a_id, clip_b_id, prompt_id`,
+			choice, now, valid, reason, matchupID, voterID, now).Scan(&ids)
+		matched = q.RowsAffected
+		return q.Error
+	})
+	if err != nil {
+		return VoteResult{}, fmt.Errorf("record vote: %w", err)
 	}
-	if q.RowsAffected == 0 {
+	if matched == 0 {
 		return VoteResult{}, s.whyNoVote(ctx, voterID, matchupID, now)
 	}
+	s.noteJudged(voterID, ids.ClipAID, ids.ClipBID)
 	res := VoteResult{MatchupID: matchupID, Choice: choice, Valid: valid}
-	var err error
 	if res.A, res.B, err = s.modelPair(ctx, ids.ModelAID, ids.ModelBID); err != nil {
 		return VoteResult{}, err
 	}

@@ -21,6 +21,7 @@ type serveConfig struct {
 	Demo       bool
 	PublicURL  string
 	MatchupTTL time.Duration
+	Pprof      string
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -39,6 +40,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.BoolVar(&cfg.Demo, "demo", demo, "seed demo models, prompts and clips when the database is empty (ARENA_DEMO)")
 	fs.StringVar(&cfg.PublicURL, "public-url", e.getenv("ARENA_PUBLIC_URL"), "URL voters use, e.g. https://arena.example.org; https turns on Secure cookies and HSTS (ARENA_PUBLIC_URL)")
 	fs.DurationVar(&cfg.MatchupTTL, "matchup-ttl", ttl, "how long an issued matchup accepts a vote (ARENA_MATCHUP_TTL)")
+	fs.StringVar(&cfg.Pprof, "pprof", e.getenv("ARENA_PPROF"), "serve Go's profiler on this private address, e.g. 127.0.0.1:6060; off when empty (ARENA_PPROF)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -46,6 +48,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	if cfg.Pprof != "" {
+		if err := startPprof(ctx, log, cfg.Pprof); err != nil {
+			return err
+		}
+	}
 
 	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, Logger: log})
 	if err != nil {
