@@ -17,7 +17,7 @@ type report struct {
 	Acknowledged int
 	Errors       int
 	ErrorsBy     map[string]int
-	FirstErr     string // one transport error message, if any
+	FirstErr     string          // one transport error message, if any
 	Endpoints    []endpointStats // in the order of a cycle
 	all          []time.Duration // every request, for the overall percentiles
 }
