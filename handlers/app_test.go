@@ -18,7 +18,6 @@ import (
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
 	"github.com/arena-video/arena/models/testdb"
-	"github.com/arena-video/arena/static"
 )
 
 // TestMain runs every handler test on SQLite, and again on PostgreSQL when
@@ -87,7 +86,7 @@ func newTestApp(t *testing.T, dir string, seed bool, opts ...appOption) *testApp
 		t.Fatal(err)
 	}
 	if seed {
-		if _, err := store.SeedDemo(ctx, blobs, static.Demo()); err != nil {
+		if _, err := store.SeedDemo(ctx, blobs); err != nil {
 			t.Fatal(err)
 		}
 	}
