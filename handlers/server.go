@@ -37,6 +37,8 @@ type Config struct {
 	PublicURL string
 	// Demo labels the content as demo data in every page.
 	Demo bool
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
 }
 
 // Server is Arena's HTTP application.
@@ -53,6 +55,7 @@ type Server struct {
 	secure   bool
 	// voterCookies skips decoding a voter cookie seen before.
 	voterCookies *cookieCache
+	metrics      *metrics
 }
 
 // New builds the Server and its routes.
@@ -83,6 +86,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
 	s.voterCookies = newCookieCache()
+	s.metrics = newMetrics(cfg.Store)
 	s.echo = s.routes()
 	return s, nil
 }

@@ -89,6 +89,7 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 	if err != nil {
 		return IssuedMatchup{}, fmt.Errorf("store matchup: %w", err)
 	}
+	s.stats.matchups.Add(1)
 	if !voterStored {
 		vs.mu.Lock()
 		vs.stored = true

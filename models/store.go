@@ -40,6 +40,7 @@ type Store struct {
 	r       *gorm.DB
 	writer  *batchWriter // SQLite only: groups writes into shared commits
 	voters  *voterCache
+	stats   storeStats
 	dialect string
 	ttl     time.Duration
 	now     func() time.Time
@@ -93,7 +94,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
-		s.writer = newBatchWriter(bw)
+		s.writer = newBatchWriter(bw, &s.stats)
 	}
 	return s, nil
 }

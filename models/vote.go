@@ -50,6 +50,7 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 		return VoteResult{}, s.whyNoVote(ctx, voterID, matchupID, now)
 	}
 	s.noteJudged(voterID, ids.ClipAID, ids.ClipBID)
+	s.stats.countVote(reason)
 	res := VoteResult{MatchupID: matchupID, Choice: choice, Valid: valid}
 	if res.A, res.B, err = s.modelPair(ctx, ids.ModelAID, ids.ModelBID); err != nil {
 		return VoteResult{}, err

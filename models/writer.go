@@ -47,15 +47,14 @@ type batchWriter struct {
 	closing  chan struct{}
 	finished sync.WaitGroup
 	once     sync.Once
-	// observe, when set, hears the size of every committed group.
-	observe func(n int)
+	stats    *storeStats
 	// synced and modeSet track the connection's synchronous mode; only the
 	// writer goroutine touches them.
 	synced, modeSet bool
 }
 
-func newBatchWriter(db *gorm.DB) *batchWriter {
-	w := &batchWriter{db: db, reqs: make(chan writeReq), closing: make(chan struct{})}
+func newBatchWriter(db *gorm.DB, stats *storeStats) *batchWriter {
+	w := &batchWriter{db: db, stats: stats, reqs: make(chan writeReq), closing: make(chan struct{})}
 	w.finished.Add(1)
 	go w.loop()
 	return w
@@ -206,9 +205,8 @@ func (w *batchWriter) inTx(fn func(tx *gorm.DB) error) error {
 }
 
 func (w *batchWriter) observed(n int) {
-	if w.observe != nil {
-		w.observe(n)
-	}
+	w.stats.writeGroups.Add(1)
+	w.stats.writes.Add(uint64(n))
 }
 
 // writeTx runs fn in a write transaction: grouped with other writes on

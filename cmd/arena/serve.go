@@ -82,6 +82,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Logger:      log,
 		PublicURL:   cfg.PublicURL,
 		Demo:        cfg.Demo,
+		// A token only through the environment: flags show in ps.
+		MetricsToken: e.getenv("ARENA_METRICS_TOKEN"),
 	})
 	if err != nil {
 		return err
