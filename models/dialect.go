@@ -117,3 +117,19 @@ func (s *Store) WithLeaderLock(ctx context.Context, name string, fn func() error
 	defer unlock()
 	return true, fn()
 }
+
+// WithLock runs fn while holding the named lock across every Arena instance
+// on the same database, waiting for the lock if another instance holds it.
+// Seeding the demo data uses it so that instances starting together seed
+// once. On SQLite fn simply runs.
+func (s *Store) WithLock(ctx context.Context, name string, fn func() error) error {
+	if s.dialect != DialectPostgres {
+		return fn()
+	}
+	unlock, _, err := advisoryLock(ctx, s.w, "lock:"+name, true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return fn()
+}

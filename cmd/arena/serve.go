@@ -63,7 +63,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if cfg.Demo {
-		seeded, err := store.SeedDemo(ctx, blobs)
+		// Instances starting together on one PostgreSQL database seed once.
+		var seeded bool
+		err := store.WithLock(ctx, "seed-demo", func() (err error) {
+			seeded, err = store.SeedDemo(ctx, blobs)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
