@@ -87,3 +87,26 @@ func TestIDs_ShapeAndUniqueness(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrate_InstancesStartingTogether opens several Stores on one empty
+// database at once, as instances starting together do: the migration lock
+// lets one migrate and the others find the work done.
+func TestMigrate_InstancesStartingTogether(t *testing.T) {
+	dsn := testdb.DSN(t, t.TempDir())
+	const n = 3
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			s, err := Open(context.Background(), Options{DSN: dsn})
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent Open: %v", err)
+		}
+	}
+}
