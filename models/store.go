@@ -20,6 +20,11 @@ type Options struct {
 	DSN string
 	// MaxConns bounds the PostgreSQL connection pool; 0 means 16.
 	MaxConns int
+	// RelaxedSync commits votes on SQLite with synchronous=NORMAL instead
+	// of FULL: no fsync per commit, so a vote survives a crash of the
+	// process but the last ones can be lost in a power failure or a crash
+	// of the operating system.
+	RelaxedSync bool
 	// MatchupTTL is how long an issued matchup accepts a vote.
 	MatchupTTL time.Duration
 	// CatalogMaxAge bounds how stale the in-memory list of active clips may
@@ -94,7 +99,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
-		s.writer = newBatchWriter(bw, &s.stats)
+		s.writer = newBatchWriter(bw, &s.stats, opts.RelaxedSync)
 	}
 	return s, nil
 }
@@ -113,7 +118,7 @@ func sqliteDSN(path string) string {
 	// synchronous=FULL syncs the WAL at every commit, so an acknowledged
 	// vote survives even an operating-system crash or power loss; grouping
 	// writes into shared commits (writer.go) keeps that affordable.
-	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=FULL&_txlock=immediate"
+	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=FULL&_txlock=immediate&_cache_size=-32768"
 }
 
 // openSQLiteWriter opens the batch writer's own connection.

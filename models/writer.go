@@ -51,10 +51,13 @@ type batchWriter struct {
 	// synced and modeSet track the connection's synchronous mode; only the
 	// writer goroutine touches them.
 	synced, modeSet bool
+	// relaxed makes every group commit with synchronous=NORMAL
+	// (Options.RelaxedSync).
+	relaxed bool
 }
 
-func newBatchWriter(db *gorm.DB, stats *storeStats) *batchWriter {
-	w := &batchWriter{db: db, stats: stats, reqs: make(chan writeReq), closing: make(chan struct{})}
+func newBatchWriter(db *gorm.DB, stats *storeStats, relaxed bool) *batchWriter {
+	w := &batchWriter{db: db, stats: stats, relaxed: relaxed, reqs: make(chan writeReq), closing: make(chan struct{})}
 	w.finished.Add(1)
 	go w.loop()
 	return w
@@ -136,6 +139,7 @@ func (w *batchWriter) commit(batch []writeReq) {
 	for _, r := range live {
 		durable = durable || r.durable
 	}
+	durable = durable && !w.relaxed
 	if err := w.setDurable(durable); err != nil {
 		for _, r := range live {
 			r.done <- err

@@ -21,6 +21,9 @@ type serveConfig struct {
 	PublicURL  string
 	MatchupTTL time.Duration
 	Pprof      string
+	// RelaxedSync trades the last votes before a power loss for speed on
+	// SQLite (models.Options.RelaxedSync).
+	RelaxedSync bool
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -39,6 +42,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.BoolVar(&cfg.Demo, "demo", demo, "seed demo models, prompts and clips when the database is empty (ARENA_DEMO)")
 	fs.StringVar(&cfg.PublicURL, "public-url", e.getenv("ARENA_PUBLIC_URL"), "URL voters use, e.g. https://arena.example.org; https turns on Secure cookies and HSTS (ARENA_PUBLIC_URL)")
 	fs.DurationVar(&cfg.MatchupTTL, "matchup-ttl", ttl, "how long an issued matchup accepts a vote (ARENA_MATCHUP_TTL)")
+	relaxed, err := envBool(e, "ARENA_SQLITE_RELAXED_SYNC")
+	if err != nil {
+		return err
+	}
+	fs.BoolVar(&cfg.RelaxedSync, "sqlite-relaxed-sync", relaxed, "on SQLite, commit votes without waiting for the disk: faster, but a power loss can lose the last votes (ARENA_SQLITE_RELAXED_SYNC)")
 	fs.StringVar(&cfg.Pprof, "pprof", e.getenv("ARENA_PPROF"), "serve Go's profiler on this private address, e.g. 127.0.0.1:6060; off when empty (ARENA_PPROF)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -53,7 +61,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 
-	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, Logger: log})
+	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, Logger: log, RelaxedSync: cfg.RelaxedSync})
 	if err != nil {
 		return err
 	}
