@@ -24,6 +24,8 @@ type serveConfig struct {
 	// RelaxedSync trades the last votes before a power loss for speed on
 	// SQLite (models.Options.RelaxedSync).
 	RelaxedSync bool
+	// MaxUploadMB bounds one uploaded clip.
+	MaxUploadMB int64
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -38,6 +40,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	maxMB, err := envInt(e, "ARENA_MAX_UPLOAD_MB", 500)
+	if err != nil {
+		return err
+	}
+	fs.Int64Var(&cfg.MaxUploadMB, "max-upload-mb", maxMB, "largest clip an admin may upload, in MB (ARENA_MAX_UPLOAD_MB)")
 	fs.StringVar(&cfg.Addr, "addr", envOr(e, "ARENA_ADDR", ":8080"), "address to listen on (ARENA_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", demo, "seed demo models, prompts and clips when the database is empty (ARENA_DEMO)")
 	fs.StringVar(&cfg.PublicURL, "public-url", e.getenv("ARENA_PUBLIC_URL"), "URL voters use, e.g. https://arena.example.org; https turns on Secure cookies and HSTS (ARENA_PUBLIC_URL)")
@@ -49,6 +56,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.BoolVar(&cfg.RelaxedSync, "sqlite-relaxed-sync", relaxed, "on SQLite, commit votes without waiting for the disk: faster, but a power loss can lose the last votes (ARENA_SQLITE_RELAXED_SYNC)")
 	fs.StringVar(&cfg.Pprof, "pprof", e.getenv("ARENA_PPROF"), "serve Go's profiler on this private address, e.g. 127.0.0.1:6060; off when empty (ARENA_PPROF)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	maxUpload, err := uploadBytes(cfg.MaxUploadMB)
+	if err != nil {
 		return err
 	}
 	if err := cfg.resolve(); err != nil {
@@ -83,6 +94,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 		if seeded {
 			log.Info("seeded demo data")
 		}
+		pw, err := ensureDemoAdmin(ctx, store)
+		if err != nil {
+			return fmt.Errorf("create demo admin: %w", err)
+		}
+		if pw != "" {
+			// Printed once, to the terminal, not to the structured log.
+			fmt.Fprintf(e.stdout, "demo admin created: sign in at /admin/login as %q with password %s (shown only now)\n", demoAdmin, pw)
+		}
 	}
 	keys, err := sessionKeys(e, cfg.DataDir)
 	if err != nil {
@@ -97,6 +116,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Demo:        cfg.Demo,
 		// A token only through the environment: flags show in ps.
 		MetricsToken: e.getenv("ARENA_METRICS_TOKEN"),
+
+		MaxUploadBytes: maxUpload,
 	})
 	if err != nil {
 		return err
