@@ -84,19 +84,21 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if cfg.Demo {
 		// Instances starting together on one PostgreSQL database seed once.
 		var seeded bool
+		var pw string
 		err := store.WithLock(ctx, "seed-demo", func() (err error) {
-			seeded, err = store.SeedDemo(ctx, blobs)
-			return err
+			if seeded, err = store.SeedDemo(ctx, blobs); err != nil {
+				return fmt.Errorf("seed demo data: %w", err)
+			}
+			if pw, err = ensureDemoAdmin(ctx, store); err != nil {
+				return fmt.Errorf("create demo admin: %w", err)
+			}
+			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("seed demo data: %w", err)
+			return err
 		}
 		if seeded {
 			log.Info("seeded demo data")
-		}
-		pw, err := ensureDemoAdmin(ctx, store)
-		if err != nil {
-			return fmt.Errorf("create demo admin: %w", err)
 		}
 		if pw != "" {
 			// Printed once, to the terminal, not to the structured log.
