@@ -36,14 +36,18 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 	if err != nil {
 		return IssuedMatchup{}, err
 	}
-	var prompts []catalogPrompt
+	// Pointers into the catalog, which never changes once loaded: copying
+	// every prompt and its clips on every request was the largest
+	// allocation of a voting cycle.
+	var prompts []*catalogPrompt
 	for _, pool := range Pools {
 		if f.Pool != "" && pool != f.Pool {
 			continue
 		}
-		for _, p := range cat.pools[pool] {
-			if f.Category == "" || p.prompt.Category == f.Category {
-				prompts = append(prompts, p)
+		cps := cat.pools[pool]
+		for i := range cps {
+			if f.Category == "" || cps[i].prompt.Category == f.Category {
+				prompts = append(prompts, &cps[i])
 			}
 		}
 	}
@@ -110,31 +114,50 @@ func pairOf(a, b uint) clipPair {
 // pickPair chooses uniformly among the prompts that still have a pair the
 // voter has not judged, then uniformly among those pairs; when the voter has
 // judged everything it chooses uniformly among all pairs.
-func pickPair(prompts []catalogPrompt, judged map[clipPair]bool) (a, b Clip, p Prompt) {
+func pickPair(prompts []*catalogPrompt, judged map[clipPair]bool) (a, b Clip, p Prompt) {
 	order := rand.Perm(len(prompts))
 	for _, i := range order {
-		pairs := pairsOf(prompts[i].clips, judged)
-		if len(pairs) > 0 {
-			pr := pairs[rand.IntN(len(pairs))]
-			return pr[0], pr[1], prompts[i].prompt
+		cp := prompts[i]
+		if n := countPairs(cp.clips, judged); n > 0 {
+			a, b := nthPair(cp.clips, judged, rand.IntN(n))
+			return a, b, cp.prompt
 		}
 	}
 	cp := prompts[order[0]]
-	pairs := pairsOf(cp.clips, nil)
-	pr := pairs[rand.IntN(len(pairs))]
-	return pr[0], pr[1], cp.prompt
+	a, b = nthPair(cp.clips, nil, rand.IntN(countPairs(cp.clips, nil)))
+	return a, b, cp.prompt
 }
 
-// pairsOf lists the clip pairs from different models, skipping judged ones.
-func pairsOf(clips []Clip, judged map[clipPair]bool) [][2]Clip {
-	var out [][2]Clip
+// countPairs counts the clip pairs from different models that the voter has
+// not judged. Counting and then walking to the chosen pair (nthPair) costs
+// no allocation, unlike listing the pairs.
+func countPairs(clips []Clip, judged map[clipPair]bool) int {
+	n := 0
 	for i := range clips {
 		for j := i + 1; j < len(clips); j++ {
-			if clips[i].ModelID == clips[j].ModelID || judged[pairOf(clips[i].ID, clips[j].ID)] {
-				continue
+			if eligible(clips, i, j, judged) {
+				n++
 			}
-			out = append(out, [2]Clip{clips[i], clips[j]})
 		}
 	}
-	return out
+	return n
+}
+
+// nthPair returns the k-th pair (from 0) that countPairs counts.
+func nthPair(clips []Clip, judged map[clipPair]bool, k int) (Clip, Clip) {
+	for i := range clips {
+		for j := i + 1; j < len(clips); j++ {
+			if eligible(clips, i, j, judged) {
+				if k == 0 {
+					return clips[i], clips[j]
+				}
+				k--
+			}
+		}
+	}
+	panic("nthPair: k beyond countPairs")
+}
+
+func eligible(clips []Clip, i, j int, judged map[clipPair]bool) bool {
+	return clips[i].ModelID != clips[j].ModelID && !judged[pairOf(clips[i].ID, clips[j].ID)]
 }
