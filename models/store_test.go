@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/arena-video/arena/models/testdb"
@@ -11,11 +12,19 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
 
-// openTestStore opens the store of a test whose data lives in dir, on the
-// backend under test.
-func openTestStore(t *testing.T, dir string) *Store {
+// testDSN maps a test's SQLite path to the database under test.
+func testDSN(t *testing.T, path string) string {
+	if testdb.Backend() == "sqlite" {
+		return path
+	}
+	return testdb.DSN(t, filepath.Dir(path))
+}
+
+// openTestStore opens the store at path, a SQLite file, or on PostgreSQL
+// the database that testdb made for the file's directory.
+func openTestStore(t *testing.T, path string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), Options{DSN: testdb.DSN(t, dir)})
+	s, err := Open(context.Background(), Options{DSN: testDSN(t, path)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +33,7 @@ func openTestStore(t *testing.T, dir string) *Store {
 }
 
 func TestMigrate_FromEmptyDatabase(t *testing.T) {
-	s := openTestStore(t, t.TempDir())
+	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
 	for _, table := range []string{"models", "prompts", "clips", "voters", "matchups", "snapshots", "admins", "audit_entries", migrationTable} {
 		if !s.w.Migrator().HasTable(table) {
 			t.Errorf("table %s missing after migration", table)
@@ -46,12 +55,12 @@ func TestMigrate_FromEmptyDatabase(t *testing.T) {
 }
 
 func TestMigrate_ReopeningAppliesNothingTwice(t *testing.T) {
-	dir := t.TempDir()
-	s := openTestStore(t, dir)
+	path := filepath.Join(t.TempDir(), "a.db")
+	s := openTestStore(t, path)
 	var before int64
 	s.w.Table(migrationTable).Count(&before)
 	s.Close()
-	s = openTestStore(t, dir)
+	s = openTestStore(t, path)
 	var after int64
 	s.w.Table(migrationTable).Count(&after)
 	if before != int64(len(migrations())) || after != before {
@@ -60,13 +69,13 @@ func TestMigrate_ReopeningAppliesNothingTwice(t *testing.T) {
 }
 
 func TestMigrate_RefusesANewerDatabase(t *testing.T) {
-	dir := t.TempDir()
-	s := openTestStore(t, dir)
+	path := filepath.Join(t.TempDir(), "a.db")
+	s := openTestStore(t, path)
 	if err := s.w.Exec("INSERT INTO " + migrationTable + " (id) VALUES ('9999_from_the_future')").Error; err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	_, err := Open(context.Background(), Options{DSN: testdb.DSN(t, dir)})
+	_, err := Open(context.Background(), Options{DSN: testDSN(t, path)})
 	if !errors.Is(err, ErrSchemaTooNew) {
 		t.Fatalf("Open = %v, want ErrSchemaTooNew", err)
 	}
@@ -92,7 +101,7 @@ func TestIDs_ShapeAndUniqueness(t *testing.T) {
 // database at once, as instances starting together do: the migration lock
 // lets one migrate and the others find the work done.
 func TestMigrate_InstancesStartingTogether(t *testing.T) {
-	dsn := testdb.DSN(t, t.TempDir())
+	dsn := testDSN(t, filepath.Join(t.TempDir(), "a.db"))
 	const n = 3
 	errs := make(chan error, n)
 	for range n {

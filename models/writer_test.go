@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 // which fails: every other write must still commit, and the failing one must
 // report its own error.
 func TestWriter_OneFailingWriteSparesItsGroup(t *testing.T) {
-	s := openTestStore(t, t.TempDir())
+	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
 	ctx := context.Background()
 	boom := errors.New("boom")
 	const n = 50
@@ -51,7 +52,7 @@ func TestWriter_OneFailingWriteSparesItsGroup(t *testing.T) {
 }
 
 func TestWriter_RefusesWritesAfterClose(t *testing.T) {
-	s := openTestStore(t, t.TempDir())
+	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
 	if s.writer == nil {
 		t.Skip("PostgreSQL writes without the grouping writer")
 	}
@@ -86,9 +87,9 @@ func TestVoterCache_StaysBounded(t *testing.T) {
 // checks that another Store on the same database cannot take it until it is
 // released. On SQLite there is one process, so the work always runs.
 func TestLeaderLock_OneHolderAtATime(t *testing.T) {
-	dir := t.TempDir()
-	a := openTestStore(t, dir)
-	b := openTestStore(t, dir)
+	path := filepath.Join(t.TempDir(), "a.db")
+	a := openTestStore(t, path)
+	b := openTestStore(t, path)
 	ctx := context.Background()
 	var innerRan bool
 	ran, err := a.WithLeaderLock(ctx, "recompute", func() error {
