@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"path/filepath"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -17,10 +17,16 @@ import (
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/models/testdb"
 )
 
-// testApp is the real router on a real SQLite file in a temp dir, served by
-// httptest, seeded with the demo data.
+// TestMain runs every handler test on SQLite, and again on PostgreSQL when
+// ARENA_TEST_POSTGRES_URL is set.
+func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
+
+// testApp is the real router on a real database (a SQLite file in a temp dir,
+// or a PostgreSQL database of its own), served by httptest, seeded with the
+// demo data.
 type testApp struct {
 	t     *testing.T
 	dir   string
@@ -73,7 +79,7 @@ func newConfiguredApp(t *testing.T, dir string, seed bool, configure func(*Confi
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	o := models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler)}
+	o := models.Options{DSN: testdb.DSN(t, dir), Logger: slog.New(slog.DiscardHandler)}
 	for _, f := range opts {
 		f(&o)
 	}

@@ -16,6 +16,7 @@ func (s *Server) routes() *echo.Echo {
 
 	e.Pre(middleware.RequestID())
 	e.Use(s.logRequests)
+	e.Use(s.measureRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}))
 	e.Use(s.securityHeaders)
 	e.Use(limitURL)
@@ -34,6 +35,7 @@ func (s *Server) routes() *echo.Echo {
 
 	// Operations.
 	e.GET("/healthz", s.handleHealth)
+	e.GET("/metrics", s.handleMetrics)
 
 	// JSON API. Middleware goes on each route, not on the group: Echo answers
 	// a group with middleware 404 where 405 is right.

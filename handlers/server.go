@@ -52,6 +52,8 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// Now is the clock for rate limits; nil means time.Now.
 	Now func() time.Time
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
 	// MaxUploadBytes bounds one uploaded clip; 0 means DefaultMaxUploadBytes.
 	MaxUploadBytes int64
 	// Recompute, when set, starts a leaderboard recompute; admin changes
@@ -76,6 +78,9 @@ type Server struct {
 	secure   bool
 	// byIP and byVoter are the rate limiters; nil when limits are off.
 	byIP, byVoter *limiter
+	// voterCookies skips decoding a voter cookie seen before.
+	voterCookies *cookieCache
+	metrics      *metrics
 
 	adminCookies *sessions.CookieStore
 	throttle     *loginThrottle
@@ -115,6 +120,8 @@ func New(cfg Config) (*Server, error) {
 		s.byVoter = newLimiter(cfg.RateLimit, 1, cfg.Now)
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
+	s.voterCookies = newCookieCache()
+	s.metrics = newMetrics(cfg.Store)
 	s.adminCookies = newAdminCookieStore(cfg.SessionKeys, s.secure)
 	s.throttle = newLoginThrottle(loginFailureLimit, loginFailureWindow)
 	if s.cfg.MaxUploadBytes <= 0 {

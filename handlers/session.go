@@ -32,10 +32,10 @@ func newSessionStore(keys [][]byte, secure bool) *sessions.CookieStore {
 // random id. The cookie is written only when the id is new, so a voting
 // cycle costs no cookie encryption.
 func (s *Server) voterID(c echo.Context) (string, error) {
-	sess, _ := s.sessions.Get(c.Request(), voterSessionName) // a bad or old cookie just starts a new session
-	if id, ok := sess.Values[voterKey].(string); ok && models.ValidID(id) {
+	if id := s.existingVoterID(c); id != "" {
 		return id, nil
 	}
+	sess, _ := s.sessions.Get(c.Request(), voterSessionName) // a bad or old cookie just starts a new session
 	id := models.NewID()
 	sess.Values[voterKey] = id
 	if c.Scheme() == "https" {
@@ -52,7 +52,18 @@ func (s *Server) voterID(c echo.Context) (string, error) {
 // existingVoterID returns the voter behind the request without creating
 // one: a vote from a browser without a session cannot match any matchup.
 func (s *Server) existingVoterID(c echo.Context) string {
+	ck, err := c.Request().Cookie(voterSessionName)
+	if err != nil {
+		return ""
+	}
+	if id, ok := s.voterCookies.get(ck.Value); ok {
+		return id
+	}
 	sess, _ := s.sessions.Get(c.Request(), voterSessionName)
 	id, _ := sess.Values[voterKey].(string)
+	if !models.ValidID(id) {
+		return ""
+	}
+	s.voterCookies.put(ck.Value, id)
 	return id
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/arena-video/arena/models/testdb"
 )
 
 // BenchmarkVoteCycle issues a matchup and votes on it, the hot path whose
@@ -34,7 +36,7 @@ func BenchmarkVoteCycle(b *testing.B) {
 func openClockedB(b *testing.B) (*Store, *stepClock) {
 	b.Helper()
 	clock := &stepClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	s, err := Open(context.Background(), Options{DSN: b.TempDir() + "/a.db", Now: clock.Now, MinWatch: 3 * time.Second})
+	s, err := Open(context.Background(), Options{DSN: testdb.DSN(b, b.TempDir()), Now: clock.Now, MinWatch: 3 * time.Second})
 	if err != nil {
 		b.Fatal(err)
 	}

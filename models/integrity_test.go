@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/arena-video/arena/models/testdb"
 )
 
 // stepClock is a clock the test moves by hand.
@@ -33,7 +34,7 @@ func (c *stepClock) Advance(d time.Duration) {
 func openClocked(t *testing.T, opts Options, durationsMS ...int64) (*Store, *stepClock) {
 	t.Helper()
 	clock := &stepClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	opts.DSN = filepath.Join(t.TempDir(), "a.db")
+	opts.DSN = testdb.DSN(t, t.TempDir())
 	opts.Now = clock.Now
 	s, err := Open(context.Background(), opts)
 	if err != nil {
@@ -211,8 +212,11 @@ func TestIssueMatchup_OldestPendingExpiresBeyondTheLimit(t *testing.T) {
 // TestMigrate_VoteValidityUpgradesAnOldDatabase removes what migration
 // 0300 adds and opens the database again, as an old database would be.
 func TestMigrate_VoteValidityUpgradesAnOldDatabase(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "a.db")
-	s := openTestStore(t, path)
+	if testdb.Backend() != "sqlite" {
+		t.Skip("undoes the migration with SQLite statements")
+	}
+	dir := t.TempDir()
+	s := openTestStore(t, dir)
 	for _, q := range []string{
 		`DROP TRIGGER count_valid_votes`,
 		`DROP INDEX idx_matchups_pending`,
@@ -228,7 +232,7 @@ func TestMigrate_VoteValidityUpgradesAnOldDatabase(t *testing.T) {
 		}
 	}
 	s.Close()
-	s = openTestStore(t, path)
+	s = openTestStore(t, dir)
 	for _, col := range []string{"watch_until"} {
 		if !s.w.Migrator().HasColumn(&Matchup{}, col) {
 			t.Errorf("matchups.%s missing after upgrade", col)

@@ -36,14 +36,18 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 	if err != nil {
 		return IssuedMatchup{}, err
 	}
-	var prompts []catalogPrompt
+	// Pointers into the catalog, which never changes once loaded: copying
+	// every prompt and its clips on every request was the largest
+	// allocation of a voting cycle.
+	var prompts []*catalogPrompt
 	for _, pool := range Pools {
 		if f.Pool != "" && pool != f.Pool {
 			continue
 		}
-		for _, p := range cat.pools[pool] {
-			if f.Category == "" || p.prompt.Category == f.Category {
-				prompts = append(prompts, p)
+		cps := cat.pools[pool]
+		for i := range cps {
+			if f.Category == "" || cps[i].prompt.Category == f.Category {
+				prompts = append(prompts, &cps[i])
 			}
 		}
 	}
@@ -54,11 +58,19 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		return IssuedMatchup{}, ErrNoMatchup
 	}
 	now := s.now().UTC()
-	judged, pending, err := s.judgedPairs(ctx, voterID, now)
-	if err != nil {
+	vs := s.voters.get(voterID)
+	vs.mu.Lock()
+	if err := s.judgedPairsLocked(ctx, voterID, vs); err != nil {
+		vs.mu.Unlock()
 		return IssuedMatchup{}, err
 	}
-	a, b, p := pickPair(prompts, judged)
+	a, b, p := pickPair(prompts, vs.judged)
+	voterStored := vs.stored
+	// Every trimEvery matchups issued here, the voter's oldest pending
+	// ones beyond the bound expire: a count per issue would cost a query.
+	vs.issued++
+	trim := vs.issued%trimEvery(s.maxPending) == 0
+	vs.mu.Unlock()
 	if rand.IntN(2) == 1 {
 		a, b = b, a
 	}
@@ -76,14 +88,15 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		ExpiresAt:  now.Add(s.ttl),
 		WatchUntil: now.Add(s.watchTime(a, b)),
 	}
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		v := Voter{ID: voterID, CreatedAt: now}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&v).Error; err != nil {
-			return err
+	err = s.writeTx(ctx, false, func(tx *gorm.DB) error {
+		// The voter's row is written once; the cache remembers it exists.
+		if !voterStored {
+			v := Voter{ID: voterID, CreatedAt: now}
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&v).Error; err != nil {
+				return err
+			}
 		}
-		// The count was read just before; only the rare voter at the
-		// bound pays for the extra statement.
-		if pending >= s.maxPending {
+		if trim {
 			if err := s.expireOldestPending(tx, voterID, now); err != nil {
 				return err
 			}
@@ -92,6 +105,12 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 	})
 	if err != nil {
 		return IssuedMatchup{}, fmt.Errorf("store matchup: %w", err)
+	}
+	s.stats.matchups.Add(1)
+	if !voterStored {
+		vs.mu.Lock()
+		vs.stored = true
+		vs.mu.Unlock()
 	}
 	return IssuedMatchup{ID: m.ID, Pool: m.Pool, Prompt: p, A: a, B: b, ExpiresAt: m.ExpiresAt}, nil
 }
@@ -107,6 +126,11 @@ func (s *Store) watchTime(a, b Clip) time.Duration {
 	}
 	return d
 }
+
+// trimEvery is how often (in matchups issued to one voter) the pending
+// bound is enforced; between two trims a voter holds at most
+// maxPending + trimEvery - 1 pending matchups.
+func trimEvery(maxPending int) int { return max(1, maxPending/2) }
 
 // expireOldestPending makes room for one more pending matchup: of the
 // voter's unvoted, unexpired matchups all but the newest maxPending-1
@@ -134,58 +158,53 @@ func pairOf(a, b uint) clipPair {
 	return clipPair{a, b}
 }
 
-// judgedPairs returns the clip pairs the voter has already voted on, and
-// in the same read how many matchups they hold pending (unvoted, unexpired).
-func (s *Store) judgedPairs(ctx context.Context, voterID string, now time.Time) (map[clipPair]bool, int, error) {
-	var rows []struct {
-		ClipAID, ClipBID uint
-		Pending          bool
-	}
-	err := s.r.WithContext(ctx).Model(&Matchup{}).Select("clip_a_id, clip_b_id, choice IS NULL AS pending").
-		Where("voter_id = ? AND (choice IS NOT NULL OR expires_at > ?)", voterID, now).Find(&rows).Error
-	if err != nil {
-		return nil, 0, fmt.Errorf("load judged pairs: %w", err)
-	}
-	out := make(map[clipPair]bool, len(rows))
-	pending := 0
-	for _, r := range rows {
-		if r.Pending {
-			pending++
-			continue
-		}
-		out[pairOf(r.ClipAID, r.ClipBID)] = true
-	}
-	return out, pending, nil
-}
-
 // pickPair chooses uniformly among the prompts that still have a pair the
 // voter has not judged, then uniformly among those pairs; when the voter has
 // judged everything it chooses uniformly among all pairs.
-func pickPair(prompts []catalogPrompt, judged map[clipPair]bool) (a, b Clip, p Prompt) {
+func pickPair(prompts []*catalogPrompt, judged map[clipPair]bool) (a, b Clip, p Prompt) {
 	order := rand.Perm(len(prompts))
 	for _, i := range order {
-		pairs := pairsOf(prompts[i].clips, judged)
-		if len(pairs) > 0 {
-			pr := pairs[rand.IntN(len(pairs))]
-			return pr[0], pr[1], prompts[i].prompt
+		cp := prompts[i]
+		if n := countPairs(cp.clips, judged); n > 0 {
+			a, b := nthPair(cp.clips, judged, rand.IntN(n))
+			return a, b, cp.prompt
 		}
 	}
 	cp := prompts[order[0]]
-	pairs := pairsOf(cp.clips, nil)
-	pr := pairs[rand.IntN(len(pairs))]
-	return pr[0], pr[1], cp.prompt
+	a, b = nthPair(cp.clips, nil, rand.IntN(countPairs(cp.clips, nil)))
+	return a, b, cp.prompt
 }
 
-// pairsOf lists the clip pairs from different models, skipping judged ones.
-func pairsOf(clips []Clip, judged map[clipPair]bool) [][2]Clip {
-	var out [][2]Clip
+// countPairs counts the clip pairs from different models that the voter has
+// not judged. Counting and then walking to the chosen pair (nthPair) costs
+// no allocation, unlike listing the pairs.
+func countPairs(clips []Clip, judged map[clipPair]bool) int {
+	n := 0
 	for i := range clips {
 		for j := i + 1; j < len(clips); j++ {
-			if clips[i].ModelID == clips[j].ModelID || judged[pairOf(clips[i].ID, clips[j].ID)] {
-				continue
+			if eligible(clips, i, j, judged) {
+				n++
 			}
-			out = append(out, [2]Clip{clips[i], clips[j]})
 		}
 	}
-	return out
+	return n
+}
+
+// nthPair returns the k-th pair (from 0) that countPairs counts.
+func nthPair(clips []Clip, judged map[clipPair]bool, k int) (Clip, Clip) {
+	for i := range clips {
+		for j := i + 1; j < len(clips); j++ {
+			if eligible(clips, i, j, judged) {
+				if k == 0 {
+					return clips[i], clips[j]
+				}
+				k--
+			}
+		}
+	}
+	panic("nthPair: k beyond countPairs")
+}
+
+func eligible(clips []Clip, i, j int, judged map[clipPair]bool) bool {
+	return clips[i].ModelID != clips[j].ModelID && !judged[pairOf(clips[i].ID, clips[j].ID)]
 }

@@ -51,7 +51,7 @@ func migrations() []*gormigrate.Migration {
 // binary: running old code on a newer schema could silently lose data.
 func migrate(ctx context.Context, db *gorm.DB, dialect string) error {
 	db = db.WithContext(ctx)
-	unlock, err := lockMigrations(db, dialect)
+	unlock, err := lockMigrations(ctx, db, dialect)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,13 @@ func migrate(ctx context.Context, db *gorm.DB, dialect string) error {
 }
 
 // lockMigrations keeps two processes from migrating at once. On SQLite the
-// migration transaction itself takes the database's write lock.
-func lockMigrations(db *gorm.DB, dialect string) (unlock func(), err error) {
-	return func() {}, nil
+// migration transaction itself takes the database's write lock; on
+// PostgreSQL instances starting together wait on an advisory lock, and the
+// later ones find the migrations applied.
+func lockMigrations(ctx context.Context, db *gorm.DB, dialect string) (unlock func(), err error) {
+	if dialect != DialectPostgres {
+		return func() {}, nil
+	}
+	unlock, _, err = advisoryLock(ctx, db, "migrations", true)
+	return unlock, err
 }

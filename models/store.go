@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,8 +16,15 @@ import (
 
 // Options configures a Store.
 type Options struct {
-	// DSN is a SQLite file path. PostgreSQL URLs are refused for now.
+	// DSN is a SQLite file path or a postgres:// URL.
 	DSN string
+	// MaxConns bounds the PostgreSQL connection pool; 0 means 16.
+	MaxConns int
+	// RelaxedSync commits votes on SQLite with synchronous=NORMAL instead
+	// of FULL: no fsync per commit, so a vote survives a crash of the
+	// process but the last ones can be lost in a power failure or a crash
+	// of the operating system.
+	RelaxedSync bool
 	// MatchupTTL is how long an issued matchup accepts a vote.
 	MatchupTTL time.Duration
 	// MinWatch is how long after a matchup is issued its vote starts to
@@ -49,8 +55,14 @@ const DefaultMaxPending = 20
 
 // Store is the only door to the database.
 type Store struct {
-	w       *gorm.DB // writes: one connection on SQLite, so writers queue in Go, not in SQLite's busy loop
-	r       *gorm.DB // reads: a pool; WAL lets readers run beside the writer
+	// w takes writes: one connection on SQLite, so writers queue in Go, not
+	// in SQLite's busy loop. r takes reads: a pool; WAL lets readers run
+	// beside the writer. On PostgreSQL both are the same pool.
+	w       *gorm.DB
+	r       *gorm.DB
+	writer  *batchWriter // SQLite only: groups writes into shared commits
+	voters  *voterCache
+	stats   storeStats
 	dialect string
 	ttl     time.Duration
 	// minWatch and maxPending: see Options.
@@ -88,11 +100,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if strings.HasPrefix(opts.DSN, "postgres://") || strings.HasPrefix(opts.DSN, "postgresql://") {
-		return nil, errors.New("PostgreSQL is not supported by this build yet; use a SQLite file path")
-	}
 	s := &Store{
-		dialect:    "sqlite",
+		dialect:    DialectSQLite,
 		ttl:        opts.MatchupTTL,
 		minWatch:   opts.MinWatch,
 		maxPending: opts.MaxPending,
@@ -104,12 +113,27 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	var err error
-	if s.w, s.r, err = openSQLite(opts.DSN); err != nil {
+	if IsPostgresDSN(opts.DSN) {
+		s.dialect = DialectPostgres
+		if s.w, err = openPostgres(opts.DSN, opts.MaxConns); err != nil {
+			return nil, err
+		}
+		s.r = s.w
+	} else if s.w, s.r, err = openSQLite(opts.DSN); err != nil {
 		return nil, err
 	}
 	if err := migrate(ctx, s.w, s.dialect); err != nil {
 		s.Close()
 		return nil, err
+	}
+	s.voters = newVoterCache(voterCacheSize)
+	if s.dialect == DialectSQLite {
+		bw, err := openSQLiteWriter(opts.DSN)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.writer = newBatchWriter(bw, &s.stats, opts.RelaxedSync)
 	}
 	return s, nil
 }
@@ -123,6 +147,31 @@ func gormConfig() *gorm.Config {
 	}
 }
 
+// sqliteDSN is the connection string for the SQLite file at path.
+func sqliteDSN(path string) string {
+	// synchronous=FULL syncs the WAL at every commit, so an acknowledged
+	// vote survives even an operating-system crash or power loss; grouping
+	// writes into shared commits (writer.go) keeps that affordable.
+	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=FULL&_txlock=immediate&_cache_size=-32768"
+}
+
+// openSQLiteWriter opens the batch writer's own connection.
+func openSQLiteWriter(path string) (*gorm.DB, error) {
+	db, err := gorm.Open(sqlite.Open(sqliteDSN(path)), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(1)
+	sqlDB.SetMaxIdleConns(1)
+	sqlDB.SetConnMaxIdleTime(0)
+	sqlDB.SetConnMaxLifetime(0)
+	return db, nil
+}
+
 // openSQLite opens a writer with one connection and a reader pool on the same
 // file. WAL lets readers proceed while the writer commits; the busy timeout
 // covers other processes (a backup, a second CLI) holding the lock briefly.
@@ -130,9 +179,7 @@ func openSQLite(path string) (w, r *gorm.DB, err error) {
 	if path == "" {
 		return nil, nil, errors.New("no database path given")
 	}
-	// synchronous=NORMAL in WAL mode keeps every committed transaction across
-	// a process crash; only an operating-system crash can lose the last ones.
-	dsn := "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate"
+	dsn := sqliteDSN(path)
 	if w, err = gorm.Open(sqlite.Open(dsn), gormConfig()); err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -159,7 +206,15 @@ func openSQLite(path string) (w, r *gorm.DB, err error) {
 // Close releases the database connections.
 func (s *Store) Close() error {
 	var errs []error
-	for _, db := range []*gorm.DB{s.r, s.w} {
+	dbs := []*gorm.DB{s.r, s.w}
+	if s.writer != nil {
+		s.writer.close()
+		dbs = append(dbs, s.writer.db)
+	}
+	if s.r == s.w {
+		dbs = dbs[1:] // PostgreSQL: one pool
+	}
+	for _, db := range dbs {
 		if db == nil {
 			continue
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // VoteResult reveals the models behind a voted matchup.
@@ -39,22 +41,28 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 		ModelAID, ModelBID, ClipAID, ClipBID, PromptID uint
 		InvalidReason                                  string
 	}
-	q := s.w.WithContext(ctx).Raw(
-		`UPDATE matchups SET choice = ?, voted_at = ?,
-		   invalid_reason = `+invalidReasonSQL+`,
-		   valid = (`+invalidReasonSQL+`) = ''
-		 WHERE id = ? AND voter_id = ? AND choice IS NULL AND expires_at > ?
-		 RETURNING model_a_id, model_b_id, clip_a_id, clip_b_id, prompt_id, invalid_reason`,
-		choice, now, now, now, matchupID, voterID, now).Scan(&row)
-	if q.Error != nil {
-		return VoteResult{}, fmt.Errorf("record vote: %w", q.Error)
+	var matched int64
+	err := s.writeTx(ctx, true, func(tx *gorm.DB) error {
+		q := tx.Raw(
+			`UPDATE matchups SET choice = ?, voted_at = ?,
+			   invalid_reason = `+invalidReasonSQL+`,
+			   valid = (`+invalidReasonSQL+`) = ''
+			 WHERE id = ? AND voter_id = ? AND choice IS NULL AND expires_at > ?
+			 RETURNING model_a_id, model_b_id, clip_a_id, clip_b_id, prompt_id, invalid_reason`,
+			choice, now, now, now, matchupID, voterID, now).Scan(&row)
+		matched = q.RowsAffected
+		return q.Error
+	})
+	if err != nil {
+		return VoteResult{}, fmt.Errorf("record vote: %w", err)
 	}
-	if q.RowsAffected == 0 {
+	if matched == 0 {
 		return VoteResult{}, s.whyNoVote(ctx, voterID, matchupID, now)
 	}
+	s.noteJudged(voterID, row.ClipAID, row.ClipBID)
+	s.stats.countVote(row.InvalidReason)
 	valid := row.InvalidReason == ""
 	res := VoteResult{MatchupID: matchupID, Choice: choice, Valid: valid, InvalidReason: row.InvalidReason}
-	var err error
 	if res.A, res.B, err = s.modelPair(ctx, row.ModelAID, row.ModelBID); err != nil {
 		return VoteResult{}, err
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -50,7 +49,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 
 func (c *baseConfig) register(fs *flag.FlagSet, e env) {
 	fs.StringVar(&c.DataDir, "data-dir", envOr(e, "ARENA_DATA_DIR", "./arena-data"), "directory for the database, clips and keys (ARENA_DATA_DIR)")
-	fs.StringVar(&c.DB, "db", e.getenv("ARENA_DB"), "database: a SQLite file path; default arena.db in the data dir (ARENA_DB)")
+	fs.StringVar(&c.DB, "db", e.getenv("ARENA_DB"), "database: a SQLite file path or a postgres:// URL; default arena.db in the data dir (ARENA_DB)")
 }
 
 // resolve fills defaults that depend on other flags and makes the data dir.
@@ -63,9 +62,6 @@ func (c *baseConfig) resolve() error {
 	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "arena.db")
-	}
-	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
-		return errors.New("PostgreSQL (--db postgres://...) is not supported by this build yet; use a SQLite file")
 	}
 	return nil
 }

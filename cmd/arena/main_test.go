@@ -42,7 +42,7 @@ func TestServe_RefusesBadConfiguration(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"postgres", nil, []string{"serve", "--data-dir", dir, "--db", "postgres://u@h/db"}, "PostgreSQL"},
+		{"unreachable postgres", nil, []string{"serve", "--data-dir", dir, "--db", "postgres://u@127.0.0.1:1/db?connect_timeout=2"}, "PostgreSQL"},
 		{"bad ttl", map[string]string{"ARENA_MATCHUP_TTL": "soon"}, []string{"serve", "--data-dir", dir}, "ARENA_MATCHUP_TTL"},
 		{"odd keys", map[string]string{"ARENA_SESSION_KEYS": strings.Repeat("ab", 32)}, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0"}, "pairs"},
 		{"unknown command", nil, []string{"fly"}, "unknown command"},

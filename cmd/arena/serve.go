@@ -23,6 +23,10 @@ type serveConfig struct {
 	MinWatchMS int
 	RateLimit  string
 	Proxies    string
+	Pprof      string
+	// RelaxedSync trades the last votes before a power loss for speed on
+	// SQLite (models.Options.RelaxedSync).
+	RelaxedSync bool
 	// MaxUploadMB bounds one uploaded clip.
 	MaxUploadMB int64
 }
@@ -55,6 +59,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.BoolVar(&cfg.Demo, "demo", demo, "seed demo models, prompts and clips when the database is empty (ARENA_DEMO)")
 	fs.StringVar(&cfg.PublicURL, "public-url", e.getenv("ARENA_PUBLIC_URL"), "URL voters use, e.g. https://arena.example.org; https turns on Secure cookies and HSTS (ARENA_PUBLIC_URL)")
 	fs.DurationVar(&cfg.MatchupTTL, "matchup-ttl", ttl, "how long an issued matchup accepts a vote (ARENA_MATCHUP_TTL)")
+	relaxed, err := envBool(e, "ARENA_SQLITE_RELAXED_SYNC")
+	if err != nil {
+		return err
+	}
+	fs.BoolVar(&cfg.RelaxedSync, "sqlite-relaxed-sync", relaxed, "on SQLite, commit votes without waiting for the disk: faster, but a power loss can lose the last votes (ARENA_SQLITE_RELAXED_SYNC)")
+	fs.StringVar(&cfg.Pprof, "pprof", e.getenv("ARENA_PPROF"), "serve Go's profiler on this private address, e.g. 127.0.0.1:6060; off when empty (ARENA_PPROF)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -77,8 +87,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return errors.New("--min-watch-ms must be 0 or more")
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	if cfg.Pprof != "" {
+		if err := startPprof(ctx, log, cfg.Pprof); err != nil {
+			return err
+		}
+	}
 
-	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, Logger: log})
+	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, Logger: log, RelaxedSync: cfg.RelaxedSync})
 	if err != nil {
 		return err
 	}
@@ -88,16 +103,23 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if cfg.Demo {
-		seeded, err := store.SeedDemo(ctx, blobs)
+		// Instances starting together on one PostgreSQL database seed once.
+		var seeded bool
+		var pw string
+		err := store.WithLock(ctx, "seed-demo", func() (err error) {
+			if seeded, err = store.SeedDemo(ctx, blobs); err != nil {
+				return fmt.Errorf("seed demo data: %w", err)
+			}
+			if pw, err = ensureDemoAdmin(ctx, store); err != nil {
+				return fmt.Errorf("create demo admin: %w", err)
+			}
+			return nil
+		})
 		if err != nil {
-			return fmt.Errorf("seed demo data: %w", err)
+			return err
 		}
 		if seeded {
 			log.Info("seeded demo data")
-		}
-		pw, err := ensureDemoAdmin(ctx, store)
-		if err != nil {
-			return fmt.Errorf("create demo admin: %w", err)
 		}
 		if pw != "" {
 			// Printed once, to the terminal, not to the structured log.
@@ -117,6 +139,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Demo:           cfg.Demo,
 		RateLimit:      limit,
 		TrustedProxies: proxies,
+		// A token only through the environment: flags show in ps.
+		MetricsToken:   e.getenv("ARENA_METRICS_TOKEN"),
 		MaxUploadBytes: maxUpload,
 	})
 	if err != nil {
