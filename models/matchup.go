@@ -54,7 +54,7 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 	if err != nil {
 		return IssuedMatchup{}, err
 	}
-	a, b, p := pickPair(prompts, judged)
+	a, b, p := pickPair(prompts, judged, s.pairWeigher(ctx, f.Pool))
 	if rand.IntN(2) == 1 {
 		a, b = b, a
 	}
@@ -107,24 +107,6 @@ func (s *Store) judgedPairs(ctx context.Context, voterID string) (map[clipPair]b
 		out[pairOf(r.ClipAID, r.ClipBID)] = true
 	}
 	return out, nil
-}
-
-// pickPair chooses uniformly among the prompts that still have a pair the
-// voter has not judged, then uniformly among those pairs; when the voter has
-// judged everything it chooses uniformly among all pairs.
-func pickPair(prompts []catalogPrompt, judged map[clipPair]bool) (a, b Clip, p Prompt) {
-	order := rand.Perm(len(prompts))
-	for _, i := range order {
-		pairs := pairsOf(prompts[i].clips, judged)
-		if len(pairs) > 0 {
-			pr := pairs[rand.IntN(len(pairs))]
-			return pr[0], pr[1], prompts[i].prompt
-		}
-	}
-	cp := prompts[order[0]]
-	pairs := pairsOf(cp.clips, nil)
-	pr := pairs[rand.IntN(len(pairs))]
-	return pr[0], pr[1], cp.prompt
 }
 
 // pairsOf lists the clip pairs from different models, skipping judged ones.

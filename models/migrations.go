@@ -39,6 +39,10 @@ func migrations() []*gormigrate.Migration {
 				return nil
 			},
 		},
+		{
+			ID:      "0200_ranking_indexes",
+			Migrate: migrateRankingIndexes,
+		},
 	}
 }
 

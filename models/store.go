@@ -28,6 +28,8 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives slow-query and error logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Ranking configures how leaderboards are computed.
+	Ranking RankingOptions
 }
 
 // Store is the only door to the database.
@@ -42,6 +44,10 @@ type Store struct {
 	catMaxAge time.Duration
 	catMu     sync.Mutex // serialises catalog reloads
 	cat       atomic.Pointer[catalog]
+
+	ranking RankingOptions
+	boards  boardCache    // newest leaderboard snapshots, parsed
+	votes   atomic.Uint64 // counts recorded votes, so a recompute knows when one is due
 }
 
 // Open connects to the database, applies pending migrations and returns a
@@ -68,6 +74,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		now:       opts.Now,
 		log:       opts.Logger,
 		catMaxAge: opts.CatalogMaxAge,
+		ranking:   opts.Ranking.withDefaults(),
 	}
 	var err error
 	if s.w, s.r, err = openSQLite(opts.DSN); err != nil {

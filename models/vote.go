@@ -42,6 +42,7 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 	if q.RowsAffected == 0 {
 		return VoteResult{}, s.whyNoVote(ctx, voterID, matchupID, now)
 	}
+	s.votes.Add(1)
 	res := VoteResult{MatchupID: matchupID, Choice: choice, Valid: valid}
 	var err error
 	if res.A, res.B, err = s.modelPair(ctx, ids.ModelAID, ids.ModelBID); err != nil {
