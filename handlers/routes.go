@@ -22,6 +22,9 @@ func (s *Server) routes() *echo.Echo {
 	// Voter pages.
 	e.GET("/", s.handleArenaPage)
 	e.POST("/matchups/:id/vote", s.handleVoteForm)
+	e.GET("/leaderboard", s.handleLeaderboardPage)
+	e.GET("/methodology", s.handleMethodologyPage)
+	e.GET("/me", s.handleMePage)
 
 	// Files.
 	e.GET("/media/:id", s.handleMedia)
@@ -39,5 +42,8 @@ func (s *Server) routes() *echo.Echo {
 	api := e.Group("/api/v1")
 	api.POST("/matchups", s.handleCreateMatchup, jsonBody...)
 	api.POST("/matchups/:id/vote", s.handleVote, jsonBody...)
+	api.GET("/leaderboard", s.handleLeaderboardJSON)
+	api.GET("/leaderboard.csv", s.handleLeaderboardCSV)
+	api.GET("/votes.jsonl", s.handleVotesJSONL)
 	return e
 }

@@ -37,6 +37,12 @@ type Config struct {
 	PublicURL string
 	// Demo labels the content as demo data in every page.
 	Demo bool
+	// MinVotes is the vote count under which a model is listed apart on the
+	// leaderboard page as provisional.
+	MinVotes int
+	// MeMinVotes is how many valid votes a voter needs before /me shows
+	// their own ranking.
+	MeMinVotes int
 }
 
 // Server is Arena's HTTP application.
@@ -63,6 +69,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.MeMinVotes <= 0 {
+		cfg.MeMinVotes = 20
 	}
 	s := &Server{
 		cfg:    cfg,

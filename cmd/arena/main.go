@@ -36,6 +36,10 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server", runServe},
+		{"import votes", "record votes from a public battle-format JSON-lines file", runImportVotes},
+		{"export votes", "write every valid vote as public battle-format JSON lines", runExportVotes},
+		{"leaderboard", "compute a leaderboard from the current votes and print it", runLeaderboard},
+		{"recompute", "refit and store every leaderboard", runRecompute},
 	}
 }
 

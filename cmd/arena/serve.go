@@ -21,6 +21,11 @@ type serveConfig struct {
 	Demo       bool
 	PublicURL  string
 	MatchupTTL time.Duration
+	Ranking    rankingConfig
+	// RecomputeEvery debounces leaderboard recomputes after votes.
+	RecomputeEvery time.Duration
+	MinVotes       int
+	MeMinVotes     int
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -39,15 +44,21 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.BoolVar(&cfg.Demo, "demo", demo, "seed demo models, prompts and clips when the database is empty (ARENA_DEMO)")
 	fs.StringVar(&cfg.PublicURL, "public-url", e.getenv("ARENA_PUBLIC_URL"), "URL voters use, e.g. https://arena.example.org; https turns on Secure cookies and HSTS (ARENA_PUBLIC_URL)")
 	fs.DurationVar(&cfg.MatchupTTL, "matchup-ttl", ttl, "how long an issued matchup accepts a vote (ARENA_MATCHUP_TTL)")
+	if err := cfg.registerRanking(fs, e); err != nil {
+		return err
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.resolve(); err != nil {
 		return err
 	}
+	if err := cfg.Ranking.validate(); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 
-	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, Logger: log})
+	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, Logger: log, Ranking: cfg.Ranking.options()})
 	if err != nil {
 		return err
 	}
@@ -76,10 +87,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Logger:      log,
 		PublicURL:   cfg.PublicURL,
 		Demo:        cfg.Demo,
+		MinVotes:    cfg.MinVotes,
+		MeMinVotes:  cfg.MeMinVotes,
 	})
 	if err != nil {
 		return err
 	}
+	stopRecompute := startRecomputer(ctx, store, cfg.RecomputeEvery, log)
+	defer stopRecompute()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
