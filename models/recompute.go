@@ -31,7 +31,9 @@ func (s *Store) RecomputeLeaderboards(ctx context.Context, force bool) (Recomput
 	}
 	groups := make(map[string][]Tally) // by key; categories keep their tallies apart
 	for _, t := range all {
-		groups[boardKey(t.Pool, t.Category)] = append(groups[boardKey(t.Pool, t.Category)], t)
+		if t.Category != "" {
+			groups[boardKey(t.Pool, t.Category)] = append(groups[boardKey(t.Pool, t.Category)], t)
+		}
 		groups[boardKey(t.Pool, "")] = append(groups[boardKey(t.Pool, "")], t)
 		st.Votes += t.N
 	}
