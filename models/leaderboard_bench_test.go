@@ -42,7 +42,7 @@ func seedVotes(tb testing.TB, s *Store, models, n int) {
 					ts := at.Add(time.Duration(done+r) * time.Second)
 					args = append(args, NewID(), "bench", uint(done+r)%500, PoolT2V, cats[(done+r)%len(cats)], 0, 0, a, b, ts, ts, choices[rng.IntN(4)], ts, true, "")
 				}
-				if err := tx.Exec(insertMatchupsSQL(rows), args...).Error; err != nil {
+				if err := tx.Exec(insertMatchupsSQL(rows, s.dialect), args...).Error; err != nil {
 					return err
 				}
 				done += rows

@@ -123,6 +123,14 @@ func TestImportVotes_KeepsMemoryFlatOverManyBatches(t *testing.T) {
 	for i := 0; i < n; i++ {
 		lines = append(lines, fmt.Sprintf(`{"model_a":"m%d","model_b":"m%d","winner":"model_a","tstamp":%d}`, i%5, (i+1)%5, 1700000000+i/3000)) // many share a second: the keyset must break ties by id
 	}
+	indexes := func() string {
+		var names []string
+		s.w.Raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'matchups' ORDER BY name`).Scan(&names)
+		return strings.Join(names, ",")
+	}
+	before := indexes()
+	// The first import is a bulk load into an empty table (indexes rebuilt
+	// at the end); the second adds fewer rows than there are, in batches.
 	sum, err := s.ImportVotes(context.Background(), writeLines(t, lines...), ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -130,6 +138,15 @@ func TestImportVotes_KeepsMemoryFlatOverManyBatches(t *testing.T) {
 	if sum.Imported != int64(n) || countRows(t, s, "matchups") != int64(n) {
 		t.Fatalf("imported %d, stored %d, want %d", sum.Imported, countRows(t, s, "matchups"), n)
 	}
+	if after := indexes(); after != before || !strings.Contains(after, "idx_matchups_tally") {
+		t.Fatalf("indexes after a bulk import: %s, before: %s", after, before)
+	}
+	more := lines[:importRowsPerTx+3]
+	more[0] = `{"model_a":"m9","model_b":"m8","winner":"tie"}` // another file
+	if sum, err = s.ImportVotes(context.Background(), writeLines(t, more...), ImportOptions{}); err != nil || sum.Imported != int64(len(more)) {
+		t.Fatalf("second import: %+v, %v", sum, err)
+	}
+	n += len(more)
 	exported := 0
 	if err := s.ExportVotes(context.Background(), func(BattleVote) error { exported++; return nil }); err != nil || exported != n {
 		t.Fatalf("exported %d (%v), want %d: keyset pages must not skip or repeat votes", exported, err, n)
