@@ -159,13 +159,24 @@ func (s *Store) fitLeaderboard(ctx context.Context, pool, category string, ts []
 			}
 		}
 	}
-	res, err := rating.Compute(counts, rating.Options{Rounds: o.Rounds, Seed: o.Seed, Workers: o.Workers, Anchor: anchor, AnchorScore: o.AnchorScore})
+	ro := rating.DefaultOptions()
+	ro.Rounds, ro.Seed, ro.Workers = o.Rounds, o.Seed, o.Workers
+	if anchor >= 0 {
+		ro.Anchor, ro.AnchorScore = anchor, o.AnchorScore
+	}
+	res, err := rating.Compute(counts, ro)
 	if err != nil {
 		return nil, fmt.Errorf("rank %s: %w", boardKey(pool, category), err)
 	}
-	var weights [][]float64
+	var weights [][]float64 // by model index, both halves filled
 	if withWeights {
-		weights = rating.PairWeights(res, 0.2)
+		weights = make([][]float64, len(ids))
+		for i := range weights {
+			weights[i] = make([]float64, len(ids))
+		}
+		for _, pw := range res.PairWeights(rating.DefaultPairFloor) {
+			weights[pw.I][pw.J], weights[pw.J][pw.I] = pw.Weight, pw.Weight
+		}
 	}
 	order := make([]int, len(ids))
 	for i := range order {
@@ -183,7 +194,7 @@ func (s *Store) fitLeaderboard(ctx context.Context, pool, category string, ts []
 		lb.Standings = append(lb.Standings, Standing{
 			ModelID: ids[i], Score: round(m.Score, 2), CILower: round(m.Lower, 2), CIUpper: round(m.Upper, 2),
 			Rank: m.Rank, RankBest: m.RankBest, RankWorst: m.RankWorst,
-			Votes: m.Votes, Wins: m.Wins, Ties: m.Ties, Losses: m.Losses, WinRate: round(m.WinRate, 4),
+			Votes: m.Votes, Wins: m.Wins, Ties: m.Ties + m.BothBad, Losses: m.Losses, WinRate: round(m.WinRate, 4),
 		})
 	}
 	lb.WinRate = make([][]*float64, len(order))
@@ -199,7 +210,7 @@ func (s *Store) fitLeaderboard(ctx context.Context, pool, category string, ts []
 		}
 		for y, j := range order {
 			lb.Battles[x][y] = res.Battles[i][j]
-			if wr := res.WinRate[i][j]; i != j && res.Battles[i][j] > 0 && !math.IsNaN(wr) {
+			if wr := res.WinRate[i][j]; i != j && res.Battles[i][j] > 0 && wr != rating.NoData && !math.IsNaN(wr) {
 				v := round(wr, 4)
 				lb.WinRate[x][y] = &v
 			}

@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"math/rand/v2"
+
+	"github.com/arena-video/arena/models/rating"
 )
 
 // pairWeigher returns how strongly to favour a matchup between two models,
@@ -66,27 +68,20 @@ func pickPair(prompts []catalogPrompt, judged map[clipPair]bool, weight func(a, 
 }
 
 // weightedIndex draws an index with probability proportional to the pair's
-// weight; weights that are not positive count as a tiny positive floor.
+// weight, through the rating package's draw (each candidate is passed as a
+// "pair" whose I is its index here). With no positive weight it draws
+// uniformly.
 func weightedIndex(pairs [][2]Clip, weight func(a, b Clip) float64) int {
 	if len(pairs) == 1 {
 		return 0
 	}
-	ws := make([]float64, len(pairs))
-	total := 0.0
+	cands := make([]rating.PairWeight, len(pairs))
 	for i, pr := range pairs {
-		w := weight(pr[0], pr[1])
-		if !(w > 1e-9) { // also catches NaN
-			w = 1e-9
-		}
-		ws[i] = w
-		total += w
+		cands[i] = rating.PairWeight{I: i, J: i, Weight: weight(pr[0], pr[1])}
 	}
-	x := rand.Float64() * total
-	for i, w := range ws {
-		if x < w {
-			return i
-		}
-		x -= w
+	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	if pw, ok := rating.DrawPair(cands, rng); ok {
+		return pw.I
 	}
-	return len(ws) - 1
+	return rng.IntN(len(pairs))
 }
