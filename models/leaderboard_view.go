@@ -126,3 +126,17 @@ func (s *Store) Categories(ctx context.Context, pool string) ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// CurrentRank returns a model's rank on its pool's newest leaderboard, or 0
+// when it is not ranked there yet. It reads the in-memory snapshot.
+func (s *Store) CurrentRank(ctx context.Context, pool string, modelID uint) int {
+	lb, ok, err := s.Leaderboard(ctx, pool, "")
+	if err != nil || !ok {
+		return 0
+	}
+	st, at := lb.standingOf(modelID)
+	if at < 0 {
+		return 0
+	}
+	return st.Rank
+}
