@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
 )
 
 // castVotes has the voter vote n times, cycling through the choices.
@@ -314,4 +313,3 @@ func cookieValues(cs []*http.Cookie) []string {
 	}
 	return out
 }
-
