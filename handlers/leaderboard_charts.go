@@ -93,6 +93,7 @@ func niceStep(span float64) float64 {
 // heatmap shows how often the row model beat the column model.
 type heatmap struct {
 	Size   int
+	Width  int
 	Cell   int
 	Offset int
 	Labels []heatLabel
@@ -132,8 +133,9 @@ func newHeatmap(lb *models.Leaderboard, rows []models.PublicStanding) *heatmap {
 		index[st.ModelID] = i
 	}
 	h := &heatmap{Cell: heatCellSize, Offset: heatOffset, Size: heatOffset + len(rows)*heatCellSize + 4}
+	h.Width = h.Size + 70 // room for the last column label, which leans right
 	for i, r := range rows {
-		h.Labels = append(h.Labels, heatLabel{Text: truncate(r.Model.Name, 18), Pos: heatOffset + i*heatCellSize + heatCellSize/2})
+		h.Labels = append(h.Labels, heatLabel{Text: truncate(r.Model.Name, 16), Pos: heatOffset + i*heatCellSize + heatCellSize/2})
 	}
 	for i, r := range rows {
 		for j, c := range rows {
