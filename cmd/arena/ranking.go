@@ -250,9 +250,8 @@ func (c *serveConfig) registerRanking(fs *flag.FlagSet, e env) error {
 
 // startRecomputer runs the background leaderboard recompute until ctx ends
 // or the returned stop is called; stop waits for it to finish.
-func startRecomputer(ctx context.Context, store *models.Store, every time.Duration, log *slog.Logger) (stop func()) {
+func startRecomputer(ctx context.Context, r *models.Recomputer) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
-	r := models.NewRecomputer(store, models.RecomputerOptions{Every: every, Logger: log})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

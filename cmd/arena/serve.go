@@ -79,6 +79,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	recomputer := models.NewRecomputer(store, models.RecomputerOptions{Every: cfg.RecomputeEvery, Logger: log})
 	srv, err := handlers.New(handlers.Config{
 		Store:       store,
 		Blobs:       blobs,
@@ -92,7 +93,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	stopRecompute := startRecomputer(ctx, store, cfg.RecomputeEvery, log)
+	stopRecompute := startRecomputer(ctx, recomputer)
 	defer stopRecompute()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
