@@ -6,11 +6,16 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/arena-video/arena/models"
 )
 
 // castVotes has the voter vote n times, cycling through the choices.
@@ -312,4 +317,24 @@ func cookieValues(cs []*http.Cookie) []string {
 		out = append(out, c.Value)
 	}
 	return out
+}
+
+func TestVotesJSONL_StreamsEveryVoteAcrossPages(t *testing.T) {
+	a := newTestApp(t, "", false)
+	var b strings.Builder
+	const n = 12345 // more than two keyset pages and flushes
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `{"model_a":"m%d","model_b":"m%d","winner":"model_b","tstamp":%d}`+"\n", i%7, (i+3)%7, 1700000000+i/100)
+	}
+	path := filepath.Join(t.TempDir(), "v.jsonl")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.ImportVotes(context.Background(), path, models.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	r := a.newVoter().get("/api/v1/votes.jsonl")
+	if got := bytes.Count(r.body, []byte("\n")); r.status != http.StatusOK || got != n {
+		t.Fatalf("GET votes.jsonl = %d with %d lines, want %d", r.status, got, n)
+	}
 }
