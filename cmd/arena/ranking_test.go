@@ -152,3 +152,29 @@ func TestLeaderboard_CLIAPIAndCSVAgree(t *testing.T) {
 		t.Fatalf("export votes and votes.jsonl differ or miss votes (%d lines)", strings.Count(apiExport, "\n"))
 	}
 }
+
+func TestServe_RankingConfiguration(t *testing.T) {
+	_, out, _ := runArena(t, context.Background(), nil, "serve", "--help")
+	for _, want := range []string{"ARENA_BOOTSTRAP_ROUNDS", "ARENA_ANCHOR_MODEL", "ARENA_ANCHOR_SCORE", "ARENA_RECOMPUTE_EVERY", "ARENA_MIN_VOTES", "ARENA_ME_MIN_VOTES"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("serve --help lacks %s", want)
+		}
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"ARENA_BOOTSTRAP_ROUNDS": "many"}, nil, "ARENA_BOOTSTRAP_ROUNDS"},
+		{map[string]string{"ARENA_ANCHOR_SCORE": "high"}, nil, "ARENA_ANCHOR_SCORE"},
+		{map[string]string{"ARENA_RECOMPUTE_EVERY": "often"}, nil, "ARENA_RECOMPUTE_EVERY"},
+		{map[string]string{"ARENA_MIN_VOTES": "-3"}, nil, "ARENA_MIN_VOTES"},
+		{nil, []string{"--bootstrap-rounds", "0"}, "bootstrap-rounds"},
+	} {
+		code, _, stderr := runArena(t, context.Background(), tc.env, append([]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0"}, tc.args...)...)
+		if code == 0 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("env %v args %v: exit %d, stderr %q; want a refusal naming %s", tc.env, tc.args, code, stderr, tc.want)
+		}
+	}
+}
