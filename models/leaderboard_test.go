@@ -156,27 +156,31 @@ func TestRecompute_RankChangeComparesWithAWeekAgo(t *testing.T) {
 	}
 }
 
-func TestPruneSnapshots_KeepsRecentAndOnePerDay(t *testing.T) {
+func TestPruneSnapshots_KeepsOnePerHourThenOnePerDay(t *testing.T) {
 	s, clock := openClockedStore(t)
 	ctx := context.Background()
-	now := clock.Now()
-	for _, age := range []time.Duration{time.Hour, 30 * time.Hour, 50 * time.Hour, 51 * time.Hour, 52 * time.Hour, 80 * time.Hour, 81 * time.Hour} {
+	now := clock.Now() // 12:00
+	ages := []time.Duration{0, 10 * time.Second, 20 * time.Minute, 40 * time.Minute, 90 * time.Minute,
+		30 * time.Hour, 50 * time.Hour, 51 * time.Hour, 52 * time.Hour, 80 * time.Hour, 81 * time.Hour}
+	for _, age := range ages {
 		s.w.Create(&Snapshot{Key: "lb:t2v/", ComputedAt: now.Add(-age), Body: "{}"})
 	}
+	s.w.Create(&Snapshot{Key: "lb:i2v/", ComputedAt: now.Add(-200 * time.Hour), Body: "{}"})
 	if _, err := s.pruneSnapshots(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var left []Snapshot
-	s.w.Order("computed_at DESC").Find(&left)
-	var ages []time.Duration
+	s.w.Order("key DESC, computed_at DESC").Find(&left)
+	var got []time.Duration
 	for _, sn := range left {
-		ages = append(ages, now.Sub(sn.ComputedAt))
+		got = append(got, now.Sub(sn.ComputedAt))
 	}
-	// 50 h and 51 h and 52 h ago are 10:00, 09:00 and 08:00 on the same day
-	// (30 Oct); 80 h and 81 h ago are on 28 Oct.
-	want := []time.Duration{time.Hour, 30 * time.Hour, 50 * time.Hour, 80 * time.Hour}
-	if fmt.Sprint(ages) != fmt.Sprint(want) {
-		t.Fatalf("kept snapshots aged %v, want %v", ages, want)
+	// 12:00 is its own hour; 11:50, 11:40 and 11:20 share 11:00; 10:30 has
+	// 10:00; 30 h ago is alone in its hour. 50, 51 and 52 h ago are 10:00,
+	// 09:00 and 08:00 on 30 Oct: one a day there; 80 and 81 h ago share 28 Oct.
+	want := []time.Duration{0, 10 * time.Second, 90 * time.Minute, 30 * time.Hour, 50 * time.Hour, 80 * time.Hour, 200 * time.Hour}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("kept snapshots aged %v, want %v", got, want)
 	}
 }
 

@@ -153,32 +153,39 @@ func (s *Store) setRankChanges(ctx context.Context, lb *Leaderboard) error {
 	return nil
 }
 
-// pruneSnapshots thins the history: every snapshot of the last 48 hours
-// stays, older ones keep the newest of each day per key, which is all the
+// pruneSnapshots thins the history so it stays small however often votes
+// come: of each key's snapshots it keeps the newest of every hour for the
+// last 48 hours and the newest of every day before that, which is all the
 // 7-day rank change needs. The newest snapshot of a key always stays.
 func (s *Store) pruneSnapshots(ctx context.Context) (int, error) {
-	cutoff := s.now().UTC().Add(-48 * time.Hour)
+	now := s.now().UTC()
 	var rows []Snapshot
-	err := s.r.WithContext(ctx).Select("id, key, computed_at").Where("computed_at < ?", cutoff).
+	err := s.r.WithContext(ctx).Select("id, key, computed_at").
 		Order("key, computed_at DESC, id DESC").Find(&rows).Error
 	if err != nil {
-		return 0, fmt.Errorf("list old snapshots: %w", err)
+		return 0, fmt.Errorf("list snapshots: %w", err)
 	}
-	type day struct {
-		key string
-		day string
+	type bucket struct {
+		key  string
+		slot time.Time
 	}
-	kept := make(map[day]bool)
+	kept := make(map[bucket]bool)
 	var drop []uint
 	for _, r := range rows {
-		d := day{r.Key, r.ComputedAt.UTC().Format(time.DateOnly)}
-		if kept[d] {
+		at := r.ComputedAt.UTC()
+		slot := at.Truncate(time.Hour)
+		if now.Sub(at) > 48*time.Hour {
+			slot = time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
+		}
+		b := bucket{r.Key, slot}
+		if kept[b] {
 			drop = append(drop, r.ID)
 			continue
 		}
-		kept[d] = true
+		kept[b] = true
 	}
 	sort.Slice(drop, func(i, j int) bool { return drop[i] < drop[j] })
+	pruned := len(drop)
 	for len(drop) > 0 {
 		n := min(len(drop), 500)
 		if err := s.w.WithContext(ctx).Where("id IN ?", drop[:n]).Delete(&Snapshot{}).Error; err != nil {
@@ -186,5 +193,5 @@ func (s *Store) pruneSnapshots(ctx context.Context) (int, error) {
 		}
 		drop = drop[n:]
 	}
-	return len(rows) - len(kept), nil
+	return pruned, nil
 }
