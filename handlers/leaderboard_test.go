@@ -244,11 +244,28 @@ func TestVote_RevealCarriesTheCurrentRank(t *testing.T) {
 		t.Fatalf("rank %d before any leaderboard exists", before.A.Rank)
 	}
 	a.recompute()
-	m = v.matchup()
-	var after voteJSON
-	v.vote(m.ID, "a").json(t, &after)
-	if after.A.Rank < 1 || after.B.Rank < 1 {
-		t.Fatalf("reveal after a recompute: %+v, want both ranks", after)
+	ranked := 0
+	for i := 0; i < 10; i++ {
+		m = v.matchup()
+		var after voteJSON
+		v.vote(m.ID, "a").json(t, &after)
+		var board apiBoard
+		v.get("/api/v1/leaderboard?pool=" + m.Pool).json(t, &board)
+		want := map[string]int{}
+		for _, row := range board.Models {
+			want[row.Model.Slug] = row.Rank
+		}
+		for _, side := range []revealJSON{after.A, after.B} {
+			if side.Rank != want[side.Model.Slug] {
+				t.Fatalf("reveal gives %s rank %d, the %s leaderboard %d", side.Model.Slug, side.Rank, m.Pool, want[side.Model.Slug])
+			}
+			if side.Rank > 0 {
+				ranked++
+			}
+		}
+	}
+	if ranked == 0 {
+		t.Fatal("no reveal carried a rank after the recompute")
 	}
 }
 

@@ -42,6 +42,8 @@ func (s *Server) routes() *echo.Echo {
 	api := e.Group("/api/v1")
 	api.POST("/matchups", s.handleCreateMatchup, jsonBody...)
 	api.POST("/matchups/:id/vote", s.handleVote, jsonBody...)
+
+	s.adminRoutes(e, jsonBody)
 	api.GET("/leaderboard", s.handleLeaderboardJSON)
 	api.GET("/leaderboard.csv", s.handleLeaderboardCSV)
 	api.GET("/votes.jsonl", s.handleVotesJSONL)

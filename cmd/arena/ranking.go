@@ -24,7 +24,7 @@ type rankingConfig struct {
 }
 
 func (c *rankingConfig) register(fs *flag.FlagSet, e env) error {
-	rounds, err := envInt(e, "ARENA_BOOTSTRAP_ROUNDS", 1000)
+	rounds, err := envWhole(e, "ARENA_BOOTSTRAP_ROUNDS", 1000)
 	if err != nil {
 		return err
 	}
@@ -49,8 +49,9 @@ func (c rankingConfig) options() models.RankingOptions {
 	return models.RankingOptions{Rounds: c.Rounds, AnchorSlug: c.AnchorSlug, AnchorScore: c.AnchorScore}
 }
 
-// envInt reads an integer from the environment; a malformed value is an error.
-func envInt(e env, key string, def int) (int, error) {
+// envWhole reads a whole number (0 allowed) from the environment; a
+// malformed value is an error.
+func envWhole(e env, key string, def int) (int, error) {
 	v := e.getenv(key)
 	if v == "" {
 		return def, nil
@@ -234,11 +235,11 @@ func (c *serveConfig) registerRanking(fs *flag.FlagSet, e env) error {
 	if err != nil {
 		return err
 	}
-	minVotes, err := envInt(e, "ARENA_MIN_VOTES", 20)
+	minVotes, err := envWhole(e, "ARENA_MIN_VOTES", 20)
 	if err != nil {
 		return err
 	}
-	meMin, err := envInt(e, "ARENA_ME_MIN_VOTES", 20)
+	meMin, err := envWhole(e, "ARENA_ME_MIN_VOTES", 20)
 	if err != nil {
 		return err
 	}
