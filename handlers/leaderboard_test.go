@@ -355,3 +355,37 @@ func TestVotesJSONL_StreamsEveryVoteAcrossPages(t *testing.T) {
 		t.Fatalf("GET votes.jsonl = %d with %d lines, want %d", r.status, got, n)
 	}
 }
+
+func TestLeaderboard_InvalidatedVotesLeaveIt(t *testing.T) {
+	a := newTestApp(t, "", true)
+	a.newVoter().castVotes(12)
+	spam := a.newVoter()
+	spam.castVotes(8)
+	a.recompute()
+	var before apiBoard
+	v := a.newVoter()
+	v.get("/api/v1/leaderboard").json(t, &before)
+	newest, err := a.store.RecentVotes(context.Background(), "", 1)
+	if err != nil || len(newest) != 1 {
+		t.Fatalf("recent votes: %v %v", newest, err)
+	}
+	n, err := a.store.InvalidateVoterVotes(context.Background(), newest[0].VoterID)
+	if err != nil || n != 8 {
+		t.Fatalf("invalidated %d votes (%v), want 8", n, err)
+	}
+	a.recompute()
+	var after apiBoard
+	v.get("/api/v1/leaderboard").json(t, &after)
+	if after.Votes > before.Votes {
+		t.Fatalf("t2v votes went from %d up to %d after invalidating a voter", before.Votes, after.Votes)
+	}
+	var all int64
+	for _, p := range []string{"t2v", "i2v"} {
+		var b apiBoard
+		v.get("/api/v1/leaderboard?pool=" + p).json(t, &b)
+		all += b.Votes
+	}
+	if all != 12 {
+		t.Fatalf("leaderboards count %d votes after invalidating 8 of 20, want 12", all)
+	}
+}
