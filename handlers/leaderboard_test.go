@@ -250,7 +250,7 @@ func TestVote_RevealCarriesTheCurrentRank(t *testing.T) {
 		var after voteJSON
 		v.vote(m.ID, "a").json(t, &after)
 		var board apiBoard
-		v.get("/api/v1/leaderboard?pool=" + m.Pool).json(t, &board)
+		v.get("/api/v1/leaderboard?pool="+m.Pool).json(t, &board)
 		want := map[string]int{}
 		for _, row := range board.Models {
 			want[row.Model.Slug] = row.Rank
@@ -382,7 +382,7 @@ func TestLeaderboard_InvalidatedVotesLeaveIt(t *testing.T) {
 	var all int64
 	for _, p := range []string{"t2v", "i2v"} {
 		var b apiBoard
-		v.get("/api/v1/leaderboard?pool=" + p).json(t, &b)
+		v.get("/api/v1/leaderboard?pool="+p).json(t, &b)
 		all += b.Votes
 	}
 	if all != 12 {
