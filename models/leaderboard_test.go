@@ -223,3 +223,44 @@ func TestRecomputer_DebouncesVotesAndRunsAtOnceOnTrigger(t *testing.T) {
 	r.Trigger()
 	<-done
 }
+
+func TestPublic_FiltersRetiredModelsAndMinimumVotes(t *testing.T) {
+	s, _ := openClockedStore(t)
+	ctx := context.Background()
+	var l []string
+	l = append(l, battles("alpha", "beta", "model_a", 30, "")...)
+	l = append(l, battles("beta", "gamma", "model_a", 3, "")...)
+	importBattles(t, s, l...)
+	lb, err := s.ComputeLeaderboard(ctx, PoolT2V, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.w.Model(&Model{}).Where("slug = ?", "alpha").Update("active", false).Error; err != nil {
+		t.Fatal(err)
+	}
+	s.invalidate()
+	slugs := func(f LeaderboardFilter) string {
+		p, err := s.Public(ctx, PoolT2V, lb, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range p.Models {
+			out = append(out, m.Model.Slug)
+		}
+		return fmt.Sprint(out)
+	}
+	for _, tc := range []struct {
+		f    LeaderboardFilter
+		want string
+	}{
+		{LeaderboardFilter{}, "[beta gamma]"},
+		{LeaderboardFilter{Retired: true}, "[alpha beta gamma]"},
+		{LeaderboardFilter{Retired: true, MinVotes: 30}, "[alpha beta]"},
+		{LeaderboardFilter{MinVotes: 34}, "[]"},
+	} {
+		if got := slugs(tc.f); got != tc.want {
+			t.Errorf("filter %+v shows %s, want %s", tc.f, got, tc.want)
+		}
+	}
+}
