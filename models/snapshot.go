@@ -15,6 +15,9 @@ import (
 type boardCache struct {
 	mu      sync.Mutex
 	entries map[string]*cachedBoard
+	// refresh lets one request at a time look for newer snapshots; the
+	// others keep serving the copy they have, a few seconds old at most.
+	refresh sync.Mutex
 }
 
 type cachedBoard struct {
@@ -80,6 +83,13 @@ func (s *Store) cachedLeaderboard(ctx context.Context, key string) (*cachedBoard
 	if e != nil && now.Sub(e.checkedAt) < s.catMaxAge {
 		return e, nil
 	}
+	if e != nil && !s.boards.refresh.TryLock() {
+		return e, nil
+	}
+	if e == nil {
+		s.boards.refresh.Lock()
+	}
+	defer s.boards.refresh.Unlock()
 	var newest Snapshot
 	err := s.r.WithContext(ctx).Select("id").Where("key = ?", key).
 		Order("computed_at DESC, id DESC").Limit(1).Find(&newest).Error
