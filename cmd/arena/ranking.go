@@ -188,7 +188,12 @@ func runExportVotes(ctx context.Context, e env, args []string) error {
 func runImportVotes(ctx context.Context, e env, args []string) error {
 	var base baseConfig
 	var skipBad bool
-	fs := flagSet(e, "import votes", "Records votes from FILE.jsonl (arena import votes [flags] FILE.jsonl) in the public battle format (model_a, model_b,\nwinner: model_a | model_b | tie | \"tie (bothbad)\"; optional prompt_id, category,\npool or modality, tstamp). Unknown models are created. A malformed line refuses the\nwhole file with its line number, unless --skip-bad.")
+	fs := flagSet(e, "import votes", "Records the votes in FILE.jsonl: arena import votes [flags] FILE.jsonl\n\n"+
+		"The file is in the public battle format, one JSON object a line: model_a, model_b,\n"+
+		"winner (model_a | model_b | tie | \"tie (bothbad)\"); optional prompt_id, category,\n"+
+		"pool (or modality; default t2v) and tstamp (unix seconds). Unknown models are\n"+
+		"created. A malformed line refuses the whole file with its line number, unless\n"+
+		"--skip-bad.")
 	base.register(fs, e)
 	fs.BoolVar(&skipBad, "skip-bad", false, "skip malformed lines and count them instead of refusing the file")
 	if err := fs.Parse(args); err != nil {
