@@ -108,17 +108,3 @@ func (s *Store) judgedPairs(ctx context.Context, voterID string) (map[clipPair]b
 	}
 	return out, nil
 }
-
-// pairsOf lists the clip pairs from different models, skipping judged ones.
-func pairsOf(clips []Clip, judged map[clipPair]bool) [][2]Clip {
-	var out [][2]Clip
-	for i := range clips {
-		for j := i + 1; j < len(clips); j++ {
-			if clips[i].ModelID == clips[j].ModelID || judged[pairOf(clips[i].ID, clips[j].ID)] {
-				continue
-			}
-			out = append(out, [2]Clip{clips[i], clips[j]})
-		}
-	}
-	return out
-}

@@ -3,8 +3,6 @@ package models
 import (
 	"context"
 	"math/rand/v2"
-
-	"github.com/arena-video/arena/models/rating"
 )
 
 // pairWeigher returns how strongly to favour a matchup between two models,
@@ -14,74 +12,93 @@ import (
 // models meet the field quickly. Without any leaderboard every pair weighs
 // the same.
 func (s *Store) pairWeigher(ctx context.Context, pool string) func(a, b Clip) float64 {
-	byPool := make(map[string]*cachedBoard, len(Pools))
-	for _, p := range Pools {
+	var boards [4]*cachedBoard // by position in Pools
+	for k, p := range Pools {
 		if pool != "" && p != pool {
 			continue
 		}
 		if e, err := s.cachedLeaderboard(ctx, boardKey(p, "")); err == nil && e.weights != nil {
-			byPool[p] = e
+			boards[k] = e
 		}
 	}
 	return func(a, b Clip) float64 {
-		e := byPool[a.Pool]
+		var e *cachedBoard
+		for k, p := range Pools {
+			if p == a.Pool {
+				e = boards[k]
+			}
+		}
 		if e == nil {
 			return 1
 		}
 		if w, ok := e.weights[modelPairKey(a.ModelID, b.ModelID)]; ok {
 			return w
 		}
-		return e.maxWeight()
+		return e.maxWeight
 	}
-}
-
-// maxWeight is the largest pair weight of the leaderboard.
-func (e *cachedBoard) maxWeight() float64 {
-	m := 0.0
-	for _, w := range e.weights {
-		m = max(m, w)
-	}
-	if m == 0 {
-		return 1
-	}
-	return m
 }
 
 // pickPair chooses a prompt uniformly among those that still have a clip
 // pair the voter has not judged, then one of those pairs with probability
-// proportional to its weight. When the voter has judged everything it
-// chooses among all pairs of a random prompt the same way. The weights carry
-// their own uniform floor, so every pair keeps appearing.
+// proportional to its weight (the rating package's pair weights, which carry
+// their own uniform floor, so every pair keeps appearing). When the voter
+// has judged everything it chooses among all pairs of a random prompt the
+// same way. It allocates nothing per pair: this runs on every matchup.
 func pickPair(prompts []catalogPrompt, judged map[clipPair]bool, weight func(a, b Clip) float64) (a, b Clip, p Prompt) {
 	order := rand.Perm(len(prompts))
 	for _, i := range order {
-		pairs := pairsOf(prompts[i].clips, judged)
-		if len(pairs) > 0 {
-			pr := pairs[weightedIndex(pairs, weight)]
-			return pr[0], pr[1], prompts[i].prompt
+		if a, b, ok := weightedPair(prompts[i].clips, judged, weight); ok {
+			return a, b, prompts[i].prompt
 		}
 	}
 	cp := prompts[order[0]]
-	pairs := pairsOf(cp.clips, nil)
-	pr := pairs[weightedIndex(pairs, weight)]
-	return pr[0], pr[1], cp.prompt
+	a, b, _ = weightedPair(cp.clips, nil, weight)
+	return a, b, cp.prompt
 }
 
-// weightedIndex draws an index with probability proportional to the pair's
-// weight, through the rating package's draw (each candidate is passed as a
-// "pair" whose I is its index here). With no positive weight it draws
-// uniformly.
-func weightedIndex(pairs [][2]Clip, weight func(a, b Clip) float64) int {
-	if len(pairs) == 1 {
-		return 0
+// minPairWeight keeps a pair with a zero or broken weight drawable.
+const minPairWeight = 1e-9
+
+// weightedPair draws one of the clip pairs from different models that the
+// voter has not judged, with probability proportional to its weight: one
+// pass adds the weights up, a second walks to the drawn one. ok is false
+// when there is no such pair.
+func weightedPair(clips []Clip, judged map[clipPair]bool, weight func(a, b Clip) float64) (a, b Clip, ok bool) {
+	w := func(i, j int) float64 {
+		x := weight(clips[i], clips[j])
+		if !(x > minPairWeight) { // also catches NaN
+			return minPairWeight
+		}
+		return x
 	}
-	cands := make([]rating.PairWeight, len(pairs))
-	for i, pr := range pairs {
-		cands[i] = rating.PairWeight{I: i, J: i, Weight: weight(pr[0], pr[1])}
+	total := 0.0
+	for i := range clips {
+		for j := i + 1; j < len(clips); j++ {
+			if pairAllowed(clips, i, j, judged) {
+				total += w(i, j)
+			}
+		}
 	}
-	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
-	if pw, ok := rating.DrawPair(cands, rng); ok {
-		return pw.I
+	if total == 0 {
+		return Clip{}, Clip{}, false
 	}
-	return rng.IntN(len(pairs))
+	x := rand.Float64() * total
+	for i := range clips {
+		for j := i + 1; j < len(clips); j++ {
+			if !pairAllowed(clips, i, j, judged) {
+				continue
+			}
+			a, b, ok = clips[i], clips[j], true
+			if x -= w(i, j); x < 0 {
+				return a, b, true
+			}
+		}
+	}
+	return a, b, ok // rounding left x just above 0: the last pair
+}
+
+// pairAllowed reports whether clips i and j come from different models and the
+// voter has not judged them.
+func pairAllowed(clips []Clip, i, j int, judged map[clipPair]bool) bool {
+	return clips[i].ModelID != clips[j].ModelID && !judged[pairOf(clips[i].ID, clips[j].ID)]
 }

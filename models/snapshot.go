@@ -25,6 +25,7 @@ type cachedBoard struct {
 	board     *Leaderboard
 	checkedAt time.Time
 	weights   map[[2]uint]float64 // pair weights by model ids, lo first
+	maxWeight float64             // the largest of them: what a new model's pairs get
 }
 
 func (c *boardCache) get(key string) *cachedBoard {
@@ -51,8 +52,13 @@ func newCachedBoard(id uint, lb *Leaderboard, now time.Time) *cachedBoard {
 		e.weights = make(map[[2]uint]float64, len(lb.Standings)*len(lb.Standings)/2)
 		for i, a := range lb.Standings {
 			for j := i + 1; j < len(lb.Standings); j++ {
-				e.weights[modelPairKey(a.ModelID, lb.Standings[j].ModelID)] = lb.PairWeights[i][j]
+				w := lb.PairWeights[i][j]
+				e.weights[modelPairKey(a.ModelID, lb.Standings[j].ModelID)] = w
+				e.maxWeight = max(e.maxWeight, w)
 			}
+		}
+		if e.maxWeight == 0 {
+			e.maxWeight = 1
 		}
 	}
 	return e
