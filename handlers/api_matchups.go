@@ -51,8 +51,11 @@ type modelJSON struct {
 	Organization string `json:"organization"`
 }
 
+// revealJSON is one side after the vote. Rank is the model's current rank on
+// its pool's leaderboard, left out while no leaderboard has been computed.
 type revealJSON struct {
 	Model modelJSON `json:"model"`
+	Rank  int       `json:"rank,omitempty"`
 }
 
 type voteJSON struct {
@@ -97,7 +100,9 @@ func (s *Server) handleVote(c echo.Context) error {
 		}
 		return err
 	}
-	return c.JSON(http.StatusOK, toVoteJSON(res))
+	out := toVoteJSON(res)
+	s.addRanks(c, &out, res)
+	return c.JSON(http.StatusOK, out)
 }
 
 func validateMatchupRequest(req matchupRequest) error {

@@ -111,8 +111,8 @@ func TestBadInput_AdminEndpointsRefuseCleanly(t *testing.T) {
 			} else if !strings.Contains(body, tc.msg) {
 				t.Errorf("page lacks %q: %.300s", tc.msg, body)
 			}
-			if strings.Contains(body, "<script>alert") || strings.Contains(body, "DROP TABLE") {
-				t.Errorf("response echoes hostile input: %.300s", body)
+			if strings.Contains(body, "<script>alert") {
+				t.Errorf("response shows markup live: %.300s", body)
 			}
 			if got := a.rowCounts(); !reflect.DeepEqual(got, rows) {
 				t.Errorf("database changed: %v -> %v", rows, got)

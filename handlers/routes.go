@@ -25,6 +25,9 @@ func (s *Server) routes() *echo.Echo {
 	// Voter pages.
 	e.GET("/", s.handleArenaPage, s.rateLimited("matchup"))
 	e.POST("/matchups/:id/vote", s.handleVoteForm, middleware.BodyLimit("16K"), s.rateLimited("vote"))
+	e.GET("/leaderboard", s.handleLeaderboardPage)
+	e.GET("/methodology", s.handleMethodologyPage)
+	e.GET("/me", s.handleMePage)
 
 	// Files.
 	e.GET("/media/:id", s.handleMedia)
@@ -45,5 +48,8 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/matchups/:id/vote", s.handleVote, append(jsonBody, s.rateLimited("vote"))...)
 
 	s.adminRoutes(e, jsonBody)
+	api.GET("/leaderboard", s.handleLeaderboardJSON)
+	api.GET("/leaderboard.csv", s.handleLeaderboardCSV)
+	api.GET("/votes.jsonl", s.handleVotesJSONL)
 	return e
 }

@@ -59,6 +59,12 @@ type Config struct {
 	// Recompute, when set, starts a leaderboard recompute; admin changes
 	// that affect rankings call it. It must not block.
 	Recompute func()
+	// MinVotes is the vote count under which a model is listed apart on the
+	// leaderboard page as provisional.
+	MinVotes int
+	// MeMinVotes is how many valid votes a voter needs before /me shows
+	// their own ranking.
+	MeMinVotes int
 }
 
 // DefaultMaxUploadBytes is the clip size limit when Config leaves it at 0.
@@ -96,6 +102,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.MeMinVotes <= 0 {
+		cfg.MeMinVotes = 20
 	}
 	s := &Server{
 		cfg:    cfg,

@@ -64,7 +64,7 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		vs.mu.Unlock()
 		return IssuedMatchup{}, err
 	}
-	a, b, p := pickPair(prompts, vs.judged)
+	a, b, p := pickPair(prompts, vs.judged, s.pairWeigher(ctx, f.Pool))
 	voterStored := vs.stored
 	// Every trimEvery matchups issued here, the voter's oldest pending
 	// ones beyond the bound expire: a count per issue would cost a query.
@@ -156,55 +156,4 @@ func pairOf(a, b uint) clipPair {
 		a, b = b, a
 	}
 	return clipPair{a, b}
-}
-
-// pickPair chooses uniformly among the prompts that still have a pair the
-// voter has not judged, then uniformly among those pairs; when the voter has
-// judged everything it chooses uniformly among all pairs.
-func pickPair(prompts []*catalogPrompt, judged map[clipPair]bool) (a, b Clip, p Prompt) {
-	order := rand.Perm(len(prompts))
-	for _, i := range order {
-		cp := prompts[i]
-		if n := countPairs(cp.clips, judged); n > 0 {
-			a, b := nthPair(cp.clips, judged, rand.IntN(n))
-			return a, b, cp.prompt
-		}
-	}
-	cp := prompts[order[0]]
-	a, b = nthPair(cp.clips, nil, rand.IntN(countPairs(cp.clips, nil)))
-	return a, b, cp.prompt
-}
-
-// countPairs counts the clip pairs from different models that the voter has
-// not judged. Counting and then walking to the chosen pair (nthPair) costs
-// no allocation, unlike listing the pairs.
-func countPairs(clips []Clip, judged map[clipPair]bool) int {
-	n := 0
-	for i := range clips {
-		for j := i + 1; j < len(clips); j++ {
-			if eligible(clips, i, j, judged) {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-// nthPair returns the k-th pair (from 0) that countPairs counts.
-func nthPair(clips []Clip, judged map[clipPair]bool, k int) (Clip, Clip) {
-	for i := range clips {
-		for j := i + 1; j < len(clips); j++ {
-			if eligible(clips, i, j, judged) {
-				if k == 0 {
-					return clips[i], clips[j]
-				}
-				k--
-			}
-		}
-	}
-	panic("nthPair: k beyond countPairs")
-}
-
-func eligible(clips []Clip, i, j int, judged map[clipPair]bool) bool {
-	return clips[i].ModelID != clips[j].ModelID && !judged[pairOf(clips[i].ID, clips[j].ID)]
 }

@@ -44,6 +44,10 @@ func migrations() []*gormigrate.Migration {
 			ID:      "0100_admin_tokens_sessions",
 			Migrate: migrateAdminTokensSessions,
 		},
+		{
+			ID:      "0200_ranking_indexes",
+			Migrate: migrateRankingIndexes,
+		},
 	}
 }
 

@@ -45,6 +45,8 @@ type Options struct {
 	// BcryptCost. Lower values exist for tests, where bcrypt under the race
 	// detector takes seconds; production never sets it.
 	PasswordCost int
+	// Ranking configures how leaderboards are computed.
+	Ranking RankingOptions
 }
 
 // DefaultMaxPending bounds the matchups a voter may hold unvoted. A browser
@@ -77,6 +79,10 @@ type Store struct {
 	catMaxAge time.Duration
 	catMu     sync.Mutex // serialises catalog reloads
 	cat       atomic.Pointer[catalog]
+
+	ranking RankingOptions
+	boards  boardCache    // newest leaderboard snapshots, parsed
+	votes   atomic.Uint64 // counts recorded votes, so a recompute knows when one is due
 }
 
 // Open connects to the database, applies pending migrations and returns a
@@ -108,6 +114,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		now:        opts.Now,
 		log:        opts.Logger,
 		catMaxAge:  opts.CatalogMaxAge,
+		ranking:    opts.Ranking.withDefaults(),
 	}
 	if err := s.setPasswordCost(opts.PasswordCost); err != nil {
 		return nil, err

@@ -61,6 +61,7 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 	}
 	s.noteJudged(voterID, row.ClipAID, row.ClipBID)
 	s.stats.countVote(row.InvalidReason)
+	s.votes.Add(1)
 	valid := row.InvalidReason == ""
 	res := VoteResult{MatchupID: matchupID, Choice: choice, Valid: valid, InvalidReason: row.InvalidReason}
 	if res.A, res.B, err = s.modelPair(ctx, row.ModelAID, row.ModelBID); err != nil {

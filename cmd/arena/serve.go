@@ -29,6 +29,11 @@ type serveConfig struct {
 	RelaxedSync bool
 	// MaxUploadMB bounds one uploaded clip.
 	MaxUploadMB int64
+	Ranking     rankingConfig
+	// RecomputeEvery debounces leaderboard recomputes after votes.
+	RecomputeEvery time.Duration
+	MinVotes       int
+	MeMinVotes     int
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -65,6 +70,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	fs.BoolVar(&cfg.RelaxedSync, "sqlite-relaxed-sync", relaxed, "on SQLite, commit votes without waiting for the disk: faster, but a power loss can lose the last votes (ARENA_SQLITE_RELAXED_SYNC)")
 	fs.StringVar(&cfg.Pprof, "pprof", e.getenv("ARENA_PPROF"), "serve Go's profiler on this private address, e.g. 127.0.0.1:6060; off when empty (ARENA_PPROF)")
+	if err := cfg.registerRanking(fs, e); err != nil {
+		return err
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -86,6 +94,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if cfg.MinWatchMS < 0 {
 		return errors.New("--min-watch-ms must be 0 or more")
 	}
+	if err := cfg.Ranking.validate(); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	if cfg.Pprof != "" {
 		if err := startPprof(ctx, log, cfg.Pprof); err != nil {
@@ -93,7 +104,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 
-	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, Logger: log, RelaxedSync: cfg.RelaxedSync})
+	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, Logger: log, RelaxedSync: cfg.RelaxedSync, Ranking: cfg.Ranking.options()})
 	if err != nil {
 		return err
 	}
@@ -130,6 +141,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	recomputer := models.NewRecomputer(store, models.RecomputerOptions{Every: cfg.RecomputeEvery, Logger: log})
 	srv, err := handlers.New(handlers.Config{
 		Store:          store,
 		Blobs:          blobs,
@@ -142,10 +154,15 @@ func runServe(ctx context.Context, e env, args []string) error {
 		// A token only through the environment: flags show in ps.
 		MetricsToken:   e.getenv("ARENA_METRICS_TOKEN"),
 		MaxUploadBytes: maxUpload,
+		MinVotes:       cfg.MinVotes,
+		MeMinVotes:     cfg.MeMinVotes,
+		Recompute:      recomputer.Trigger,
 	})
 	if err != nil {
 		return err
 	}
+	stopRecompute := startRecomputer(ctx, recomputer)
+	defer stopRecompute()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

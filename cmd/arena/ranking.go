@@ -1,0 +1,270 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/arena-video/arena/models"
+)
+
+// rankingConfig is how leaderboards are computed, shared by serve and the
+// ranking commands so that they agree.
+type rankingConfig struct {
+	Rounds      int
+	AnchorSlug  string
+	AnchorScore float64
+}
+
+func (c *rankingConfig) register(fs *flag.FlagSet, e env) error {
+	rounds, err := envWhole(e, "ARENA_BOOTSTRAP_ROUNDS", 1000)
+	if err != nil {
+		return err
+	}
+	score, err := envFloat(e, "ARENA_ANCHOR_SCORE", 1000)
+	if err != nil {
+		return err
+	}
+	fs.IntVar(&c.Rounds, "bootstrap-rounds", rounds, "bootstrap rounds behind the 95% intervals (ARENA_BOOTSTRAP_ROUNDS)")
+	fs.StringVar(&c.AnchorSlug, "anchor-model", e.getenv("ARENA_ANCHOR_MODEL"), "slug of a model pinned at --anchor-score; empty centres the scores on 1000 (ARENA_ANCHOR_MODEL)")
+	fs.Float64Var(&c.AnchorScore, "anchor-score", score, "score of the anchor model (ARENA_ANCHOR_SCORE)")
+	return nil
+}
+
+func (c rankingConfig) validate() error {
+	if c.Rounds < 1 || c.Rounds > 100000 {
+		return fmt.Errorf("--bootstrap-rounds must be from 1 to 100000, not %d", c.Rounds)
+	}
+	return nil
+}
+
+func (c rankingConfig) options() models.RankingOptions {
+	return models.RankingOptions{Rounds: c.Rounds, AnchorSlug: c.AnchorSlug, AnchorScore: c.AnchorScore}
+}
+
+// envWhole reads a whole number (0 allowed) from the environment; a
+// malformed value is an error.
+func envWhole(e env, key string, def int) (int, error) {
+	v := e.getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s=%q is not a whole number", key, v)
+	}
+	return n, nil
+}
+
+func envFloat(e env, key string, def float64) (float64, error) {
+	v := e.getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q is not a number", key, v)
+	}
+	return f, nil
+}
+
+// openForRanking parses the common flags of the ranking commands and opens
+// the store.
+func openForRanking(ctx context.Context, e env, fs *flag.FlagSet, args []string, base *baseConfig, rc *rankingConfig) (*models.Store, error) {
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	if err := rc.validate(); err != nil {
+		return nil, err
+	}
+	if err := base.resolve(); err != nil {
+		return nil, err
+	}
+	return models.Open(ctx, models.Options{DSN: base.DB, Ranking: rc.options(), Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
+}
+
+// runLeaderboard prints a leaderboard computed from the current votes.
+func runLeaderboard(ctx context.Context, e env, args []string) error {
+	var base baseConfig
+	var rc rankingConfig
+	var asJSON bool
+	var pool, category string
+	var minVotes int64
+	fs := flagSet(e, "leaderboard", "Computes a leaderboard from the current valid votes and prints it: with --json, exactly the body of GET /api/v1/leaderboard.")
+	base.register(fs, e)
+	if err := rc.register(fs, e); err != nil {
+		return err
+	}
+	fs.BoolVar(&asJSON, "json", false, "print JSON (the API's shape) instead of a table")
+	fs.StringVar(&pool, "pool", models.PoolT2V, "pool: "+strings.Join(models.Pools, ", "))
+	fs.StringVar(&category, "category", "", "only votes on prompts of this category")
+	fs.Int64Var(&minVotes, "min-votes", 0, "leave out models with fewer votes")
+	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if !models.ValidPool(pool) {
+		return fmt.Errorf("unknown pool %q: use one of %s", pool, strings.Join(models.Pools, ", "))
+	}
+	lb, err := store.ComputeLeaderboard(ctx, pool, category)
+	if err != nil {
+		return err
+	}
+	pub, err := store.Public(ctx, pool, lb, models.LeaderboardFilter{MinVotes: minVotes})
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(e.stdout).Encode(pub)
+	}
+	fmt.Fprintf(e.stdout, "%-5s %-32s %8s %15s %7s %7s\n", "rank", "model", "score", "95% interval", "votes", "win%")
+	for _, m := range pub.Models {
+		fmt.Fprintf(e.stdout, "%-5d %-32s %8.1f %7.1f..%-6.1f %7d %6.1f%%\n", m.Rank, truncate(m.Model.Name, 32), m.Score, m.CILower, m.CIUpper, m.Votes, 100*m.WinRate)
+	}
+	fmt.Fprintf(e.stdout, "%d valid votes\n", pub.Votes)
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// runRecompute refreshes every stored leaderboard.
+func runRecompute(ctx context.Context, e env, args []string) error {
+	var base baseConfig
+	var rc rankingConfig
+	fs := flagSet(e, "recompute", "Refits and stores every leaderboard (each pool, and each category within a pool) from the current valid votes.")
+	base.register(fs, e)
+	if err := rc.register(fs, e); err != nil {
+		return err
+	}
+	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	st, err := store.RecomputeLeaderboards(ctx, true)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "stored %d leaderboards from %d valid votes in %s\n", st.Stored, st.Votes, st.Elapsed.Round(1e6))
+	return nil
+}
+
+// runExportVotes writes every valid vote as JSON lines, as the API does.
+func runExportVotes(ctx context.Context, e env, args []string) error {
+	var base baseConfig
+	var rc rankingConfig
+	fs := flagSet(e, "export votes", "Writes every valid vote to standard output in the public battle format (one JSON object a line), with nothing about voters.")
+	base.register(fs, e)
+	if err := rc.register(fs, e); err != nil {
+		return err
+	}
+	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	w := bufio.NewWriterSize(e.stdout, 64<<10)
+	enc := json.NewEncoder(w)
+	if err := store.ExportVotes(ctx, func(v models.BattleVote) error { return enc.Encode(v) }); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// runImportVotes records votes from a public battle-format file.
+func runImportVotes(ctx context.Context, e env, args []string) error {
+	var base baseConfig
+	var skipBad bool
+	fs := flagSet(e, "import votes", "Records the votes in FILE.jsonl: arena import votes [flags] FILE.jsonl\n\n"+
+		"The file is in the public battle format, one JSON object a line: model_a, model_b,\n"+
+		"winner (model_a | model_b | tie | \"tie (bothbad)\"); optional prompt_id, category,\n"+
+		"pool (or modality; default t2v) and tstamp (unix seconds). Unknown models are\n"+
+		"created. A malformed line refuses the whole file with its line number, unless\n"+
+		"--skip-bad.")
+	base.register(fs, e)
+	fs.BoolVar(&skipBad, "skip-bad", false, "skip malformed lines and count them instead of refusing the file")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("give exactly one file: arena import votes FILE.jsonl")
+	}
+	if err := base.resolve(); err != nil {
+		return err
+	}
+	store, err := models.Open(ctx, models.Options{DSN: base.DB, Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sum, err := store.ImportVotes(ctx, fs.Arg(0), models.ImportOptions{
+		SkipBad: skipBad,
+		Progress: func(pass int, n int64) {
+			what := map[int]string{1: "checked", 2: "read for storing"}[pass]
+			fmt.Fprintf(e.stderr, "%s %d lines\n", what, n)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "imported %d votes from %d lines as voter %s; skipped %d bad lines; created %d models\n",
+		sum.Imported, sum.Lines, sum.VoterID, sum.Skipped, len(sum.NewModels))
+	if sum.FirstBad != "" {
+		fmt.Fprintf(e.stdout, "first skipped: %s\n", sum.FirstBad)
+	}
+	return nil
+}
+
+// registerRanking adds serve's leaderboard flags.
+func (c *serveConfig) registerRanking(fs *flag.FlagSet, e env) error {
+	if err := c.Ranking.register(fs, e); err != nil {
+		return err
+	}
+	every, err := envDuration(e, "ARENA_RECOMPUTE_EVERY", 10*time.Second)
+	if err != nil {
+		return err
+	}
+	minVotes, err := envWhole(e, "ARENA_MIN_VOTES", 20)
+	if err != nil {
+		return err
+	}
+	meMin, err := envWhole(e, "ARENA_ME_MIN_VOTES", 20)
+	if err != nil {
+		return err
+	}
+	fs.DurationVar(&c.RecomputeEvery, "recompute-every", every, "after votes, recompute the leaderboards at most this often (ARENA_RECOMPUTE_EVERY)")
+	fs.IntVar(&c.MinVotes, "min-votes", minVotes, "models with fewer votes are listed apart as provisional (ARENA_MIN_VOTES)")
+	fs.IntVar(&c.MeMinVotes, "me-min-votes", meMin, "valid votes a voter needs before /me shows their own ranking (ARENA_ME_MIN_VOTES)")
+	return nil
+}
+
+// startRecomputer runs the background leaderboard recompute until ctx ends
+// or the returned stop is called; stop waits for it to finish.
+func startRecomputer(ctx context.Context, r *models.Recomputer) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}

@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/arena-video/arena/models"
+)
+
+// handleLeaderboardJSON returns the newest leaderboard of a pool.
+func (s *Server) handleLeaderboardJSON(c echo.Context) error {
+	b, err := s.parseBoardQuery(c.Request().Context(), c.QueryParams(), 0)
+	if err != nil {
+		return err
+	}
+	pub, err := s.publicBoard(c, b)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=5")
+	return c.JSON(http.StatusOK, pub)
+}
+
+// csvHeader names the CSV columns, the JSON fields flattened.
+var csvHeader = []string{"rank", "rank_best", "rank_worst", "slug", "name", "organization", "release_date", "license", "active", "score", "ci_lower", "ci_upper", "votes", "win_rate"}
+
+// handleLeaderboardCSV returns the same rows as the JSON, as CSV.
+func (s *Server) handleLeaderboardCSV(c echo.Context) error {
+	b, err := s.parseBoardQuery(c.Request().Context(), c.QueryParams(), 0)
+	if err != nil {
+		return err
+	}
+	pub, err := s.publicBoard(c, b)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="leaderboard-`+b.Pool+`.csv"`)
+	h.Set("Cache-Control", "public, max-age=5")
+	c.Response().WriteHeader(http.StatusOK)
+	return writeLeaderboardCSV(c.Response(), pub)
+}
+
+func writeLeaderboardCSV(w io.Writer, pub models.PublicLeaderboard) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	for _, m := range pub.Models {
+		rec := []string{
+			strconv.Itoa(m.Rank), strconv.Itoa(m.RankSpread[0]), strconv.Itoa(m.RankSpread[1]),
+			csvText(m.Model.Slug), csvText(m.Model.Name), csvText(m.Model.Organization), m.Model.ReleaseDate, m.Model.License,
+			strconv.FormatBool(m.Model.Active), f(m.Score), f(m.CILower), f(m.CIUpper), strconv.FormatInt(m.Votes, 10), f(m.WinRate),
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvText keeps a spreadsheet from reading a name as a formula.
+func csvText(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}
+
+// handleVotesJSONL streams every valid vote in the public battle format, in
+// pages, flushing as it goes: memory stays flat whatever the number of votes.
+func (s *Server) handleVotesJSONL(c echo.Context) error {
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, "application/x-ndjson")
+	res.Header().Set("Content-Disposition", `attachment; filename="votes.jsonl"`)
+	res.WriteHeader(http.StatusOK)
+	w := bufio.NewWriterSize(res, 64<<10)
+	enc := json.NewEncoder(w)
+	n := 0
+	err := s.store.ExportVotes(c.Request().Context(), func(v models.BattleVote) error {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		if n++; n%5000 == 0 {
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			res.Flush()
+		}
+		return nil
+	})
+	if err != nil {
+		// The status is sent; a cut-off stream is all that can tell the client.
+		s.log.Warn("votes export stopped", "err", err, "rows", n)
+		return nil
+	}
+	return w.Flush()
+}

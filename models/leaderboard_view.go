@@ -1,0 +1,142 @@
+package models
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+)
+
+// PublicModel describes a model on the public leaderboard.
+type PublicModel struct {
+	Slug         string `json:"slug"`
+	Name         string `json:"name"`
+	Organization string `json:"organization"`
+	ReleaseDate  string `json:"release_date"`
+	License      string `json:"license"`
+	Homepage     string `json:"homepage,omitempty"`
+	Active       bool   `json:"active"`
+}
+
+// PublicStanding is one row of the public leaderboard (DESIGN §4).
+type PublicStanding struct {
+	Rank       int         `json:"rank"`
+	RankSpread [2]int      `json:"rank_spread"` // best and worst rank the intervals allow
+	Model      PublicModel `json:"model"`
+	Score      float64     `json:"score"`
+	CILower    float64     `json:"ci_lower"`
+	CIUpper    float64     `json:"ci_upper"`
+	Votes      int64       `json:"votes"`
+	WinRate    float64     `json:"win_rate"`
+	// The rest is for the page; the API leaves it out.
+	Wins, Ties, Losses int64 `json:"-"`
+	RankChange         *int  `json:"-"`
+	ModelID            uint  `json:"-"`
+}
+
+// PublicLeaderboard is the leaderboard as the API returns it.
+type PublicLeaderboard struct {
+	Pool       string           `json:"pool"`
+	ComputedAt *time.Time       `json:"computed_at"` // null before the first recompute
+	Votes      int64            `json:"votes"`
+	Models     []PublicStanding `json:"models"`
+}
+
+// LeaderboardFilter chooses which rows a public leaderboard shows.
+type LeaderboardFilter struct {
+	MinVotes int64 // rows with fewer votes are left out
+	Retired  bool  // include models an admin has retired
+}
+
+// Public turns a leaderboard into the rows the public sees, resolving model
+// details from the catalog so that renames and retirements show at once. A
+// nil leaderboard gives an empty one.
+func (s *Store) Public(ctx context.Context, pool string, lb *Leaderboard, f LeaderboardFilter) (PublicLeaderboard, error) {
+	out := PublicLeaderboard{Pool: pool, Models: []PublicStanding{}}
+	if lb == nil {
+		return out, nil
+	}
+	cat, err := s.catalog(ctx)
+	if err != nil {
+		return out, err
+	}
+	at := lb.ComputedAt.UTC()
+	out.ComputedAt, out.Votes = &at, lb.Votes
+	for _, st := range lb.Standings {
+		m, ok := cat.models[st.ModelID]
+		if !ok {
+			var one Model
+			if err := s.r.WithContext(ctx).Where("id = ?", st.ModelID).Limit(1).Find(&one).Error; err != nil {
+				return out, err
+			}
+			m = one
+		}
+		if st.Votes < f.MinVotes || (!m.Active && !f.Retired) {
+			continue
+		}
+		out.Models = append(out.Models, PublicStanding{
+			Rank: st.Rank, RankSpread: [2]int{st.RankBest, st.RankWorst},
+			Model: PublicModel{Slug: m.Slug, Name: m.Name, Organization: m.Organization, ReleaseDate: m.ReleaseDate,
+				License: m.License, Homepage: m.Homepage, Active: m.Active},
+			Score: st.Score, CILower: st.CILower, CIUpper: st.CIUpper, Votes: st.Votes, WinRate: st.WinRate,
+			Wins: st.Wins, Ties: st.Ties, Losses: st.Losses, RankChange: st.RankChange, ModelID: st.ModelID,
+		})
+	}
+	return out, nil
+}
+
+// Categories lists the prompt categories of a pool (every pool when empty)
+// that a leaderboard can be narrowed to: those of prompts with clips in it
+// and those of stored leaderboards (imported votes bring their own).
+func (s *Store) Categories(ctx context.Context, pool string) ([]string, error) {
+	cat, err := s.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool)
+	for p, prompts := range cat.pools {
+		if pool != "" && p != pool {
+			continue
+		}
+		for _, cp := range prompts {
+			if cp.prompt.Category != "" {
+				seen[cp.prompt.Category] = true
+			}
+		}
+	}
+	var keys []string
+	q := s.r.WithContext(ctx).Model(&Snapshot{}).Distinct("key")
+	if pool != "" {
+		q = q.Where("key LIKE ?", boardKey(pool, "")+"_%")
+	}
+	if err := q.Pluck("key", &keys).Error; err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		for _, p := range Pools {
+			if c, ok := strings.CutPrefix(k, boardKey(p, "")); ok && c != "" && (pool == "" || p == pool) {
+				seen[c] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// CurrentRank returns a model's rank on its pool's newest leaderboard, or 0
+// when it is not ranked there yet. It reads the in-memory snapshot.
+func (s *Store) CurrentRank(ctx context.Context, pool string, modelID uint) int {
+	lb, ok, err := s.Leaderboard(ctx, pool, "")
+	if err != nil || !ok {
+		return 0
+	}
+	st, at := lb.standingOf(modelID)
+	if at < 0 {
+		return 0
+	}
+	return st.Rank
+}

@@ -1,0 +1,315 @@
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ImportOptions configures ImportVotes.
+type ImportOptions struct {
+	// SkipBad skips malformed lines and counts them instead of refusing the
+	// whole file.
+	SkipBad bool
+	// Progress, when set, is called every so many lines of each pass.
+	Progress func(pass int, lines int64)
+}
+
+// ImportSummary says what an import did.
+type ImportSummary struct {
+	VoterID   string // the voter the imported votes are recorded under
+	Lines     int64  // non-blank lines read
+	Imported  int64
+	Skipped   int64
+	NewModels []string // slugs created
+	FirstBad  string   // the first skipped line's problem, with its number
+}
+
+const (
+	importRowsPerTx   = 20000
+	importRowsPerStmt = 500 // 15 columns each: well under SQLite's variable limit
+	maxBattleLine     = 1 << 20
+)
+
+// ImportVotes reads votes in the public battle format from a file and
+// records them as valid votes. It reads the file twice: the first pass
+// checks every line, so a malformed line refuses the whole file with its line
+// number before anything is stored (or is skipped with SkipBad); the second
+// inserts in batches of short transactions, so a running server keeps taking
+// votes meanwhile. Memory stays flat whatever the file size.
+//
+// Imported votes belong to a voter named after the file's hash
+// ("import:<16 hex digits>"), so importing the same file twice is refused
+// (ErrConflict) and an admin can invalidate an import as one voter. They have
+// no clips: clip ids are 0, which no real clip has. Unknown model slugs become
+// new models, named by their slug. If the second pass fails, the votes it
+// added are deleted again.
+func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (ImportSummary, error) {
+	var sum ImportSummary
+	slugs := make(map[string]bool)
+	h := sha256.New()
+	var firstBad int64
+	err := scanBattles(path, h, o, 1, func(n int64, v BattleVote, err error) error {
+		sum.Lines++
+		if err != nil {
+			// Chunks finish out of order: keep the earliest bad line.
+			if sum.Skipped == 0 || n < firstBad {
+				firstBad, sum.FirstBad = n, fmt.Sprintf("line %d: %v", n, err)
+			}
+			sum.Skipped++
+			return nil
+		}
+		slugs[v.ModelA], slugs[v.ModelB] = true, true
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	if sum.Skipped > 0 && !o.SkipBad {
+		return sum, fmt.Errorf("%s (nothing was imported; fix the line or pass --skip-bad)", sum.FirstBad)
+	}
+	sum.VoterID = "import:" + hex.EncodeToString(h.Sum(nil))[:16]
+	var exists int64
+	if err := s.r.WithContext(ctx).Model(&Voter{}).Where("id = ?", sum.VoterID).Count(&exists).Error; err != nil {
+		return sum, err
+	}
+	if exists > 0 {
+		return sum, fmt.Errorf("%w: this file was imported before (as voter %s)", ErrConflict, sum.VoterID)
+	}
+	ids, err := s.ensureModels(ctx, slugs, &sum)
+	if err != nil {
+		return sum, err
+	}
+	if err := s.w.WithContext(ctx).Create(&Voter{ID: sum.VoterID, CreatedAt: s.now().UTC()}).Error; err != nil {
+		return sum, fmt.Errorf("create import voter: %w", err)
+	}
+	restore := s.bigWriteCache(ctx)
+	defer restore()
+	if err := s.insertBattles(ctx, path, o, ids, &sum); err != nil {
+		undo := s.w.Session(&gorm.Session{NewDB: true}) // not the cancelled context: clean up anyway
+		undo.Where("voter_id = ?", sum.VoterID).Delete(&Matchup{})
+		undo.Where("id = ?", sum.VoterID).Delete(&Voter{})
+		sum.Imported = 0
+		return sum, err
+	}
+	s.votes.Add(uint64(sum.Imported))
+	return sum, nil
+}
+
+// ensureModels finds or creates a model for every slug.
+func (s *Store) ensureModels(ctx context.Context, slugs map[string]bool, sum *ImportSummary) (map[string]uint, error) {
+	ids := make(map[string]uint, len(slugs))
+	var have []Model
+	if err := s.r.WithContext(ctx).Select("id, slug").Find(&have).Error; err != nil {
+		return nil, err
+	}
+	for _, m := range have {
+		ids[m.Slug] = m.ID
+	}
+	for slug := range slugs {
+		if _, ok := ids[slug]; ok {
+			continue
+		}
+		m := Model{Slug: slug, Name: slug}
+		if err := s.CreateModel(ctx, &m); err != nil {
+			return nil, err
+		}
+		ids[slug] = m.ID
+		sum.NewModels = append(sum.NewModels, slug)
+	}
+	return ids, nil
+}
+
+// insertBattles is the second pass: multi-row INSERTs of importRowsPerStmt
+// rows through one prepared statement. It goes below GORM: re-preparing a
+// 7,500-parameter statement for every batch cost a third of the import.
+//
+// Normally it commits every importRowsPerTx rows, so a running server keeps
+// taking votes meanwhile. A bulk load on SQLite (more rows than the table
+// holds, e.g. seeding an arena from a public dataset) instead runs as one
+// transaction that drops the matchups table's secondary indexes and builds
+// them again at the end: sorting once is several times cheaper than a million
+// random index updates, and if anything fails, or the process dies, the
+// rollback restores the indexes with the rest.
+func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions, ids map[string]uint, sum *ImportSummary) error {
+	const cols = 15
+	db, err := s.w.DB()
+	if err != nil {
+		return err
+	}
+	var existing int64
+	if err := s.r.WithContext(ctx).Model(&Matchup{}).Count(&existing).Error; err != nil {
+		return err
+	}
+	bulk := s.dialect == "sqlite" && sum.Lines-sum.Skipped > existing
+	now := s.now().UTC()
+	full := insertMatchupsSQL(importRowsPerStmt, s.dialect)
+	var (
+		tx      *sql.Tx
+		stmt    *sql.Stmt
+		indexes []string
+	)
+	begin := func() error {
+		if tx, err = db.BeginTx(ctx, nil); err != nil {
+			return err
+		}
+		stmt, err = tx.PrepareContext(ctx, full)
+		return err
+	}
+	end := func(commit bool) error {
+		if tx == nil {
+			return nil
+		}
+		stmt.Close()
+		t := tx
+		tx = nil
+		if !commit {
+			return t.Rollback()
+		}
+		return t.Commit()
+	}
+	defer end(false)
+	if err := begin(); err != nil {
+		return fmt.Errorf("store imported votes: %w", err)
+	}
+	if bulk {
+		if indexes, err = dropSecondaryIndexes(ctx, tx, "matchups"); err != nil {
+			return fmt.Errorf("store imported votes: %w", err)
+		}
+	}
+	batch := make([]any, 0, importRowsPerTx*cols)
+	pending := int64(0)
+	flush := func(last bool) error {
+		for rest := batch; len(rest) > 0; {
+			n := min(len(rest), importRowsPerStmt*cols)
+			var err error
+			if n == importRowsPerStmt*cols {
+				_, err = stmt.ExecContext(ctx, rest[:n]...)
+			} else {
+				_, err = tx.ExecContext(ctx, insertMatchupsSQL(n/cols, s.dialect), rest[:n]...)
+			}
+			if err != nil {
+				return fmt.Errorf("store imported votes: %w", err)
+			}
+			rest = rest[n:]
+		}
+		pending += int64(len(batch) / cols)
+		batch = batch[:0]
+		if bulk && !last {
+			return nil
+		}
+		for _, q := range indexes {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("rebuild index: %w", err)
+			}
+		}
+		if err := end(true); err != nil {
+			return fmt.Errorf("store imported votes: %w", err)
+		}
+		sum.Imported += pending
+		pending = 0
+		if last {
+			return nil
+		}
+		return begin()
+	}
+	err = scanBattles(path, nil, o, 2, func(n int64, v BattleVote, err error) error {
+		if err != nil {
+			return nil // counted in the first pass
+		}
+		at := now
+		if v.Tstamp > 0 {
+			at = time.Unix(v.Tstamp, 0).UTC()
+		}
+		choice, _ := choiceOf(v.Winner)
+		batch = append(batch, NewID(), sum.VoterID, v.PromptID, v.Pool, v.Category, 0, 0,
+			ids[v.ModelA], ids[v.ModelB], at, at, choice, at, true, "")
+		if len(batch) == cap(batch) {
+			return flush(false)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush(true)
+}
+
+// dropSecondaryIndexes drops a SQLite table's explicit indexes inside tx
+// and returns the statements that create them again.
+func dropSecondaryIndexes(ctx context.Context, tx *sql.Tx, table string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`, table)
+	if err != nil {
+		return nil, err
+	}
+	var names, create []string
+	for rows.Next() {
+		var name, q string
+		if err := rows.Scan(&name, &q); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names, create = append(names, name), append(create, q)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+strings.ReplaceAll(n, `"`, `""`)+`"`); err != nil {
+			return nil, err
+		}
+	}
+	return create, nil
+}
+
+// insertMatchupsSQL is a multi-row INSERT of rows matchups, with the
+// dialect's placeholders.
+func insertMatchupsSQL(rows int, dialect string) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id, model_a_id, model_b_id, issued_at, expires_at, choice, voted_at, valid, invalid_reason) VALUES `)
+	n := 0
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for c := 0; c < 15; c++ {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			n++
+			if dialect == "postgres" {
+				b.WriteString("$" + strconv.Itoa(n))
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// bigWriteCache lets SQLite's writer keep up to 256 MB of pages in memory
+// while a bulk import runs: the matchups indexes take keys in random order
+// (the ids are random), and with the default 2 MB cache every insert would
+// read and write index pages from disk. It returns a func restoring the
+// previous size.
+func (s *Store) bigWriteCache(ctx context.Context) func() {
+	if s.dialect != "sqlite" {
+		return func() {}
+	}
+	var prev int64
+	if err := s.w.WithContext(ctx).Raw("PRAGMA cache_size").Scan(&prev).Error; err != nil {
+		return func() {}
+	}
+	s.w.WithContext(ctx).Exec("PRAGMA cache_size = -262144")
+	return func() { s.w.Exec(fmt.Sprintf("PRAGMA cache_size = %d", prev)) }
+}
