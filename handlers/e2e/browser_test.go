@@ -1,0 +1,261 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/arena-video/arena/handlers"
+	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/static"
+)
+
+// chromiumPath is where Debian installs Chromium; the suite drives that
+// browser and never downloads one.
+const chromiumPath = "/usr/bin/chromium"
+
+// stepTimeout bounds one browser step, so a broken page fails the test in
+// seconds instead of hanging the suite.
+const stepTimeout = 20 * time.Second
+
+// site is the real Arena server, on a SQLite file in a temp dir.
+type site struct {
+	URL    string
+	Store  *models.Store
+	Models []models.Model
+}
+
+// startSite serves Arena over httptest, seeded with the demo data when seed
+// is true.
+func startSite(t *testing.T, seed bool) *site {
+	t.Helper()
+	dir := t.TempDir()
+	ctx := context.Background()
+	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seed {
+		if _, err := store.SeedDemo(ctx, blobs, static.Demo()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv, err := handlers.New(handlers.Config{
+		Store:       store,
+		Blobs:       blobs,
+		SessionKeys: [][]byte{[]byte(strings.Repeat("h", 32)), []byte(strings.Repeat("e", 32))},
+		Logger:      slog.New(slog.DiscardHandler),
+		Demo:        seed,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ts.Close()
+		store.Close()
+	})
+	ms, err := store.ListModels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &site{URL: ts.URL, Store: store, Models: ms}
+}
+
+// browser is one Chromium tab driven by a test.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+// newBrowser starts a fresh headless Chromium with its own profile, or skips
+// the test when Chromium is not installed.
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests are skipped with -short")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("Chromium is not installed at %s; install it (apt-get install chromium) to run the browser tests", chromiumPath)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		chromedp.Flag("mute-audio", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	b := &browser{t: t, ctx: ctx}
+	// The first run starts the browser; it must not carry a timeout, which
+	// would end the browser with it.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return b
+}
+
+// do runs steps in order and fails the test on the first error.
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page and decodes its value
+// into v.
+func (b *browser) eval(js string, v any) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](js))
+	if err != nil {
+		b.t.Fatalf("evaluate %q: %v", js, err)
+	}
+	if v == nil {
+		return
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		b.t.Fatalf("evaluate %q: decode %s: %v", js, raw, err)
+	}
+}
+
+func (b *browser) evalString(js string) string {
+	b.t.Helper()
+	var s string
+	b.eval(js, &s)
+	return s
+}
+
+func (b *browser) evalBool(js string) bool {
+	b.t.Helper()
+	var ok bool
+	b.eval(js, &ok)
+	return ok
+}
+
+func (b *browser) evalFloat(js string) float64 {
+	b.t.Helper()
+	var f float64
+	b.eval(js, &f)
+	return f
+}
+
+// waitFor polls a JavaScript condition until it holds, failing the test with
+// what after timeout.
+func (b *browser) waitFor(what, js string, timeout time.Duration) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, timeout+5*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(50*time.Millisecond)))
+	if err != nil {
+		b.t.Fatalf("waiting for %s (%s): %v", what, js, err)
+	}
+}
+
+// open loads a page and waits for it to finish loading.
+func (b *browser) open(url string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(url))
+}
+
+// press sends one key, as a keyboard would, to whatever has focus.
+func (b *browser) press(key string) {
+	b.t.Helper()
+	b.do(chromedp.KeyEvent(key))
+}
+
+// shot saves a screenshot of the viewport as name.png in the artifacts
+// directory (ARENA_E2E_ARTIFACTS, or a temp dir) and, for the pictures the
+// README shows, also in ARENA_E2E_SCREENSHOTS when that is set.
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dirs := []string{artifactsDir(b.t)}
+	if d := os.Getenv("ARENA_E2E_SCREENSHOTS"); d != "" && readmeShots[name] {
+		dirs = append(dirs, fromModuleRoot(b.t, d))
+	}
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			b.t.Fatal(err)
+		}
+		p := filepath.Join(d, name+".png")
+		if err := os.WriteFile(p, png, 0o644); err != nil {
+			b.t.Fatal(err)
+		}
+		b.t.Logf("screenshot %s", p)
+	}
+}
+
+// readmeShots are the screenshots README.md links to.
+var readmeShots = map[string]bool{"arena-desktop": true, "arena-phone": true, "reveal": true, "leaderboard": true}
+
+func artifactsDir(t *testing.T) string {
+	if d := os.Getenv("ARENA_E2E_ARTIFACTS"); d != "" {
+		return filepath.Join(fromModuleRoot(t, d), t.Name())
+	}
+	return t.TempDir()
+}
+
+// fromModuleRoot resolves a relative path against the module root, so
+// ARENA_E2E_SCREENSHOTS=static/screenshots means the same wherever go test
+// runs the package.
+func fromModuleRoot(t *testing.T, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, p)
+		}
+		if filepath.Dir(d) == d {
+			t.Fatalf("no go.mod above %s", dir)
+		}
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+var _ = fmt.Sprintf
