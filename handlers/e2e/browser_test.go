@@ -3,11 +3,11 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +118,7 @@ func newBrowser(t *testing.T) *browser {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
+	b.do(chromedp.EmulateViewport(1280, 800))
 	return b
 }
 
@@ -132,12 +133,12 @@ func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
 }
 
 // eval evaluates a JavaScript expression in the page and decodes its value
-// into v.
+// into v; a promise is awaited.
 func (b *browser) eval(js string, v any) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](js))
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](js, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.t.Fatalf("evaluate %q: %v", js, err)
 	}
@@ -258,4 +259,10 @@ func jsString(s string) string {
 	return string(b)
 }
 
-var _ = fmt.Sprintf
+// jsArray quotes strings as a JavaScript array literal.
+func jsArray(ss []string) string {
+	b, _ := json.Marshal(ss)
+	return string(b)
+}
+
+func strconvFloat(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) }

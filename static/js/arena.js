@@ -65,9 +65,6 @@
   function bind(v, side) {
     v.addEventListener("ended", function () { onEnded(side); });
     ["canplay", "loadeddata", "playing", "error"].forEach(function (ev) { v.addEventListener(ev, maybeStart); });
-    // A stalled clip holds the other one, so neither gets a head start.
-    v.addEventListener("waiting", function () { if (round && round.started) hold(side); });
-    v.addEventListener("playing", function () { if (round && round.held === side) release(); });
   }
 
   function other(side) { return side === "a" ? "b" : "a"; }
@@ -75,7 +72,7 @@
   function ready(v) { return v.readyState >= 3 || broken(v); }
 
   function newRound() {
-    round = { started: false, ended: { a: false, b: false }, played: { a: false, b: false }, watched: 0, held: null, unlocked: false };
+    round = { started: false, ended: { a: false, b: false }, played: { a: false, b: false }, watched: 0, unlocked: false };
     userPaused = false;
     setPlayLabel();
     arena.setAttribute("data-unlocked", "false");
@@ -126,32 +123,34 @@
     }
   }
 
-  function hold(side) {
-    round.held = side;
-    var v = videos[other(side)];
-    if (!v.paused) v.pause();
+  // stalled reports whether a live clip cannot play on right now.
+  function stalled(side) {
+    var v = videos[side];
+    return !broken(v) && !round.ended[side] && (v.readyState < 3 || v.seeking);
   }
 
-  function release() {
-    var o = other(round.held);
-    round.held = null;
-    if (!userPaused && !round.ended[o]) {
-      videos[o].currentTime = Math.min(videos[o].currentTime, videos[other(o)].currentTime);
-      videos[o].play().catch(function () {});
-    }
-  }
-
-  // tick counts joint watch time and pulls drifting clips back together.
+  // tick keeps the pair fair, ten times a second: a clip that stalls holds
+  // the other one, so neither gets a head start; clips that drift apart are
+  // pulled back together; and it counts the time both clips were watched.
   function tick() {
     if (!round || !round.started || userPaused) return;
     var a = videos.a, b = videos.b;
-    var bothPlaying = !a.paused && !b.paused && a.readyState >= 3 && b.readyState >= 3;
-    var oneBroken = broken(a) || broken(b);
-    if (bothPlaying || (oneBroken && (!a.paused || !b.paused)) || round.ended.a || round.ended.b) {
+    if (stalled("a") || stalled("b")) {
+      sides.forEach(function (s) { if (!stalled(s) && !videos[s].paused) videos[s].pause(); });
+      arena.setAttribute("data-held", "true");
+      return;
+    }
+    arena.removeAttribute("data-held");
+    sides.forEach(function (s) {
+      var v = videos[s];
+      if (!broken(v) && !round.ended[s] && v.paused) v.play().catch(function () {});
+    });
+    var bothPlaying = !a.paused && !b.paused;
+    if (bothPlaying || broken(a) || broken(b) || round.ended.a || round.ended.b) {
       round.watched += TICK;
       updateLock();
     }
-    if (bothPlaying && !a.seeking && !b.seeking && Math.abs(a.currentTime - b.currentTime) > DRIFT) {
+    if (bothPlaying && Math.abs(a.currentTime - b.currentTime) > DRIFT) {
       var now = Date.now();
       if (now - lastResync >= RESYNC_GAP) {
         lastResync = now;
@@ -187,10 +186,15 @@
     progress.value = minWatch > 0 ? Math.min(1, round.watched / minWatch) : 1;
   }
 
+  var sayTimer = 0;
   function say(msg) {
+    hush();
+    // Emptying first makes screen readers announce even a repeated message.
+    sayTimer = setTimeout(function () { live.textContent = msg; }, 50);
+  }
+  function hush() {
+    clearTimeout(sayTimer);
     live.textContent = "";
-    // A fresh text node makes screen readers announce even a repeated message.
-    setTimeout(function () { live.textContent = msg; }, 50);
   }
 
   function setPlayLabel() {
@@ -319,12 +323,12 @@
       revealSide("a", res.a, choice);
       revealSide("b", res.b, choice);
       summary.textContent = "";
-      summary.appendChild(document.createTextNode("Your vote: "));
+      summary.appendChild(document.createTextNode("You chose "));
       var s = document.createElement("strong");
       s.textContent = labels[choice];
       summary.appendChild(s);
       summary.appendChild(document.createTextNode("."));
-      say("Your vote: " + labels[choice] + ". Clip A was made by " + describe(res.a) + ". Clip B was made by " + describe(res.b) + ".");
+      say("You chose " + labels[choice] + ". Clip A was made by " + describe(res.a) + ". Clip B was made by " + describe(res.b) + ".");
       form.hidden = true;
       afterVote.hidden = false;
       nextBtn.focus({ preventScroll: true });
@@ -436,6 +440,7 @@
     afterVote.hidden = true;
     notice.hidden = true;
     summary.textContent = "";
+    hush(); // the last announcement named the previous pair's models
     state = "voting";
     arena.setAttribute("data-state", state);
     $("prompt-text").focus({ preventScroll: true });
