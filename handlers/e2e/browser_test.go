@@ -266,3 +266,28 @@ func jsArray(ss []string) string {
 }
 
 func strconvFloat(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) }
+
+// attr reads an attribute of the first element matching a CSS selector
+// through the DOM, so it works with scripts off.
+func (b *browser) attr(sel, name string) (string, bool) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	r, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	if err != nil {
+		b.t.Fatalf("attribute %s of %s: %v", name, sel, err)
+	}
+	return r.Value, r.Exists
+}
+
+// text reads the visible text of the first element matching a CSS selector.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}

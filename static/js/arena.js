@@ -224,7 +224,6 @@
       var on = !videos[s].muted;
       btn.hidden = videos[s].getAttribute("data-has-audio") !== "true";
       btn.setAttribute("aria-pressed", on ? "true" : "false");
-      btn.setAttribute("aria-label", "Sound of clip " + s.toUpperCase() + (on ? " on" : " off"));
       btn.querySelector(".state").textContent = on ? "on" : "off";
     });
   }
@@ -263,6 +262,13 @@
       err.status = 0;
       throw err;
     });
+  }
+
+  // sentence turns a server message ("no matchup can be made yet: ...")
+  // into a sentence for the notice.
+  function sentence(msg) {
+    msg = msg.charAt(0).toUpperCase() + msg.slice(1);
+    return /[.!?]$/.test(msg) ? msg : msg + ".";
   }
 
   function showNotice(msg, actionLabel, action) {
@@ -338,13 +344,13 @@
       if (err.status === 404 || err.status === 409 || err.status === 410) {
         state = "revealed";
         arena.setAttribute("data-state", state);
-        showNotice(err.message, "Next matchup", loadNext);
+        showNotice(sentence(err.message), "Next matchup", loadNext);
         return;
       }
       state = "voting";
       arena.setAttribute("data-state", state);
       updateLock();
-      showNotice(err.message, "Try again", function () { vote(choice); });
+      showNotice(sentence(err.message), "Try again", function () { vote(choice); });
     });
   }
 
@@ -402,8 +408,7 @@
       next = null;
       state = "revealed";
       arena.setAttribute("data-state", state);
-      var msg = err.status === 503 ? "No matchup can be made right now: " + err.message + "." : err.message;
-      showNotice(msg, "Try again", loadNext);
+      showNotice(sentence(err.message), "Try again", loadNext);
     });
   }
 
