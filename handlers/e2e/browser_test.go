@@ -356,3 +356,7 @@ func screenshotPalette(img image.Image) color.Palette {
 	}
 	return pal
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
