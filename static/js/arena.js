@@ -95,7 +95,20 @@
   function playBoth() {
     sides.forEach(function (s) {
       var v = videos[s];
-      if (!broken(v) && !round.ended[s]) v.play().catch(function () {});
+      if (!broken(v) && !round.ended[s]) tryPlay(v);
+    });
+  }
+
+  // tryPlay starts a clip. A browser that refuses to autoplay even muted
+  // video (a phone saving power) gets the clips paused and the voter asked to
+  // press Play both, which counts as the gesture it wants.
+  function tryPlay(v) {
+    v.play().catch(function (e) {
+      if (!e || e.name !== "NotAllowedError" || userPaused) return;
+      userPaused = true;
+      pauseBoth();
+      setPlayLabel();
+      updateLock();
     });
   }
 
@@ -143,7 +156,7 @@
     arena.removeAttribute("data-held");
     sides.forEach(function (s) {
       var v = videos[s];
-      if (!broken(v) && !round.ended[s] && v.paused) v.play().catch(function () {});
+      if (!broken(v) && !round.ended[s] && v.paused) tryPlay(v);
     });
     var bothPlaying = !a.paused && !b.paused;
     if (bothPlaying || broken(a) || broken(b) || round.ended.a || round.ended.b) {
@@ -182,7 +195,9 @@
     var left = Math.max(0, Math.ceil((minWatch - round.watched) / 1000));
     hintText.textContent = !round.started
       ? "Voting opens once both clips are loaded and have played for a moment."
-      : "Voting opens when both clips have played through, or in " + left + " s.";
+      : userPaused
+        ? "The clips are paused: press Play both to watch them. Voting opens when both have played through, or after " + left + " s more."
+        : "Voting opens when both clips have played through, or in " + left + " s.";
     progress.value = minWatch > 0 ? Math.min(1, round.watched / minWatch) : 1;
   }
 
@@ -198,8 +213,9 @@
   }
 
   function setPlayLabel() {
+    // The label names the action; a changing label plus aria-pressed would
+    // say the same thing twice to a screen reader.
     playToggle.querySelector(".label").textContent = userPaused ? "Play both" : "Pause both";
-    playToggle.setAttribute("aria-pressed", userPaused ? "true" : "false");
   }
 
   function togglePlay() {
@@ -212,6 +228,7 @@
       playBoth();
     }
     setPlayLabel();
+    updateLock();
   }
 
   playToggle.addEventListener("click", togglePlay);
