@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -83,6 +84,32 @@ func TestArena_BothClipsPlayTogetherMutedAndInSync(t *testing.T) {
 	}
 	b.waitUnlocked()
 	b.shot("arena-desktop")
+}
+
+// TestArena_AutoplayRefusedAsksForPlay is a phone that refuses to autoplay
+// even muted video until the user touches the page: the page asks for Play
+// both, and one press starts both clips.
+func TestArena_AutoplayRefusedAsksForPlay(t *testing.T) {
+	s := startSite(t, true)
+	b := newBrowser(t)
+	refuse := `(() => {
+		const play = HTMLMediaElement.prototype.play;
+		HTMLMediaElement.prototype.play = function () {
+			if (!navigator.userActivation.hasBeenActive) return Promise.reject(new DOMException("autoplay refused", "NotAllowedError"));
+			return play.call(this);
+		};
+	})()`
+	if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: refuse}); err != nil {
+		t.Fatal(err)
+	}
+	b.open(s.URL + "/")
+	b.waitFor("the page to ask for Play both", `document.getElementById("lock-text").textContent.includes("press Play both")`, stepTimeout)
+	if label := b.text("#play-toggle .label"); label != "Play both" {
+		t.Errorf("play control reads %q, want Play both", label)
+	}
+	b.do(chromedp.Click(chromedp.ID("play-toggle")))
+	b.waitPlaying()
+	b.waitUnlocked()
 }
 
 func TestArena_SoundTogglePlaysOneClipAtATime(t *testing.T) {
