@@ -108,6 +108,7 @@ func axString(v *accessibility.Value) string {
 }
 
 func TestArena_Accessibility(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, true)
 	b := newBrowser(t)
 	b.open(s.URL + "/")

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 )
 
 func TestArena_BothClipsPlayTogetherMutedAndInSync(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, true)
 	b := newBrowser(t)
 	b.open(s.URL + "/")
@@ -42,16 +44,19 @@ func TestArena_BothClipsPlayTogetherMutedAndInSync(t *testing.T) {
 		return a.currentTime + b.currentTime != `+ftoa(before)+` && !a.paused && !b.paused;
 	})()`, 5*time.Second)
 
-	// They stay together: sample the gap between the clips a few times.
-	for range 5 {
-		gap := b.evalFloat(`(() => {
+	// They stay together: the median gap between the clips over a second
+	// stays small (one sample may catch a loop restart on a busy machine).
+	var gaps []float64
+	for range 7 {
+		gaps = append(gaps, b.evalFloat(`(() => {
 			const a = document.getElementById("clip-a"), b = document.getElementById("clip-b");
 			return (a.ended || b.ended || a.seeking || b.seeking) ? 0 : Math.abs(a.currentTime - b.currentTime);
-		})()`)
-		if gap > 0.3 {
-			t.Errorf("clips drifted %.2f s apart", gap)
-		}
+		})()`))
 		time.Sleep(150 * time.Millisecond)
+	}
+	slices.Sort(gaps)
+	if median := gaps[len(gaps)/2]; median > 0.15 {
+		t.Errorf("clips play %.2f s apart (median of %v), want within 0.15 s", median, gaps)
 	}
 
 	// Push clip A ahead: the page pulls it back within a second or so.
@@ -82,6 +87,9 @@ func TestArena_BothClipsPlayTogetherMutedAndInSync(t *testing.T) {
 	if b.evalBool(`document.getElementById("fullscreen-a").hidden`) {
 		t.Errorf("no fullscreen button on clip A")
 	}
+	b.do(chromedp.Click(chromedp.ID("fullscreen-b")))
+	b.waitFor("clip B full screen", `document.fullscreenElement === document.getElementById("clip-b")`, 5*time.Second)
+	b.eval(`document.exitFullscreen().then(() => true)`, nil)
 	b.waitUnlocked()
 	b.shot("arena-desktop")
 }
@@ -90,6 +98,7 @@ func TestArena_BothClipsPlayTogetherMutedAndInSync(t *testing.T) {
 // even muted video until the user touches the page: the page asks for Play
 // both, and one press starts both clips.
 func TestArena_AutoplayRefusedAsksForPlay(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, true)
 	b := newBrowser(t)
 	refuse := `(() => {
@@ -113,6 +122,7 @@ func TestArena_AutoplayRefusedAsksForPlay(t *testing.T) {
 }
 
 func TestArena_SoundTogglePlaysOneClipAtATime(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, true)
 	b := newBrowser(t)
 	// Ask for matchups until one comes from a pool with sound.
@@ -149,6 +159,7 @@ func TestArena_SoundTogglePlaysOneClipAtATime(t *testing.T) {
 }
 
 func TestArena_ClickVoteRevealsNamesThenNextIsInstant(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, true)
 	b := newBrowser(t)
 	b.open(s.URL + "/")
@@ -229,6 +240,7 @@ func TestArena_ClickVoteRevealsNamesThenNextIsInstant(t *testing.T) {
 // TestArena_TwentyVotesByKeyboardAlone is the voter who never touches the
 // mouse: every shortcut, twenty matchups, Enter for the next one.
 func TestArena_TwentyVotesByKeyboardAlone(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, true)
 	b := newBrowser(t)
 	b.open(s.URL + "/")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestArena_NoMatchupPageOffersRetry(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, false)
 	b := newBrowser(t)
 	b.open(s.URL + "/")
@@ -70,6 +71,7 @@ func intercept(t *testing.T, b *browser, mode *atomic.Int32) {
 }
 
 func TestArena_NetworkFailureAndNoNextMatchupOfferRetry(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, true)
 	b := newBrowser(t)
 	var mode atomic.Int32

@@ -13,6 +13,7 @@ import (
 // plain form still votes, the reveal page names both models and its link
 // leads to the next matchup.
 func TestArena_VotesWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, true)
 	b := newBrowser(t)
 	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
@@ -51,6 +52,7 @@ func TestArena_VotesWithoutJavaScript(t *testing.T) {
 // TestArena_PhoneLayout is a 375×812 phone: no sideways scrolling, clips
 // stacked at full width, and the vote buttons on screen within thumb reach.
 func TestArena_PhoneLayout(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, true)
 	b := newBrowser(t)
 	b.do(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))

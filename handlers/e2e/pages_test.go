@@ -43,6 +43,7 @@ func (b *browser) voteFromPage(n int) {
 }
 
 func TestLeaderboard_RendersTableAndCharts(t *testing.T) {
+	t.Parallel()
 	s := startSite(t, true)
 	skipUnlessServed(t, s, "/leaderboard")
 	b := newBrowser(t)
