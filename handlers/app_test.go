@@ -17,7 +17,6 @@ import (
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
-	"github.com/arena-video/arena/static"
 )
 
 // testApp is the real router on a real SQLite file in a temp dir, served by
@@ -81,7 +80,7 @@ func newTestApp(t *testing.T, dir string, seed bool, opts ...appOption) *testApp
 		t.Fatal(err)
 	}
 	if seed {
-		if _, err := store.SeedDemo(ctx, blobs, static.Demo()); err != nil {
+		if _, err := store.SeedDemo(ctx, blobs); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -2,57 +2,30 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/static"
 )
-
-// demoManifest is static/demo/demo.json: the demo models, prompts and clips.
-type demoManifest struct {
-	Models []struct {
-		Slug         string `json:"slug"`
-		Name         string `json:"name"`
-		Organization string `json:"organization"`
-		ReleaseDate  string `json:"release_date"`
-		License      string `json:"license"`
-		Homepage     string `json:"homepage"`
-	} `json:"models"`
-	Prompts []struct {
-		Key      string `json:"key"`
-		Text     string `json:"text"`
-		Category string `json:"category"`
-		Modality string `json:"modality"`
-		Image    string `json:"image"`
-	} `json:"prompts"`
-	Clips []struct {
-		Model  string `json:"model"`
-		Prompt string `json:"prompt"`
-		File   string `json:"file"`
-	} `json:"clips"`
-}
 
 // demoUploadLimit bounds a demo file; the real ones are tiny.
 const demoUploadLimit = 64 << 20
 
-// SeedDemo fills an empty database with the demo models, prompts and clips
-// from demo (static.Demo()). It reports whether it seeded anything: a
-// database that already has models is left alone.
-func (s *Store) SeedDemo(ctx context.Context, blobs *media.Store, demo fs.FS) (bool, error) {
+// SeedDemo fills an empty database with the embedded demo models, prompts
+// and clips. It reports whether it seeded anything: a database that already
+// has models is left alone.
+func (s *Store) SeedDemo(ctx context.Context, blobs *media.Store) (bool, error) {
 	n, err := s.CountModels(ctx)
 	if err != nil || n > 0 {
 		return false, err
 	}
-	raw, err := fs.ReadFile(demo, "demo.json")
+	man, err := static.LoadDemoManifest()
 	if err != nil {
 		return false, err
 	}
-	var man demoManifest
-	if err := json.Unmarshal(raw, &man); err != nil {
-		return false, fmt.Errorf("demo.json: %w", err)
-	}
+	demo := static.Demo()
 	modelIDs := make(map[string]uint)
 	for _, m := range man.Models {
 		row := Model{Slug: m.Slug, Name: m.Name, Organization: m.Organization, ReleaseDate: m.ReleaseDate, License: m.License, Homepage: m.Homepage}

@@ -12,7 +12,6 @@ import (
 	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
-	"github.com/arena-video/arena/static"
 )
 
 type serveConfig struct {
@@ -57,7 +56,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if cfg.Demo {
-		seeded, err := store.SeedDemo(ctx, blobs, static.Demo())
+		seeded, err := store.SeedDemo(ctx, blobs)
 		if err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}

@@ -7,9 +7,11 @@
 // comment, encoder tag, handler name, XMP or C2PA box can name the model that
 // made it, so when ffmpeg is installed every clip is remuxed (never
 // re-encoded) with all metadata dropped, only its first video and first audio
-// stream kept, and H.264/HEVC SEI messages removed (x264 writes its version
-// and settings there). Every stored clip then carries the same muxer marker,
-// so what is left cannot tell models apart. Without ffmpeg clips are stored as
+// stream kept, and H.264/HEVC SEI messages removed from the frames (x264
+// writes its version and settings there). Every stored clip then carries the
+// same muxer marker, so what is left cannot tell models apart. Two things a
+// remux cannot reach stay: an SEI that x265 copies into the HEVC sample
+// description (hvcC), and an encoder tag inside AAC audio frames. Without ffmpeg clips are stored as
 // uploaded and [Stored.MetadataStripped] is false, so the admin pages can say so.
 //
 // Probing uses ffprobe when it is installed and falls back to parsing the

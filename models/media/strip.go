@@ -19,8 +19,9 @@ import (
 //     encoder, handler names, XMP, C2PA and other uuid boxes);
 //   - bitexact output leaves out ffmpeg's version string, so every stored
 //     clip carries the same muxer marker;
-//   - H.264 and HEVC SEI messages are removed, since encoders write their
-//     name and settings there (x264 does);
+//   - H.264 and HEVC SEI messages are removed from the frames, since encoders
+//     write their name and settings there (x264 does); ffmpeg 5.1 leaves the
+//     SEI that x265 also copies into the hvcC sample description;
 //   - MP4 and QuickTime get +faststart so browsers can start playing before
 //     the whole file has arrived.
 //
