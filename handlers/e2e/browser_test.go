@@ -24,7 +24,6 @@ import (
 	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
-	"github.com/arena-video/arena/static"
 )
 
 // chromiumPath is where Debian installs Chromium; the suite drives that
@@ -57,7 +56,7 @@ func startSite(t *testing.T, seed bool) *site {
 		t.Fatal(err)
 	}
 	if seed {
-		if _, err := store.SeedDemo(ctx, blobs, static.Demo()); err != nil {
+		if _, err := store.SeedDemo(ctx, blobs); err != nil {
 			t.Fatal(err)
 		}
 	}
