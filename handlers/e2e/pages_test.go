@@ -31,7 +31,7 @@ func (b *browser) voteFromPage(n int) {
 		const choices = ["a", "b", "a", "tie", "b", "a", "both_bad"];
 		let ok = 0;
 		for (let i = 0; i < `+itoa(n)+`; i++) {
-			const m = await (await post("/api/v1/matchups", {})).json();
+			const m = await (await post("/api/v1/matchups", {pool: "t2v"})).json();
 			const r = await post("/api/v1/matchups/" + m.id + "/vote", {choice: choices[i % choices.length]});
 			if (r.ok) ok++;
 		}
