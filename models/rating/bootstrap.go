@@ -1,0 +1,213 @@
+package rating
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// bootstrap resamples the votes and refits, round after round. Resampling N
+// votes with replacement puts a multinomial(N, count/N) number of votes in
+// each (pair, outcome) cell, so a round draws one variate per cell instead
+// of one per vote; ties and both-bad votes share a cell because the fit
+// cannot tell them apart.
+type bootstrap struct {
+	d           *pairs
+	beta        []float64 // the fit on all votes: every round starts from it
+	factor      []float64 // Cholesky factor of the negative Hessian there
+	prior       float64   // virtual ties per model, for rounds that need them
+	needPrior   bool      // the data need the prior, and so does every round
+	anchor      int
+	anchorScore float64
+	tol         float64
+}
+
+// bootstrapTolerance stops a round's fit once no score moves by more than
+// this many Elo points: far below the precision at which intervals are
+// shown, and it saves iterations in every round.
+const bootstrapTolerance = 1e-3
+
+// Cell kinds, in the order of pairs.cells.
+const (
+	cellWinI = iota
+	cellWinJ
+	cellTie
+)
+
+// cell is where a nonzero (pair, outcome) count goes; kind indexes
+// pairs.cells.
+type cell struct {
+	pair int32
+	kind uint8
+}
+
+// roundState is one worker's scratch space.
+type roundState struct {
+	s             *solver
+	conn          *connectivity
+	beta          []float64
+	halfWi, total []float64
+	drawn, tree   []int64
+}
+
+// run returns the 2.5th and 97.5th percentiles of each ranked model's score
+// over the rounds. Round r draws from its own generator seeded by (seed, r),
+// so the result does not depend on how rounds fall to workers.
+func (b *bootstrap) run(rounds, workers int, seed uint64) (lower, upper []float64, err error) {
+	d := b.d
+	var cells []cell
+	var counts []int64
+	var total int64
+	for k, c := range d.cells {
+		for kind, n := range c {
+			if n > 0 {
+				cells = append(cells, cell{pair: int32(k), kind: uint8(kind)})
+				counts = append(counts, n)
+				total += n
+			}
+		}
+	}
+	// Cells with equal counts share a Poisson table: visiting them together
+	// keeps the table in cache. The order does not change the distribution.
+	order := make([]int, len(cells))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(counts[a], counts[b]) })
+	sortedCells, sortedCounts := make([]cell, len(cells)), make([]int64, len(cells))
+	for i, o := range order {
+		sortedCells[i], sortedCounts[i] = cells[o], counts[o]
+	}
+	cells = sortedCells
+	rs := newResampler(sortedCounts, total)
+	if workers == 0 {
+		workers = runtime.NumCPU()
+	}
+	workers = min(workers, rounds)
+	m := d.m
+	scores := make([]float64, rounds*m)
+	errs := make([]error, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := &roundState{
+				s:      newSolver(m),
+				conn:   newConnectivity(m),
+				beta:   make([]float64, m),
+				halfWi: make([]float64, len(d.i)),
+				total:  make([]float64, len(d.i)),
+				drawn:  make([]int64, len(cells)),
+				tree:   make([]int64, len(cells)+1),
+			}
+			for {
+				r := int(next.Add(1) - 1)
+				if r >= rounds {
+					return
+				}
+				src := rand.NewPCG(roundSeed(seed, uint64(r)))
+				if err := b.round(st, rs, cells, src, scores[r*m:(r+1)*m]); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	lower, upper = make([]float64, m), make([]float64, m)
+	col := make([]float64, rounds)
+	for i := range m {
+		for r := range rounds {
+			col[r] = scores[r*m+i]
+		}
+		slices.Sort(col)
+		lower[i], upper[i] = percentile(col, 0.025), percentile(col, 0.975)
+	}
+	return lower, upper, nil
+}
+
+// round draws one resample and writes its scores to out.
+func (b *bootstrap) round(st *roundState, rs *resampler, cells []cell, src *rand.PCG, out []float64) error {
+	d := b.d
+	rs.draw(src, st.drawn, st.tree)
+	clear(st.halfWi)
+	clear(st.total)
+	for c, x := range cells {
+		f := float64(st.drawn[c])
+		st.total[x.pair] += f
+		switch x.kind {
+		case cellWinI:
+			st.halfWi[x.pair] += f
+		case cellTie:
+			st.halfWi[x.pair] += f / 2
+		}
+	}
+	// A resample can drop a model's only loss; the round then follows the
+	// same rule as the data would. Resampling never adds an edge, so data
+	// that need the prior give rounds that need it too.
+	prior := 0.0
+	if b.needPrior || (lostAnEdge(d, st.halfWi, st.total) && !st.conn.identifiable(d, st.halfWi, st.total)) {
+		prior = b.prior
+	}
+	// Start from the full data's fit. Chord steps with the full data's
+	// Hessian usually converge in a handful of cheap passes; when they do
+	// not (the round needs the prior the data did not, or the resample is
+	// far from the data), Newton's method finishes the job.
+	copy(st.beta, b.beta)
+	if b.factor == nil || (prior > 0) != b.needPrior || !st.s.refine(d, st.halfWi, st.total, prior, st.beta, b.tol, b.factor) {
+		if _, err := st.s.fit(d, st.halfWi, st.total, prior, st.beta, b.tol); err != nil {
+			return err
+		}
+	}
+	scale(st.beta, b.anchor, b.anchorScore, out)
+	return nil
+}
+
+// lostAnEdge reports whether some pair in which a side had won (or tied)
+// has no such vote left in the resample. Only then can a round's comparison
+// graph differ from the data's, so only then is the full check needed.
+func lostAnEdge(d *pairs, halfWi, total []float64) bool {
+	for k := range halfWi {
+		if (halfWi[k] == 0 && d.halfWi[k] > 0) || (total[k]-halfWi[k] == 0 && d.total[k]-d.halfWi[k] > 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// roundSeed derives round r's generator seed from the caller's seed with
+// SplitMix64 steps, so neighbouring rounds get unrelated streams.
+func roundSeed(seed, r uint64) (uint64, uint64) {
+	a := splitMix(seed ^ splitMix(r))
+	return a, splitMix(a)
+}
+
+func splitMix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// percentile interpolates linearly between order statistics of the sorted
+// values, as NumPy's default does, so intervals compare with the peers'.
+func percentile(sorted []float64, q float64) float64 {
+	pos := q * float64(len(sorted)-1)
+	lo := int(math.Floor(pos))
+	if lo+1 >= len(sorted) {
+		return sorted[len(sorted)-1]
+	}
+	f := pos - float64(lo)
+	return sorted[lo] + f*(sorted[lo+1]-sorted[lo])
+}

@@ -1,0 +1,76 @@
+// Package rating turns Arena's vote counts into a leaderboard: scores,
+// 95% intervals, ranks, pairwise matrices and the weights that choose the
+// next matchup. It is pure: no database, no clock, no global state, and
+// randomness only from the seed in Options. The Method constant says the
+// same in plain words for the methodology page.
+//
+// # Model
+//
+// Bradley-Terry: model i beats model j with probability
+// 1/(1+10^((s_j-s_i)/400)), so scores are on the Elo scale, 400·log10 of
+// the odds. A tie and a "both bad" vote each count as half a win for both
+// sides — the objective of the logistic regression public arenas fit. The
+// scores maximise the likelihood of the aggregated counts (Newton's method
+// on the models×models matrix with a backtracking line search, stopped when
+// no score moves by more than Options.Tolerance, 1e-6 points by default).
+// They are shifted so that the ranked models (those with at least one vote)
+// average 1000, or so that Options.Anchor sits at Options.AnchorScore.
+//
+// # Degenerate data
+//
+// The maximum-likelihood scores are finite only when the comparison graph
+// is strongly connected: drawing an arrow from each winner to each loser
+// (both ways for a tie), every model must reach every other. A model that
+// never lost, one that never won, or two groups that never met break this.
+// Then, and only then, every ranked model gets Options.Prior (default 1)
+// virtual tied votes against a virtual "field" model whose strength is
+// fixed at the centre of the scale; the scores are then re-centred as
+// usual. One tie is weak next to real votes, so it only decides what the
+// data cannot: an undefeated model ends above the models it beat by a
+// finite margin that shrinks as it meets more opponents, and separate
+// groups are placed as if each had tied the average once. Data that do not
+// need the prior are fitted exactly, so a single vote that connects the
+// graph switches the prior off.
+//
+// # Intervals
+//
+// A bootstrap over votes: each round resamples the N valid votes with
+// replacement and refits. Only counts matter, so a round draws the number
+// of votes in each (pair, outcome) cell from a multinomial(N, count/N),
+// exactly, by a Poisson split (independent Poisson draws from per-count
+// alias tables, then N-S votes added or S-N removed uniformly) or, when
+// those tables would be too large, by conditional binomials drawn with
+// Hörmann's BTRD. Each round starts from the full fit and converges by a
+// few chord steps with its Hessian, falling back to Newton's method, to
+// 0.001 points. The interval is the 2.5th to 97.5th percentile of a model's
+// score over Options.Rounds rounds (default 1000), interpolated as NumPy
+// does. A round that loses a model's only loss follows the degenerate-data
+// rule. Round r uses a generator seeded from (Options.Seed, r), so the
+// result depends on the seed but not on the number of workers. With an
+// anchor, every round pins the anchor, whose interval is then its score.
+//
+// # Ranks
+//
+// Rank = 1 + the number of models whose lower bound is above this model's
+// upper bound: models whose intervals overlap share a rank. The rank spread
+// runs from that rank (RankBest) to RankWorst, the number of models whose
+// upper bound is at or above this model's lower bound, itself included.
+//
+// # Choosing the next pair
+//
+// PairWeights gives each pair of models a share of the next matchups. A
+// floor (DefaultPairFloor, 20%) is spread evenly so every pair keeps
+// appearing; the rest goes in proportion to p(1-p)/(1+battles), where p is
+// the predicted chance that one beats the other and battles the votes the
+// pair already has. p(1-p) is largest for close models, whose order is the
+// least settled; dividing by the votes already cast favours pairs that have
+// met little, and so every pair with a new model. DrawPair draws from any
+// subset of the pairs, such as those with clips for one prompt.
+package rating
+
+// Method describes the ranking for the methodology page.
+const Method = `Scores come from a Bradley-Terry model fitted by maximum likelihood to all valid votes, on the Elo scale: a 400-point gap means the higher model is expected to win 10 votes for every 1 it loses. A tie or a "both bad" vote counts as half a win for each model. Scores are shifted so that the ranked models average 1000. When the votes alone cannot place a model — it never lost, never won, or its group of models never met the others — every model is given one imaginary tie against an average model, which keeps all scores finite and barely moves models with real records.
+
+The 95% interval comes from a bootstrap: we redraw the votes at random with replacement 1000 times (a fixed seed, so the page is reproducible), refit each time, and keep the middle 95% of each model's scores. A model's rank is 1 plus the number of models whose whole interval lies above its own, so models whose intervals overlap share a rank; the rank spread shows the best and worst positions the intervals allow.
+
+New matchups favour pairs whose next vote tells us most: models that are close in score and pairs that have met rarely, including every pair with a new model. A fifth of all matchups are spread evenly over all pairs, so every pair keeps being compared.`
