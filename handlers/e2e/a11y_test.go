@@ -79,7 +79,7 @@ func (b *browser) checkNames(when string) {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	needName := map[string]bool{"button": true, "link": true, "textbox": true, "combobox": true, "checkbox": true, "progressbar": true, "Video": true, "video": true, "region": false, "img": true}
+	needName := map[string]bool{"button": true, "link": true, "textbox": true, "combobox": true, "checkbox": true, "progressbar": true, "Video": true, "video": true, "img": true}
 	seen := map[string]int{}
 	for _, n := range tree.Nodes {
 		if n.Ignored || n.Role == nil {
