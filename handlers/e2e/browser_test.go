@@ -178,15 +178,30 @@ func (b *browser) evalFloat(js string) float64 {
 }
 
 // waitFor polls a JavaScript condition until it holds, failing the test with
-// what after timeout.
+// what after timeout. A page that navigates meanwhile is polled again.
 func (b *browser) waitFor(what, js string, timeout time.Duration) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, timeout+5*time.Second)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(50*time.Millisecond)))
-	if err != nil {
-		b.t.Fatalf("waiting for %s (%s): %v", what, js, err)
+	deadline := time.Now().Add(timeout)
+	for {
+		left := time.Until(deadline)
+		ctx, cancel := context.WithTimeout(b.ctx, left+5*time.Second)
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(left), chromedp.WithPollingInterval(50*time.Millisecond)))
+		cancel()
+		if err == nil {
+			return
+		}
+		if !navigated(err) || time.Now().After(deadline) {
+			b.t.Fatalf("waiting for %s (%s): %v", what, js, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// navigated reports whether an evaluation failed because the page went
+// away under it, as it does after a form post.
+func navigated(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "navigated or closed") || strings.Contains(msg, "context was destroyed") || strings.Contains(msg, "Cannot find context")
 }
 
 // open loads a page and waits for it to finish loading.
