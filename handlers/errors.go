@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/media"
 )
 
 // statusOf maps domain errors to HTTP statuses and the message a user sees.
@@ -41,6 +42,16 @@ func statusOf(err error) (int, string) {
 		return http.StatusServiceUnavailable, "no matchup can be made yet: no prompt has clips from two active models"
 	case errors.Is(err, models.ErrConflict):
 		return http.StatusConflict, err.Error()
+	case errors.Is(err, models.ErrBadCredentials):
+		return http.StatusUnauthorized, err.Error()
+	case errors.Is(err, media.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, err.Error()
+	case errors.Is(err, media.ErrUnsupported):
+		return http.StatusUnsupportedMediaType, err.Error()
+	case errors.Is(err, media.ErrEmpty), errors.Is(err, media.ErrCorrupt):
+		return http.StatusUnprocessableEntity, err.Error()
+	case errors.Is(err, media.ErrInvalidKey):
+		return http.StatusNotFound, "no such file"
 	case errors.Is(err, models.ErrInvalidInput):
 		return http.StatusBadRequest, strings.TrimPrefix(err.Error(), models.ErrInvalidInput.Error()+": ")
 	}

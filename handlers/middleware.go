@@ -91,5 +91,6 @@ func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
 // isTooLarge recognises the body limit's error after a decoder wrapped it.
 func isTooLarge(err error) bool {
 	var he *echo.HTTPError
-	return errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge
+	var mbe *http.MaxBytesError
+	return errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge || errors.As(err, &mbe)
 }

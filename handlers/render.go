@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -13,6 +14,9 @@ type page struct {
 	Nav   string // which navigation link is current
 	Demo  bool
 	Data  any
+	// Admin is the signed-in admin's name on admin pages; it shows the admin
+	// navigation.
+	Admin string
 }
 
 // render executes a page template into a buffer first, so a template error
@@ -31,12 +35,15 @@ type errorData struct {
 	Status  int
 	Heading string
 	Message string
+	// Admin sends the way back to the admin pages instead of the arena.
+	Admin bool
 }
 
 func (s *Server) renderError(c echo.Context, code int, msg string) {
 	err := s.render(c, code, "error", page{
 		Title: http.StatusText(code),
-		Data:  errorData{Status: code, Heading: http.StatusText(code), Message: msg},
+		Data: errorData{Status: code, Heading: http.StatusText(code), Message: msg,
+			Admin: strings.HasPrefix(c.Request().URL.Path, "/admin")},
 	})
 	if err != nil {
 		s.log.Error("render error page", "err", err)

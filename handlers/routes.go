@@ -39,5 +39,7 @@ func (s *Server) routes() *echo.Echo {
 	api := e.Group("/api/v1")
 	api.POST("/matchups", s.handleCreateMatchup, jsonBody...)
 	api.POST("/matchups/:id/vote", s.handleVote, jsonBody...)
+
+	s.adminRoutes(e, jsonBody)
 	return e
 }

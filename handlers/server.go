@@ -18,9 +18,13 @@ import (
 	"github.com/arena-video/arena/templates"
 )
 
-// Blobs opens stored clip and image bytes by their content key.
+// Blobs opens stored clip and image bytes by their content key, and stores
+// new ones (admin uploads); *media.Store is one.
 type Blobs interface {
 	Open(key string) (*os.File, error)
+	models.Files
+	// HasFFmpeg reports whether stored clips have their metadata stripped.
+	HasFFmpeg() bool
 }
 
 // Config holds everything a Server needs. Nothing in this package reads the
@@ -37,7 +41,15 @@ type Config struct {
 	PublicURL string
 	// Demo labels the content as demo data in every page.
 	Demo bool
+	// MaxUploadBytes bounds one uploaded clip; 0 means DefaultMaxUploadBytes.
+	MaxUploadBytes int64
+	// Recompute, when set, starts a leaderboard recompute; admin changes
+	// that affect rankings call it. It must not block.
+	Recompute func()
 }
+
+// DefaultMaxUploadBytes is the clip size limit when Config leaves it at 0.
+const DefaultMaxUploadBytes = 500 << 20
 
 // Server is Arena's HTTP application.
 type Server struct {
@@ -51,6 +63,9 @@ type Server struct {
 	versions map[string]string // asset path -> content hash, for cache busting
 	echo     *echo.Echo
 	secure   bool
+
+	adminCookies *sessions.CookieStore
+	throttle     *loginThrottle
 }
 
 // New builds the Server and its routes.
@@ -80,6 +95,11 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
+	s.adminCookies = newAdminCookieStore(cfg.SessionKeys, s.secure)
+	s.throttle = newLoginThrottle(loginFailureLimit, loginFailureWindow)
+	if s.cfg.MaxUploadBytes <= 0 {
+		s.cfg.MaxUploadBytes = DefaultMaxUploadBytes
+	}
 	s.echo = s.routes()
 	return s, nil
 }

@@ -39,6 +39,10 @@ func migrations() []*gormigrate.Migration {
 				return nil
 			},
 		},
+		{
+			ID:      "0100_admin_tokens_sessions",
+			Migrate: migrateAdminTokensSessions,
+		},
 	}
 }
 

@@ -28,6 +28,10 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives slow-query and error logs; nil means slog.Default().
 	Logger *slog.Logger
+	// PasswordCost is the bcrypt cost for new admin passwords; 0 means
+	// BcryptCost. Lower values exist for tests, where bcrypt under the race
+	// detector takes seconds; production never sets it.
+	PasswordCost int
 }
 
 // Store is the only door to the database.
@@ -38,6 +42,9 @@ type Store struct {
 	ttl     time.Duration
 	now     func() time.Time
 	log     *slog.Logger
+
+	pwCost    int
+	dummyHash string // see Authenticate
 
 	catMaxAge time.Duration
 	catMu     sync.Mutex // serialises catalog reloads
@@ -68,6 +75,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		now:       opts.Now,
 		log:       opts.Logger,
 		catMaxAge: opts.CatalogMaxAge,
+	}
+	if err := s.setPasswordCost(opts.PasswordCost); err != nil {
+		return nil, err
 	}
 	var err error
 	if s.w, s.r, err = openSQLite(opts.DSN); err != nil {

@@ -36,6 +36,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server", runServe},
+		{"admin create", "create an admin (password from the terminal or --password-stdin)", runAdminCreate},
+		{"admin token", "print a new admin API token, or --revoke them", runAdminToken},
+		{"import clips", "import clips listed in a CSV manifest", runImportClips},
 	}
 }
 

@@ -20,6 +20,8 @@ type serveConfig struct {
 	Demo       bool
 	PublicURL  string
 	MatchupTTL time.Duration
+	// MaxUploadMB bounds one uploaded clip.
+	MaxUploadMB int64
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -34,11 +36,20 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	maxMB, err := envInt(e, "ARENA_MAX_UPLOAD_MB", 500)
+	if err != nil {
+		return err
+	}
+	fs.Int64Var(&cfg.MaxUploadMB, "max-upload-mb", maxMB, "largest clip an admin may upload, in MB (ARENA_MAX_UPLOAD_MB)")
 	fs.StringVar(&cfg.Addr, "addr", envOr(e, "ARENA_ADDR", ":8080"), "address to listen on (ARENA_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", demo, "seed demo models, prompts and clips when the database is empty (ARENA_DEMO)")
 	fs.StringVar(&cfg.PublicURL, "public-url", e.getenv("ARENA_PUBLIC_URL"), "URL voters use, e.g. https://arena.example.org; https turns on Secure cookies and HSTS (ARENA_PUBLIC_URL)")
 	fs.DurationVar(&cfg.MatchupTTL, "matchup-ttl", ttl, "how long an issued matchup accepts a vote (ARENA_MATCHUP_TTL)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	maxUpload, err := uploadBytes(cfg.MaxUploadMB)
+	if err != nil {
 		return err
 	}
 	if err := cfg.resolve(); err != nil {
@@ -63,6 +74,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 		if seeded {
 			log.Info("seeded demo data")
 		}
+		pw, err := ensureDemoAdmin(ctx, store)
+		if err != nil {
+			return fmt.Errorf("create demo admin: %w", err)
+		}
+		if pw != "" {
+			// Printed once, to the terminal, not to the structured log.
+			fmt.Fprintf(e.stdout, "demo admin created: sign in at /admin/login as %q with password %s (shown only now)\n", demoAdmin, pw)
+		}
 	}
 	keys, err := sessionKeys(e, cfg.DataDir)
 	if err != nil {
@@ -75,6 +94,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Logger:      log,
 		PublicURL:   cfg.PublicURL,
 		Demo:        cfg.Demo,
+
+		MaxUploadBytes: maxUpload,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/manifest"
+	"github.com/arena-video/arena/models/media"
+)
+
+// importConfig is what arena import clips needs.
+type importConfig struct {
+	baseConfig
+	MaxUploadMB int64
+	Manifest    string
+}
+
+const importSummary = `Imports clips listed in a CSV manifest with the columns
+model,prompt,category,modality,file and optionally source_image (for i2v
+prompts). Paths are relative to the manifest. Missing models are created (slug
+made from the model name) and missing prompts too (matched by text and
+modality). Clips already stored (same bytes) are skipped, so the import can be
+run again after fixing failures. The manifest is the one argument after the
+flags: arena import clips [flags] MANIFEST.csv`
+
+// runImportClips imports the clips a manifest lists.
+func runImportClips(ctx context.Context, e env, args []string) error {
+	var cfg importConfig
+	fs := flagSet(e, "import clips", importSummary)
+	cfg.register(fs, e)
+	maxMB, err := envInt(e, "ARENA_MAX_UPLOAD_MB", 500)
+	if err != nil {
+		return err
+	}
+	fs.Int64Var(&cfg.MaxUploadMB, "max-upload-mb", maxMB, "largest clip accepted, in MB (ARENA_MAX_UPLOAD_MB)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("give exactly one manifest: arena import clips MANIFEST.csv")
+	}
+	cfg.Manifest = fs.Arg(0)
+	maxBytes, err := uploadBytes(cfg.MaxUploadMB)
+	if err != nil {
+		return err
+	}
+	if err := cfg.resolve(); err != nil {
+		return err
+	}
+
+	f, err := os.Open(cfg.Manifest)
+	if err != nil {
+		return err
+	}
+	rows, err := manifest.Parse(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg.baseConfig)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{})
+	if err != nil {
+		return err
+	}
+	if !blobs.HasFFmpeg() {
+		fmt.Fprintln(e.stderr, "warning: ffmpeg is not installed, so clip metadata is not stripped; clips may name their model")
+	}
+	imp := &importer{
+		store: store, blobs: blobs, dir: filepath.Dir(cfg.Manifest), maxBytes: maxBytes,
+		models: make(map[string]models.Model), prompts: make(map[string]models.Prompt),
+	}
+	var bar *progressbar.ProgressBar
+	if isTerminal(e.stderr) {
+		bar = progressbar.NewOptions(len(rows), progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("importing clips"),
+			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	}
+	var imported, skipped int
+	var failed []string
+	for _, row := range rows {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		outcome, err := imp.importRow(ctx, row)
+		switch {
+		case err != nil:
+			failed = append(failed, fmt.Sprintf("line %d (%s): %v", row.Line, row.File, err))
+		case outcome == "skipped":
+			skipped++
+		default:
+			imported++
+		}
+		if bar != nil {
+			_ = bar.Add(1)
+		}
+	}
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	fmt.Fprintf(e.stdout, "imported %d, skipped %d (already stored), failed %d\n", imported, skipped, len(failed))
+	for _, f := range failed {
+		fmt.Fprintln(e.stdout, "  failed: "+f)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d clips failed; fix them and run the import again", len(failed), len(rows))
+	}
+	return nil
+}
+
+// importer remembers the models and prompts it has found or made.
+type importer struct {
+	store    *models.Store
+	blobs    *media.Store
+	dir      string
+	maxBytes int64
+	models   map[string]models.Model
+	prompts  map[string]models.Prompt
+}
+
+// importRow imports one manifest row, reporting "imported" or "skipped".
+func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, error) {
+	if row.Err != nil {
+		return "", row.Err
+	}
+	path := im.path(row.File)
+	sum, err := fileSHA256(path)
+	if err != nil {
+		return "", err
+	}
+	if _, err := im.store.ClipBySHA256(ctx, sum); err == nil {
+		return "skipped", nil
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return "", err
+	}
+	m, ok := im.models[row.Slug]
+	if !ok {
+		if m, _, err = im.store.EnsureModel(ctx, row.Slug, row.Model); err != nil {
+			return "", err
+		}
+		im.models[row.Slug] = m
+	}
+	p, err := im.prompt(ctx, row)
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if _, err := im.store.AddClip(ctx, im.blobs, m.ID, p.ID, f, im.maxBytes); err != nil {
+		if errors.Is(err, models.ErrConflict) {
+			return "skipped", nil
+		}
+		return "", err
+	}
+	return "imported", nil
+}
+
+// prompt finds the row's prompt by text and modality, creating it (with its
+// source image) when it does not exist.
+func (im *importer) prompt(ctx context.Context, row manifest.Row) (models.Prompt, error) {
+	key := row.Modality + "\x00" + row.Prompt
+	if p, ok := im.prompts[key]; ok {
+		return p, nil
+	}
+	p, err := im.store.FindPrompt(ctx, row.Prompt, row.Modality)
+	if errors.Is(err, models.ErrNotFound) {
+		p = models.Prompt{Text: row.Prompt, Category: row.Category, Modality: row.Modality}
+		var img io.Reader
+		if row.SourceImage != "" {
+			f, err := os.Open(im.path(row.SourceImage))
+			if err != nil {
+				return models.Prompt{}, err
+			}
+			defer f.Close()
+			img = f
+		}
+		err = im.store.CreatePromptWithImage(ctx, im.blobs, &p, img, 20<<20)
+	}
+	if err != nil {
+		return models.Prompt{}, err
+	}
+	im.prompts[key] = p
+	return p, nil
+}
+
+// path resolves a manifest path against the manifest's directory.
+func (im *importer) path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(im.dir, filepath.FromSlash(p))
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read %s: %w", filepath.Base(path), err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// isTerminal reports whether w is a terminal, where a progress bar helps;
+// in a pipe or a log it would only add noise.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// uploadBytes turns --max-upload-mb into bytes, refusing values that make
+// no sense (up to 1 TB is allowed).
+func uploadBytes(mb int64) (int64, error) {
+	if mb <= 0 || mb > 1<<20 {
+		return 0, fmt.Errorf("--max-upload-mb=%d: give a size between 1 and 1048576 MB", mb)
+	}
+	return mb << 20, nil
+}
+
+// envInt reads a positive integer from the environment.
+func envInt(e env, key string, def int64) (int64, error) {
+	v := e.getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%s=%q is not a positive whole number", key, v)
+	}
+	return n, nil
+}

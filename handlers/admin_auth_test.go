@@ -1,0 +1,320 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// adminRoute is one admin route with a concrete path to call it on.
+type adminRoute struct {
+	method, pattern, path string
+}
+
+func (r adminRoute) isAPI() bool { return strings.HasPrefix(r.path, "/api/") }
+
+// adminRoutesTable lists every admin route; TestAdminRoutes_TableCoversEveryRoute
+// keeps it complete.
+var adminRoutesTable = []adminRoute{
+	{"GET", "/admin", "/admin"},
+	{"POST", "/admin/logout", "/admin/logout"},
+	{"GET", "/admin/models", "/admin/models"},
+	{"POST", "/admin/models", "/admin/models"},
+	{"GET", "/admin/models/:slug", "/admin/models/alpha"},
+	{"POST", "/admin/models/:slug", "/admin/models/alpha"},
+	{"GET", "/admin/prompts", "/admin/prompts"},
+	{"POST", "/admin/prompts", "/admin/prompts"},
+	{"POST", "/admin/prompts/:id", "/admin/prompts/1"},
+	{"GET", "/admin/clips", "/admin/clips"},
+	{"POST", "/admin/clips", "/admin/clips"},
+	{"POST", "/admin/clips/:id", "/admin/clips/AAAAAAAAAAAAAAAAAAAAAA"},
+	{"GET", "/admin/votes", "/admin/votes"},
+	{"POST", "/admin/voters/:id/invalidate", "/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/invalidate"},
+	{"POST", "/admin/voters/:id/restore", "/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/restore"},
+	{"POST", "/admin/recompute", "/admin/recompute"},
+	{"GET", "/admin/audit", "/admin/audit"},
+	{"GET", "/admin/audit.json", "/admin/audit.json"},
+	{"GET", "/api/v1/admin/models", "/api/v1/admin/models"},
+	{"POST", "/api/v1/admin/models", "/api/v1/admin/models"},
+	{"PATCH", "/api/v1/admin/models/:slug", "/api/v1/admin/models/alpha"},
+	{"POST", "/api/v1/admin/prompts", "/api/v1/admin/prompts"},
+	{"PATCH", "/api/v1/admin/prompts/:id", "/api/v1/admin/prompts/1"},
+	{"POST", "/api/v1/admin/clips", "/api/v1/admin/clips"},
+	{"PATCH", "/api/v1/admin/clips/:id", "/api/v1/admin/clips/AAAAAAAAAAAAAAAAAAAAAA"},
+	{"GET", "/api/v1/admin/votes", "/api/v1/admin/votes"},
+	{"POST", "/api/v1/admin/voters/:id/invalidate", "/api/v1/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/invalidate"},
+	{"POST", "/api/v1/admin/voters/:id/restore", "/api/v1/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/restore"},
+	{"POST", "/api/v1/admin/recompute", "/api/v1/admin/recompute"},
+	{"GET", "/api/v1/admin/audit", "/api/v1/admin/audit"},
+}
+
+func TestAdminRoutes_TableCoversEveryRoute(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	inTable := make(map[string]bool)
+	for _, r := range adminRoutesTable {
+		inTable[r.method+" "+r.pattern] = true
+	}
+	for _, r := range a.srv.echo.Routes() {
+		if r.Path == "/admin/login" || !(strings.HasPrefix(r.Path, "/admin") || strings.HasPrefix(r.Path, "/api/v1/admin")) {
+			continue
+		}
+		if !inTable[r.Method+" "+r.Path] {
+			t.Errorf("admin route %s %s is missing from adminRoutesTable", r.Method, r.Path)
+		}
+	}
+}
+
+func TestAdminRoutes_RefuseTheUnauthenticated(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	a.seedCatalog()
+	revoked := a.token()
+	if _, err := a.store.RevokeAdminTokens(context.Background(), testAdminUser); err != nil {
+		t.Fatal(err)
+	}
+	good := a.token()
+	anon := a.bare()
+	for _, r := range adminRoutesTable {
+		t.Run(r.method+" "+r.path, func(t *testing.T) {
+			for _, cred := range []struct {
+				name string
+				hdr  []string
+			}{
+				{"no session", nil},
+				{"forged token", bearer("arena_" + strings.Repeat("A", 44))},
+				{"revoked token", bearer(revoked)},
+				{"not a bearer token", []string{"Authorization", "Basic cm9vdDpwdw=="}},
+				{"forged cookie", []string{"Cookie", adminSessionName + "=MTc3fGZvcmdlZA=="}},
+			} {
+				res := anon.do(r.method, r.path, "application/json", strings.NewReader("{}"), cred.hdr...)
+				if r.isAPI() {
+					if res.status != http.StatusUnauthorized {
+						t.Errorf("%s: status %d, want 401: %s", cred.name, res.status, res.body)
+						continue
+					}
+					res.errorMessage(t)
+				} else if res.status != http.StatusSeeOther || res.header.Get("Location") != "/admin/login" {
+					t.Errorf("%s: status %d location %q, want a redirect to /admin/login", cred.name, res.status, res.header.Get("Location"))
+				}
+			}
+			// A valid token opens the API but never the pages.
+			res := anon.do(r.method, r.path, "application/json", strings.NewReader("{}"), bearer(good)...)
+			if r.isAPI() && res.status == http.StatusUnauthorized {
+				t.Errorf("valid token: 401 %s", res.body)
+			}
+			if !r.isAPI() && res.status != http.StatusSeeOther {
+				t.Errorf("valid token on a page: status %d, want a redirect to sign in", res.status)
+			}
+		})
+	}
+}
+
+func TestAdminRoutes_RefuseCrossOriginWrites(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	a.seedCatalog()
+	browser := a.login()
+	tok := a.token()
+	for _, r := range adminRoutesTable {
+		if r.method == http.MethodGet {
+			continue
+		}
+		t.Run(r.method+" "+r.path, func(t *testing.T) {
+			res := browser.do(r.method, r.path, "application/x-www-form-urlencoded", strings.NewReader("active=false&reason=x"), "Sec-Fetch-Site", "cross-site")
+			if res.status != http.StatusForbidden {
+				t.Errorf("session: status %d, want 403", res.status)
+			}
+			if r.isAPI() {
+				hdr := append(bearer(tok), "Origin", "https://evil.example")
+				res := a.bare().do(r.method, r.path, "application/json", strings.NewReader(`{}`), hdr...)
+				if res.status != http.StatusForbidden {
+					t.Errorf("token from another origin: status %d, want 403", res.status)
+				}
+			}
+		})
+	}
+	// The cross-origin attempts changed nothing.
+	if m, _ := a.store.ModelBySlug(context.Background(), "alpha"); !m.Active {
+		t.Error("a cross-origin request deactivated a model")
+	}
+}
+
+func TestAdminPages_RenderForASignedInAdmin(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	a.seedCatalog()
+	v := a.login()
+	for _, p := range []string{"/admin", "/admin/models", "/admin/models/alpha", "/admin/prompts", "/admin/clips", "/admin/clips?prompt=1", "/admin/votes", "/admin/audit"} {
+		res := v.get(p)
+		if res.status != http.StatusOK {
+			t.Errorf("GET %s = %d %s", p, res.status, res.body)
+			continue
+		}
+		if !strings.Contains(string(res.body), "Sign out "+testAdminUser) {
+			t.Errorf("GET %s lacks the admin navigation", p)
+		}
+		if strings.Contains(string(res.body), "style=") || strings.Contains(string(res.body), "<script>") {
+			t.Errorf("GET %s has inline style or script", p)
+		}
+	}
+	// This app runs without ffmpeg, and the clips page must say what that means.
+	if res := v.get("/admin/clips"); !strings.Contains(string(res.body), "ffmpeg is not installed") || !strings.Contains(string(res.body), "not stripped") {
+		t.Error("the clips page does not warn that metadata is not stripped without ffmpeg")
+	}
+	// Sign-in itself is a form: another site cannot post it either.
+	r := a.client().postForm("/admin/login", url.Values{"username": {testAdminUser}, "password": {testAdminPassword}}, "Sec-Fetch-Site", "cross-site")
+	if r.status != http.StatusForbidden || adminCookie(r) != "" {
+		t.Errorf("cross-site sign-in = %d, want 403 without a session", r.status)
+	}
+}
+
+func TestLogin_SucceedsWithASecureCookie(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	v := a.client()
+	if r := v.get("/admin/login"); r.status != http.StatusOK || !strings.Contains(string(r.body), `name="password"`) {
+		t.Fatalf("login page = %d", r.status)
+	}
+	r := v.postForm("/admin/login", url.Values{"username": {testAdminUser}, "password": {testAdminPassword}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/admin" {
+		t.Fatalf("login = %d %s", r.status, r.body)
+	}
+	var set string
+	for _, h := range r.header.Values("Set-Cookie") {
+		if strings.HasPrefix(h, adminSessionName+"=") {
+			set = h
+		}
+	}
+	for _, want := range []string{"HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="} {
+		if !strings.Contains(set, want) {
+			t.Errorf("admin cookie %q lacks %s", set, want)
+		}
+	}
+	if r := v.get("/admin"); r.status != http.StatusOK {
+		t.Fatalf("dashboard after login = %d", r.status)
+	}
+	if r := v.get("/admin/login"); r.status != http.StatusSeeOther {
+		t.Errorf("login page for a signed-in admin = %d, want a redirect to the dashboard", r.status)
+	}
+}
+
+func TestLogin_WrongCredentialsAre401(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	for _, tc := range []struct{ user, pw string }{
+		{testAdminUser, "wrong password!!"},
+		{"nobody", testAdminPassword},
+		{"", ""},
+	} {
+		r := a.client().postForm("/admin/login", url.Values{"username": {tc.user}, "password": {tc.pw}})
+		if r.status != http.StatusUnauthorized || adminCookie(r) != "" {
+			t.Errorf("%q/%q: status %d cookie %q, want 401 and no cookie", tc.user, tc.pw, r.status, adminCookie(r))
+		}
+	}
+	es, _ := a.store.ListAudit(context.Background(), 0, 0)
+	if len(es) != 3 || es[0].Action != "login.failed" {
+		t.Errorf("audit log = %+v, want three failed sign-ins", es)
+	}
+}
+
+func TestLogin_ThrottlesRepeatedFailures(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	v := a.client()
+	try := func(user, pw string) response {
+		return v.postForm("/admin/login", url.Values{"username": {user}, "password": {pw}})
+	}
+	for i := range loginFailureLimit {
+		if r := try(testAdminUser, "not the password"); r.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d", i+1, r.status)
+		}
+	}
+	// Now even the right password is refused, for this name and this address.
+	for _, user := range []string{testAdminUser, "someone-else"} {
+		pw := testAdminPassword
+		r := try(user, pw)
+		if r.status != http.StatusTooManyRequests {
+			t.Fatalf("%s after %d failures: status %d, want 429", user, loginFailureLimit, r.status)
+		}
+		secs, err := strconv.Atoi(r.header.Get("Retry-After"))
+		if err != nil || secs <= 0 || secs > int(loginFailureWindow/time.Second) {
+			t.Errorf("Retry-After = %q", r.header.Get("Retry-After"))
+		}
+	}
+	a.clock.Advance(loginFailureWindow + time.Second)
+	if r := try(testAdminUser, testAdminPassword); r.status != http.StatusSeeOther {
+		t.Errorf("after the window: status %d, want a successful sign-in", r.status)
+	}
+}
+
+func TestLoginThrottle_CountsAddressAndNameApart(t *testing.T) {
+	th := newLoginThrottle(2, time.Minute)
+	now := time.Unix(1e9, 0)
+	th.fail(now, "ip:1", "user:a")
+	th.fail(now, "ip:2", "user:a") // the same name from another address
+	if th.retryAfter(now, "ip:3", "user:a") == 0 {
+		t.Error("a name failing from two addresses is not throttled")
+	}
+	if th.retryAfter(now, "ip:1", "user:b") != 0 {
+		t.Error("one failure from an address throttles it")
+	}
+	th.fail(now.Add(30*time.Second), "ip:1", "user:c")
+	if w := th.retryAfter(now.Add(30*time.Second), "ip:1"); w != 30*time.Second {
+		t.Errorf("wait = %v, want 30s until the first failure expires", w)
+	}
+	if th.retryAfter(now.Add(time.Minute+time.Second), "user:a") != 0 {
+		t.Error("failures outside the window still count")
+	}
+	th.reset("ip:1")
+	if th.retryAfter(now.Add(30*time.Second), "ip:1") != 0 {
+		t.Error("reset did not clear the address")
+	}
+}
+
+func TestLogin_RenewsTheSession(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	v := a.client()
+	first := v.postForm("/admin/login", url.Values{"username": {testAdminUser}, "password": {testAdminPassword}})
+	second := v.postForm("/admin/login", url.Values{"username": {testAdminUser}, "password": {testAdminPassword}})
+	c1, c2 := adminCookie(first), adminCookie(second)
+	if c1 == "" || c2 == "" || c1 == c2 {
+		t.Fatalf("cookies %q and %q: want two different values", c1, c2)
+	}
+	if r := a.bare().get("/admin", "Cookie", adminSessionName+"="+c1); r.status != http.StatusSeeOther {
+		t.Errorf("the cookie from before the new sign-in still opens the dashboard: %d", r.status)
+	}
+	if r := a.bare().get("/admin", "Cookie", adminSessionName+"="+c2); r.status != http.StatusOK {
+		t.Errorf("the new cookie does not open the dashboard: %d", r.status)
+	}
+}
+
+func TestLogout_EndsTheSessionForGood(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	v := a.client()
+	c := adminCookie(v.postForm("/admin/login", url.Values{"username": {testAdminUser}, "password": {testAdminPassword}}))
+	if r := v.postForm("/admin/logout", nil); r.status != http.StatusSeeOther || r.header.Get("Location") != "/admin/login" {
+		t.Fatalf("logout = %d", r.status)
+	}
+	if r := a.bare().get("/admin", "Cookie", adminSessionName+"="+c); r.status != http.StatusSeeOther {
+		t.Errorf("a replayed cookie opens the dashboard after logout: %d", r.status)
+	}
+}
+
+func TestAdminSession_ExpiresWhenIdleAndAtItsEnd(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	idle := a.login()
+	a.clock.Advance(adminIdle + time.Second)
+	if r := idle.get("/admin"); r.status != http.StatusSeeOther {
+		t.Errorf("after %v idle: status %d, want a redirect to sign in", adminIdle, r.status)
+	}
+
+	busy := a.login()
+	for elapsed := time.Duration(0); elapsed < adminMaxAge-time.Hour; elapsed += time.Hour {
+		a.clock.Advance(time.Hour)
+		if r := busy.get("/admin"); r.status != http.StatusOK {
+			t.Fatalf("active session refused after %v: %d", elapsed+time.Hour, r.status)
+		}
+	}
+	a.clock.Advance(time.Hour)
+	if r := busy.get("/admin"); r.status != http.StatusSeeOther {
+		t.Errorf("after %v a busy session still works: %d", adminMaxAge, r.status)
+	}
+}

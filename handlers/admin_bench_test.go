@@ -1,0 +1,156 @@
+package handlers
+
+import (
+	"context"
+	"encoding/binary"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/media"
+)
+
+// benchUploadBytes is the size of the benchmark's upload.
+const benchUploadBytes = 1 << 30
+
+// BenchmarkUpload1GB streams a 1 GB clip through the real upload handler and
+// reports how much the heap grew at its peak (the design target is under
+// 64 MB). The body is generated on the fly through an io.Pipe, so the test
+// itself holds no copy. The client runs in the same process, so the figure
+// is an upper bound for the server. ffmpeg is off: it runs as a separate
+// process and its memory is not the server's. Run it with
+//
+//	go test ./handlers/ -run '^$' -bench Upload1GB -benchtime 1x
+func BenchmarkUpload1GB(b *testing.B) {
+	if testing.Short() {
+		b.Skip("uploads 1 GB; not run with -short")
+	}
+	dir := b.TempDir()
+	ctx := context.Background()
+	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := store.CreateAdmin(ctx, testAdminUser, testAdminPassword); err != nil {
+		b.Fatal(err)
+	}
+	tok, err := store.CreateAdminToken(ctx, testAdminUser)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := models.Model{Slug: "alpha", Name: "Alpha"}
+	p := models.Prompt{Text: "big", Modality: models.ModalityT2V}
+	if err := store.CreateModel(ctx, &m); err != nil {
+		b.Fatal(err)
+	}
+	if err := store.CreatePrompt(ctx, &p); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(Config{Store: store, Blobs: blobs, SessionKeys: testKeys(), Logger: slog.New(slog.DiscardHandler), MaxUploadBytes: benchUploadBytes + 1<<20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	clip := readTestdata(b, "clip.mp4")
+
+	var worst uint64
+	for i := 0; i < b.N; i++ {
+		body, contentType := bigClipBody(clip, byte(i), uintString(p.ID))
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/v1/admin/clips", body)
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("Authorization", "Bearer "+tok)
+
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base, peak := ms.HeapAlloc, ms.HeapAlloc
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			t := time.NewTicker(5 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+					var ms runtime.MemStats
+					runtime.ReadMemStats(&ms)
+					peak = max(peak, ms.HeapAlloc)
+				}
+			}
+		})
+		res, err := http.DefaultClient.Do(req)
+		close(stop)
+		wg.Wait()
+		if err != nil {
+			b.Fatal(err)
+		}
+		msg, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			b.Fatalf("upload = %d %s", res.StatusCode, msg)
+		}
+		worst = max(worst, peak-base)
+	}
+	b.SetBytes(benchUploadBytes)
+	b.ReportMetric(float64(worst)/(1<<20), "peak-heap-growth-MB")
+	if worst >= 64<<20 {
+		b.Errorf("a 1 GB upload grew the heap by %d MB; the target is under 64 MB", worst>>20)
+	}
+}
+
+// bigClipBody returns a multipart body, generated while it is read, holding
+// the fields and a valid MP4 of benchUploadBytes: the small clip followed by
+// a "free" box (64-bit size) of zeros, which players and probes skip.
+func bigClipBody(clip []byte, tag byte, promptID string) (io.Reader, string) {
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		err := func() error {
+			mw.WriteField("model", "alpha")
+			mw.WriteField("prompt_id", promptID)
+			fw, err := mw.CreateFormFile("file", "big.mp4")
+			if err != nil {
+				return err
+			}
+			if _, err := fw.Write(clip); err != nil {
+				return err
+			}
+			pad := int64(benchUploadBytes - len(clip))
+			hdr := make([]byte, 16)
+			binary.BigEndian.PutUint32(hdr, 1) // size 1: a 64-bit size follows the type
+			copy(hdr[4:], "free")
+			binary.BigEndian.PutUint64(hdr[8:], uint64(pad))
+			if _, err := fw.Write(hdr); err != nil {
+				return err
+			}
+			chunk := make([]byte, 1<<20)
+			chunk[0] = tag // distinct bytes per iteration, so no upload is a duplicate
+			for left := pad - 16; left > 0; left -= int64(len(chunk)) {
+				n := min(left, int64(len(chunk)))
+				if _, err := fw.Write(chunk[:n]); err != nil {
+					return err
+				}
+				chunk[0] = 0
+			}
+			return mw.Close()
+		}()
+		pw.CloseWithError(err)
+	}()
+	return pr, mw.FormDataContentType()
+}

@@ -1,0 +1,258 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/arena-video/arena/models"
+)
+
+// uploadedClipJSON answers a clip upload.
+type uploadedClipJSON struct {
+	PublicID         string `json:"public_id"`
+	Model            string `json:"model"`
+	PromptID         uint   `json:"prompt_id"`
+	Pool             string `json:"pool"`
+	DurationMS       int64  `json:"duration_ms"`
+	Width            int    `json:"width"`
+	Height           int    `json:"height"`
+	HasAudio         bool   `json:"has_audio"`
+	MetadataStripped bool   `json:"metadata_stripped"`
+	Active           bool   `json:"active"`
+}
+
+func toUploadedClipJSON(c models.Clip, slug string) uploadedClipJSON {
+	return uploadedClipJSON{PublicID: c.PublicID, Model: slug, PromptID: c.PromptID, Pool: c.Pool, DurationMS: c.DurationMS,
+		Width: c.Width, Height: c.Height, HasAudio: c.HasAudio, MetadataStripped: c.MetadataStripped, Active: c.Active}
+}
+
+// uploadOutcome is what became of one file of an upload, for the page.
+type uploadOutcome struct {
+	FileName string
+	Model    string
+	Clip     *models.Clip
+	Status   int
+	Error    string
+}
+
+// uploadClip stores one streamed file as a clip of the model and prompt the
+// form named; the one place clips are uploaded, for the page and the API.
+func (s *Server) uploadClip(c echo.Context, slug, promptID string, f filePart) (models.Clip, error) {
+	ctx := c.Request().Context()
+	if f.Field == "image" {
+		return models.Clip{}, badRequest("send clips in the field \"file\"")
+	}
+	if slug == "" || promptID == "" {
+		return models.Clip{}, badRequest("send the fields model and prompt_id before the file")
+	}
+	m, err := s.store.ModelBySlug(ctx, slug)
+	if errors.Is(err, models.ErrNotFound) {
+		return models.Clip{}, fmt.Errorf("%w: no model with slug %q", models.ErrNotFound, slug)
+	}
+	if err != nil {
+		return models.Clip{}, err
+	}
+	pid, err := strconv.ParseUint(promptID, 10, 32)
+	if err != nil {
+		return models.Clip{}, badRequest("prompt_id must be a prompt's number")
+	}
+	clip, err := s.store.AddClip(ctx, s.blobs, m.ID, uint(pid), f.Body, s.cfg.MaxUploadBytes)
+	if err != nil {
+		return models.Clip{}, err
+	}
+	s.audit(c, "clip.upload", "clip:"+clip.PublicID, fmt.Sprintf("model=%s prompt=%d file=%q bytes=%d metadata_stripped=%t",
+		slug, clip.PromptID, f.FileName, clip.Size, clip.MetadataStripped))
+	return clip, nil
+}
+
+// stopsUpload reports whether an error ends a multi-file upload: the rest of
+// the body is not worth reading after an oversized file or a lost client.
+func stopsUpload(err error) bool {
+	code, _ := statusOf(err)
+	return code == http.StatusRequestEntityTooLarge || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// handleUploadClips takes one or more clips as multipart/form-data: fields
+// prompt_id and model, then files in "file" (for that model) or in
+// "file:<slug>" (one per model). The API answers the clip (or the first
+// error); the page lists what became of every file.
+func (s *Server) handleUploadClips(c echo.Context) error {
+	api := isAPI(c)
+	var (
+		outcomes []uploadOutcome
+		firstErr error
+	)
+	_, err := streamMultipart(c, func(fields map[string]string, f filePart) error {
+		slug := strings.TrimSpace(fields["model"])
+		if rest, ok := strings.CutPrefix(f.Field, "file:"); ok {
+			slug = rest
+		}
+		clip, err := s.uploadClip(c, slug, strings.TrimSpace(fields["prompt_id"]), f)
+		o := uploadOutcome{FileName: f.FileName, Model: slug, Status: http.StatusCreated}
+		if err != nil {
+			if api || stopsUpload(err) {
+				return err
+			}
+			firstErr = cmpOr(firstErr, err)
+			o.Status, o.Error = statusOf(err)
+		} else {
+			o.Clip = &clip
+		}
+		outcomes = append(outcomes, o)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(outcomes) == 0 {
+		return badRequest("no file received: send the clip in the field \"file\", e.g. curl -F model=veo-3 -F prompt_id=1 -F file=@clip.mp4")
+	}
+	for _, o := range outcomes {
+		if o.Clip != nil {
+			s.recompute() // new clips change which pairs the arena can show
+			break
+		}
+	}
+	if api {
+		var out []uploadedClipJSON
+		for _, o := range outcomes {
+			out = append(out, toUploadedClipJSON(*o.Clip, o.Model))
+		}
+		if len(out) == 1 {
+			return c.JSON(http.StatusCreated, out[0])
+		}
+		return c.JSON(http.StatusCreated, map[string]any{"clips": out})
+	}
+	status := http.StatusOK
+	if firstErr != nil {
+		status, _ = statusOf(firstErr)
+	}
+	data, err := s.clipsPageData(c, 0)
+	if err != nil {
+		return err
+	}
+	data.Results = outcomes
+	return s.renderAdmin(c, status, "admin_clips", "Clips", "clips", data)
+}
+
+func cmpOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// clipRow is a clip with the names the clips page shows.
+type clipRow struct {
+	models.Clip
+	Model  string
+	Prompt string
+}
+
+type clipsPageData struct {
+	Prompts     []models.Prompt
+	Models      []models.Model
+	Clips       []clipRow
+	PromptID    uint
+	Prompt      *models.Prompt
+	HasFFmpeg   bool
+	MaxUploadMB int64
+	Results     []uploadOutcome
+}
+
+func (s *Server) clipsPageData(c echo.Context, promptID uint) (clipsPageData, error) {
+	ctx := c.Request().Context()
+	d := clipsPageData{PromptID: promptID, HasFFmpeg: s.blobs.HasFFmpeg(), MaxUploadMB: s.cfg.MaxUploadBytes >> 20}
+	var err error
+	if d.Prompts, err = s.store.ListPrompts(ctx); err != nil {
+		return d, err
+	}
+	if d.Models, err = s.store.ListModels(ctx); err != nil {
+		return d, err
+	}
+	clips, err := s.store.ListClips(ctx, promptID)
+	if err != nil {
+		return d, err
+	}
+	slug := make(map[uint]string, len(d.Models))
+	for _, m := range d.Models {
+		slug[m.ID] = m.Slug
+	}
+	text := make(map[uint]string, len(d.Prompts))
+	for i, p := range d.Prompts {
+		text[p.ID] = p.Text
+		if p.ID == promptID {
+			d.Prompt = &d.Prompts[i]
+		}
+	}
+	for _, cl := range clips {
+		d.Clips = append(d.Clips, clipRow{Clip: cl, Model: slug[cl.ModelID], Prompt: text[cl.PromptID]})
+	}
+	return d, nil
+}
+
+// handleAdminClipsPage lists clips, of one prompt with ?prompt=, and offers
+// the upload forms.
+func (s *Server) handleAdminClipsPage(c echo.Context) error {
+	pid, err := optionalID(c.QueryParam("prompt"))
+	if err != nil {
+		return err
+	}
+	data, err := s.clipsPageData(c, pid)
+	if err != nil {
+		return err
+	}
+	return s.renderAdmin(c, http.StatusOK, "admin_clips", "Clips", "clips", data)
+}
+
+// setClipActive is the one place a clip is activated or deactivated.
+func (s *Server) setClipActive(c echo.Context, publicID string, active bool) (models.Clip, error) {
+	clip, err := s.store.SetClipActive(c.Request().Context(), publicID, active)
+	if err != nil {
+		return models.Clip{}, err
+	}
+	s.audit(c, "clip.update", "clip:"+publicID, "active="+strconv.FormatBool(active))
+	s.recompute()
+	return clip, nil
+}
+
+// handleAdminClipActiveForm activates or deactivates a clip from the page.
+func (s *Server) handleAdminClipActiveForm(c echo.Context) error {
+	active, err := strconv.ParseBool(c.FormValue("active"))
+	if err != nil {
+		return badRequest("active must be true or false")
+	}
+	clip, err := s.setClipActive(c, c.Param("id"), active)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/clips?prompt="+uintString(clip.PromptID))
+}
+
+// handleAPIUpdateClip: PATCH /api/v1/admin/clips/{public_id} {"active": bool}.
+func (s *Server) handleAPIUpdateClip(c echo.Context) error {
+	var req struct {
+		Active *bool `json:"active"`
+	}
+	if err := decodeJSON(c, &req, false); err != nil {
+		return err
+	}
+	if req.Active == nil {
+		return badRequest(`send {"active": true} or {"active": false}`)
+	}
+	clip, err := s.setClipActive(c, c.Param("id"), *req.Active)
+	if err != nil {
+		return err
+	}
+	m, err := s.store.ModelByID(c.Request().Context(), clip.ModelID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toUploadedClipJSON(clip, m.Slug))
+}

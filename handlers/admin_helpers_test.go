@@ -1,0 +1,218 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"io/fs"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/media"
+)
+
+const (
+	testAdminUser     = "root"
+	testAdminPassword = "correct horse battery"
+)
+
+// adminApp is the real router on a real SQLite file with one admin, a clock
+// the test moves, and a counter of recompute requests.
+type adminApp struct {
+	*testApp
+	clock      *testClock
+	recomputes atomic.Int32
+}
+
+type adminOptions struct {
+	maxUpload int64 // 0: the default
+	ffmpeg    bool  // use ffmpeg when installed
+}
+
+func newAdminApp(t *testing.T, o adminOptions) *adminApp {
+	t.Helper()
+	dir := t.TempDir()
+	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	ctx := context.Background()
+	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler), Now: clock.Now,
+		PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: !o.ffmpeg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.CreateAdmin(ctx, testAdminUser, testAdminPassword); err != nil {
+		t.Fatal(err)
+	}
+	a := &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock}
+	a.srv, err = New(Config{
+		Store: store, Blobs: blobs, SessionKeys: a.keys, Logger: slog.New(slog.DiscardHandler),
+		MaxUploadBytes: o.maxUpload,
+		Recompute:      func() { a.recomputes.Add(1) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.ts = httptest.NewServer(a.srv)
+	t.Cleanup(a.close)
+	return a
+}
+
+// client is a browser that does not follow redirects, so tests see them.
+func (a *adminApp) client() *voter {
+	jar, _ := cookiejar.New(nil)
+	return &voter{t: a.t, app: a.testApp, client: &http.Client{
+		Jar: jar, Timeout: 60 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// bare is a client without cookies: it sends only the headers a test gives.
+func (a *adminApp) bare() *voter {
+	return &voter{t: a.t, app: a.testApp, client: &http.Client{
+		Timeout:       60 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+func (v *voter) postForm(path string, vals url.Values, hdr ...string) response {
+	return v.do(http.MethodPost, path, "application/x-www-form-urlencoded", strings.NewReader(vals.Encode()), hdr...)
+}
+
+// login signs the client in and fails the test unless that works.
+func (a *adminApp) login() *voter {
+	a.t.Helper()
+	v := a.client()
+	r := v.postForm("/admin/login", url.Values{"username": {testAdminUser}, "password": {testAdminPassword}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/admin" {
+		a.t.Fatalf("login = %d %s", r.status, r.body)
+	}
+	return v
+}
+
+// token makes an API token for the test admin.
+func (a *adminApp) token() string {
+	a.t.Helper()
+	tok, err := a.store.CreateAdminToken(context.Background(), testAdminUser)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return tok
+}
+
+func bearer(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+
+// adminCookie returns the value of the admin cookie a response set.
+func adminCookie(r response) string {
+	for _, c := range (&http.Response{Header: r.header}).Cookies() {
+		if c.Name == adminSessionName {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// testFile describes one file of a test upload.
+type testFile struct {
+	field, name string
+	data        []byte
+}
+
+// multipartBody builds a multipart/form-data body: fields in order, then
+// files.
+func multipartBody(t testing.TB, fields [][2]string, files ...testFile) (string, *bytes.Buffer) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for _, f := range fields {
+		if err := w.WriteField(f[0], f[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range files {
+		fw, err := w.CreateFormFile(f.field, f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(f.data)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return w.FormDataContentType(), &buf
+}
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// withFreeBox appends an ISO BMFF "free" box holding n bytes of tag to an
+// MP4: still a valid clip, but with different bytes, so tests can make as
+// many distinct clips as they need.
+func withFreeBox(mp4 []byte, tag byte, n int) []byte {
+	box := make([]byte, 8+n)
+	binary.BigEndian.PutUint32(box, uint32(8+n))
+	copy(box[4:], "free")
+	for i := 8; i < len(box); i++ {
+		box[i] = tag
+	}
+	return append(append([]byte(nil), mp4...), box...)
+}
+
+// dataFiles lists the files under dir/sub, relative to dir, sorted.
+func dataFiles(t testing.TB, dir, sub string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(filepath.Join(dir, sub), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// seedCatalog adds two models and a t2v prompt through the store.
+func (a *adminApp) seedCatalog() (alpha, beta models.Model, prompt models.Prompt) {
+	a.t.Helper()
+	ctx := context.Background()
+	alpha = models.Model{Slug: "alpha", Name: "Alpha"}
+	beta = models.Model{Slug: "beta", Name: "Beta"}
+	prompt = models.Prompt{Text: "A red kite over a beach", Category: "nature", Modality: models.ModalityT2V}
+	for _, m := range []*models.Model{&alpha, &beta} {
+		if err := a.store.CreateModel(ctx, m); err != nil {
+			a.t.Fatal(err)
+		}
+	}
+	if err := a.store.CreatePrompt(ctx, &prompt); err != nil {
+		a.t.Fatal(err)
+	}
+	return alpha, beta, prompt
+}

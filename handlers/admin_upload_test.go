@@ -1,0 +1,217 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/arena-video/arena/models"
+)
+
+// uploadLimit is the clip size limit of the upload tests: small, so the
+// oversized case stays small.
+const uploadLimit = 64 << 10
+
+func TestUploadClip(t *testing.T) {
+	mp4 := readTestdata(t, "clip.mp4")
+	webm := readTestdata(t, "clip.webm")
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+	for _, tc := range []struct {
+		name       string
+		before     []byte // uploaded first, successfully
+		model      string
+		prompt     string // "" means the seeded prompt
+		fileName   string
+		data       []byte
+		wantStatus int
+		wantMsg    string
+		wantClips  int // clip rows afterwards
+	}{
+		{name: "valid MP4", model: "alpha", fileName: "a.mp4", data: mp4, wantStatus: 201, wantClips: 1},
+		{name: "valid WebM", model: "alpha", fileName: "a.webm", data: webm, wantStatus: 201, wantClips: 1},
+		{name: "PNG renamed .mp4", model: "alpha", fileName: "a.mp4", data: png, wantStatus: 415, wantMsg: "accepted are MP4"},
+		{name: "empty", model: "alpha", fileName: "a.mp4", data: nil, wantStatus: 422, wantMsg: "empty"},
+		{name: "truncated", model: "alpha", fileName: "a.mp4", data: mp4[:len(mp4)*2/3], wantStatus: 422, wantMsg: "truncated"},
+		{name: "oversized", model: "alpha", fileName: "a.mp4", data: withFreeBox(mp4, 1, uploadLimit), wantStatus: 413, wantMsg: "limit"},
+		{name: "duplicate", before: mp4, model: "beta", fileName: "again.mp4", data: mp4, wantStatus: 409, wantMsg: "already clip", wantClips: 1},
+		{name: "../ in the file name", model: "alpha", fileName: "../../../../etc/passwd.mp4", data: mp4, wantStatus: 201, wantClips: 1},
+		{name: "unknown model", model: "nobody", fileName: "a.mp4", data: mp4, wantStatus: 404, wantMsg: "nobody"},
+		{name: "unknown prompt", model: "alpha", prompt: "999", fileName: "a.mp4", data: mp4, wantStatus: 404, wantMsg: "prompt"},
+		{name: "malformed prompt", model: "alpha", prompt: "one", fileName: "a.mp4", data: mp4, wantStatus: 400, wantMsg: "prompt_id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newAdminApp(t, adminOptions{maxUpload: uploadLimit})
+			_, _, p := a.seedCatalog()
+			tok := a.token()
+			prompt := tc.prompt
+			if prompt == "" {
+				prompt = uintString(p.ID)
+			}
+			upload := func(model, prompt, name string, data []byte) response {
+				ct, body := multipartBody(t, [][2]string{{"model", model}, {"prompt_id", prompt}}, testFile{"file", name, data})
+				return a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, body, bearer(tok)...)
+			}
+			var first uploadedClipJSON
+			if tc.before != nil {
+				r := upload("alpha", prompt, "first.mp4", tc.before)
+				if r.status != http.StatusCreated {
+					t.Fatalf("first upload = %d %s", r.status, r.body)
+				}
+				r.json(t, &first)
+			}
+
+			r := upload(tc.model, prompt, tc.fileName, tc.data)
+			if r.status != tc.wantStatus {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.wantStatus, r.body)
+			}
+			if tc.wantMsg != "" {
+				if msg := r.errorMessage(t); !strings.Contains(msg, tc.wantMsg) {
+					t.Errorf("error %q does not mention %q", msg, tc.wantMsg)
+				}
+			}
+			if tc.name == "duplicate" && !strings.Contains(string(r.body), first.PublicID) {
+				t.Errorf("409 does not name the existing clip %s: %s", first.PublicID, r.body)
+			}
+			var got uploadedClipJSON
+			if r.status == http.StatusCreated {
+				r.json(t, &got)
+				if got.Width != 64 || got.Height != 36 || got.DurationMS != 1000 || got.HasAudio || got.MetadataStripped || !models.ValidID(got.PublicID) {
+					t.Errorf("clip = %+v, want 64x36, 1000 ms, silent, stored as uploaded (ffmpeg is off here)", got)
+				}
+			}
+
+			// Afterwards: exactly the expected rows and blobs, and no temp file.
+			clips, err := a.store.ListClips(context.Background(), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(clips) != tc.wantClips {
+				t.Fatalf("%d clip rows, want %d", len(clips), tc.wantClips)
+			}
+			var wantBlobs []string
+			for _, c := range clips {
+				wantBlobs = append(wantBlobs, "blobs/"+c.BlobKey[:2]+"/"+c.BlobKey)
+			}
+			if got := dataFiles(t, a.dir, "blobs"); strings.Join(got, ",") != strings.Join(wantBlobs, ",") {
+				t.Errorf("blobs = %v, want %v", got, wantBlobs)
+			}
+			if tmp := dataFiles(t, a.dir, "tmp"); len(tmp) != 0 {
+				t.Errorf("temporary files left behind: %v", tmp)
+			}
+			for _, c := range clips {
+				b, err := os.ReadFile(filepath.Join(a.dir, "blobs", c.BlobKey[:2], c.BlobKey))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != c.BlobKey {
+					t.Errorf("blob %s does not hold the bytes its name says", c.BlobKey)
+				}
+			}
+			// Nothing was written outside the data dir's own layout.
+			for _, f := range dataFiles(t, a.dir, ".") {
+				if !strings.HasPrefix(f, "blobs/") && !strings.HasPrefix(f, "arena.db") {
+					t.Errorf("unexpected file %s in the data dir", f)
+				}
+			}
+		})
+	}
+}
+
+func TestUploadClip_SeveralFilesFromThePage(t *testing.T) {
+	a := newAdminApp(t, adminOptions{maxUpload: uploadLimit})
+	_, _, p := a.seedCatalog()
+	v := a.login()
+	mp4 := readTestdata(t, "clip.mp4")
+	ct, body := multipartBody(t, [][2]string{{"prompt_id", uintString(p.ID)}},
+		testFile{"file:alpha", "alpha.mp4", withFreeBox(mp4, 'a', 16)},
+		testFile{"file:beta", "beta.mp4", withFreeBox(mp4, 'b', 16)},
+		testFile{"file:beta", "broken.mp4", []byte("not a video at all")},
+	)
+	r := v.do(http.MethodPost, "/admin/clips", ct, body)
+	if r.status != http.StatusUnsupportedMediaType {
+		t.Errorf("status %d, want the status of the failed file (415)", r.status)
+	}
+	page := string(r.body)
+	for _, want := range []string{"alpha.mp4", "beta.mp4", "broken.mp4", "stored as clip", "415"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("results page lacks %q", want)
+		}
+	}
+	clips, _ := a.store.ListClips(context.Background(), p.ID)
+	if len(clips) != 2 || clips[0].ModelID == clips[1].ModelID {
+		t.Fatalf("clips = %+v, want one for each model", clips)
+	}
+	// Two models now have clips for the prompt, so it makes matchups.
+	if m := a.newVoter().matchup(); m.Prompt.Text != p.Text {
+		t.Errorf("matchup prompt %q", m.Prompt.Text)
+	}
+	if a.recomputes.Load() == 0 {
+		t.Error("uploading clips did not ask for a recompute")
+	}
+}
+
+func TestUploadClip_FieldsMustComeFirst(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	a.seedCatalog()
+	var body bytes.Buffer
+	ct, b := multipartBody(t, nil, testFile{"file", "a.mp4", readTestdata(t, "clip.mp4")})
+	body.Write(b.Bytes())
+	r := a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, &body, bearer(a.token())...)
+	if r.status != http.StatusBadRequest || !strings.Contains(r.errorMessage(t), "before the file") {
+		t.Errorf("status %d %s, want 400 asking for the fields first", r.status, r.body)
+	}
+	if r := a.bare().do(http.MethodPost, "/api/v1/admin/clips", "application/json", strings.NewReader("{}"), bearer(a.token())...); r.status != http.StatusUnsupportedMediaType {
+		t.Errorf("JSON body: status %d, want 415", r.status)
+	}
+}
+
+// TestUploadClip_StripsMetadataNamingTheModel needs ffmpeg, which CI installs.
+func TestUploadClip_StripsMetadataNamingTheModel(t *testing.T) {
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Skip("ffmpeg is not installed: metadata stripping cannot be tested here (CI installs it)")
+	}
+	const secret = "Made-by-SecretModel-9000"
+	src := filepath.Join(t.TempDir(), "tagged.mp4")
+	out, err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=64x36:rate=10",
+		"-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+		"-metadata", "title="+secret, "-metadata", "comment="+secret, "-metadata:s:v", "handler_name="+secret, "-y", src).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffmpeg: %v %s", err, out)
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(secret)) {
+		t.Fatal("the generated clip does not carry the tag; the test would prove nothing")
+	}
+	a := newAdminApp(t, adminOptions{ffmpeg: true})
+	_, _, p := a.seedCatalog()
+	ct, body := multipartBody(t, [][2]string{{"model", "alpha"}, {"prompt_id", uintString(p.ID)}}, testFile{"file", "tagged.mp4", data})
+	r := a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, body, bearer(a.token())...)
+	if r.status != http.StatusCreated {
+		t.Fatalf("upload = %d %s", r.status, r.body)
+	}
+	var clip uploadedClipJSON
+	r.json(t, &clip)
+	if !clip.MetadataStripped {
+		t.Error("metadata_stripped is false with ffmpeg installed")
+	}
+	served := a.bare().get("/media/" + clip.PublicID)
+	if served.status != http.StatusOK || len(served.body) == 0 {
+		t.Fatalf("GET /media = %d", served.status)
+	}
+	if bytes.Contains(served.body, []byte(secret)) || bytes.Contains(served.body, []byte("SecretModel")) {
+		t.Error("the served clip still names the model")
+	}
+	if bytes.Contains(served.body, []byte("Lavf")) {
+		t.Error("the served clip carries ffmpeg's version tag")
+	}
+}

@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// adminRoutes lists the admin pages and the admin JSON API. Every page but
+// the login form needs a session (else a redirect to it); every API route
+// needs a session or a bearer token (else 401). The cross-origin check
+// registered in routes covers every POST, PATCH and DELETE here.
+// Uploads carry no body limit middleware: the media store enforces
+// Config.MaxUploadBytes per file while streaming.
+func (s *Server) adminRoutes(e *echo.Echo, jsonBody []echo.MiddlewareFunc) {
+	e.GET("/admin/login", s.handleLoginPage)
+	e.POST("/admin/login", s.handleLogin)
+
+	page := s.requireAdminPage
+	e.POST("/admin/logout", s.handleLogout, page)
+	e.GET("/admin", s.handleAdminDashboard, page)
+	e.GET("/admin/models", s.handleAdminModelsPage, page)
+	e.POST("/admin/models", s.handleAdminModelCreateForm, page)
+	e.GET("/admin/models/:slug", s.handleAdminModelEditPage, page)
+	e.POST("/admin/models/:slug", s.handleAdminModelUpdateForm, page)
+	e.GET("/admin/prompts", s.handleAdminPromptsPage, page)
+	e.POST("/admin/prompts", s.handleAdminPromptCreateForm, page)
+	e.POST("/admin/prompts/:id", s.handleAdminPromptUpdateForm, page)
+	e.GET("/admin/clips", s.handleAdminClipsPage, page)
+	e.POST("/admin/clips", s.handleUploadClips, page)
+	e.POST("/admin/clips/:id", s.handleAdminClipActiveForm, page)
+	e.GET("/admin/votes", s.handleAdminVotesPage, page)
+	e.POST("/admin/voters/:id/invalidate", s.handleAdminVoterForm(true), page)
+	e.POST("/admin/voters/:id/restore", s.handleAdminVoterForm(false), page)
+	e.POST("/admin/recompute", s.handleAdminRecomputeForm, page)
+	e.GET("/admin/audit", s.handleAdminAuditPage, page)
+	e.GET("/admin/audit.json", s.handleAdminAuditExport, page)
+
+	api := e.Group("/api/v1/admin")
+	auth := s.requireAdminAPI
+	withJSON := append([]echo.MiddlewareFunc{auth}, jsonBody...)
+	api.GET("/models", s.handleAPIListModels, auth)
+	api.POST("/models", s.handleAPICreateModel, withJSON...)
+	api.PATCH("/models/:slug", s.handleAPIUpdateModel, withJSON...)
+	api.POST("/prompts", s.handleAPICreatePrompt, auth)
+	api.PATCH("/prompts/:id", s.handleAPIUpdatePrompt, withJSON...)
+	api.POST("/clips", s.handleUploadClips, auth)
+	api.PATCH("/clips/:id", s.handleAPIUpdateClip, withJSON...)
+	api.GET("/votes", s.handleAPIVotes, auth)
+	api.POST("/voters/:id/invalidate", s.handleAPIVoter(true), withJSON...)
+	api.POST("/voters/:id/restore", s.handleAPIVoter(false), withJSON...)
+	api.POST("/recompute", s.handleAPIRecompute, auth)
+	api.GET("/audit", s.handleAdminAuditExport, auth)
+}

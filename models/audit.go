@@ -1,0 +1,51 @@
+package models
+
+import (
+	"context"
+	"fmt"
+)
+
+// Audit records one admin action. Detail is cut to fit its column rather
+// than failing the action it describes.
+func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = s.now().UTC()
+	}
+	e.Actor = truncate(e.Actor, 64)
+	e.Action = truncate(e.Action, 64)
+	e.Target = truncate(e.Target, 256)
+	e.Detail = truncate(e.Detail, 2000)
+	e.IP = truncate(e.IP, 64)
+	if err := s.w.WithContext(ctx).Create(&e).Error; err != nil {
+		return fmt.Errorf("write audit entry: %w", err)
+	}
+	return nil
+}
+
+// ListAudit returns audit entries, newest first: at most limit of them
+// (every one when limit <= 0), older than beforeID when it is not 0.
+func (s *Store) ListAudit(ctx context.Context, limit int, beforeID uint) ([]AuditEntry, error) {
+	q := s.r.WithContext(ctx).Order("id DESC")
+	if beforeID > 0 {
+		q = q.Where("id < ?", beforeID)
+	}
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	var out []AuditEntry
+	if err := q.Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list audit entries: %w", err)
+	}
+	return out, nil
+}
+
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}

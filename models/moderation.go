@@ -1,0 +1,91 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// InvalidByAdmin is the InvalidReason of votes an admin invalidated. Restoring
+// a voter's votes only touches votes with this reason, so votes invalid for
+// other reasons (too fast, rate limited) stay invalid.
+const InvalidByAdmin = "admin"
+
+// InvalidateVoterVotes marks every valid vote of a voter invalid, keeping the
+// votes, and reports how many changed.
+func (s *Store) InvalidateVoterVotes(ctx context.Context, voterID string) (int64, error) {
+	if err := s.voterExists(ctx, voterID); err != nil {
+		return 0, err
+	}
+	res := s.w.WithContext(ctx).Model(&Matchup{}).
+		Where("voter_id = ? AND choice IS NOT NULL AND valid = ?", voterID, true).
+		Updates(map[string]any{"valid": false, "invalid_reason": InvalidByAdmin})
+	if res.Error != nil {
+		return 0, fmt.Errorf("invalidate votes: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// RestoreVoterVotes makes valid again the votes of a voter that an admin
+// invalidated, and reports how many changed.
+func (s *Store) RestoreVoterVotes(ctx context.Context, voterID string) (int64, error) {
+	if err := s.voterExists(ctx, voterID); err != nil {
+		return 0, err
+	}
+	res := s.w.WithContext(ctx).Model(&Matchup{}).
+		Where("voter_id = ? AND choice IS NOT NULL AND valid = ? AND invalid_reason = ?", voterID, false, InvalidByAdmin).
+		Updates(map[string]any{"valid": true, "invalid_reason": ""})
+	if res.Error != nil {
+		return 0, fmt.Errorf("restore votes: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+func (s *Store) voterExists(ctx context.Context, voterID string) error {
+	if !ValidID(voterID) {
+		return fmt.Errorf("%w: no voter %q", ErrNotFound, voterID)
+	}
+	var v Voter
+	err := s.r.WithContext(ctx).Where("id = ?", voterID).Take(&v).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%w: no voter %q", ErrNotFound, voterID)
+	}
+	return err
+}
+
+// VoteRow is one recorded vote with the names an admin needs to judge it.
+type VoteRow struct {
+	MatchupID     string    `json:"matchup_id"`
+	VoterID       string    `json:"voter_id"`
+	Pool          string    `json:"pool"`
+	PromptID      uint      `json:"prompt_id"`
+	ModelA        string    `json:"model_a"`
+	ModelB        string    `json:"model_b"`
+	Choice        string    `json:"choice"`
+	VotedAt       time.Time `json:"voted_at"`
+	Valid         bool      `json:"valid"`
+	InvalidReason string    `json:"invalid_reason"`
+}
+
+// RecentVotes returns the newest votes, at most limit, of one voter when
+// voterID is not empty.
+func (s *Store) RecentVotes(ctx context.Context, voterID string, limit int) ([]VoteRow, error) {
+	q := s.r.WithContext(ctx).Table("matchups AS m").
+		Select(`m.id AS matchup_id, m.voter_id, m.pool, m.prompt_id, a.slug AS model_a, b.slug AS model_b,
+			m.choice, m.voted_at, m.valid, m.invalid_reason`).
+		Joins("JOIN models a ON a.id = m.model_a_id").
+		Joins("JOIN models b ON b.id = m.model_b_id").
+		Where("m.choice IS NOT NULL").
+		Order("m.voted_at DESC").Limit(limit)
+	if voterID != "" {
+		q = q.Where("m.voter_id = ?", voterID)
+	}
+	var rows []VoteRow
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list votes: %w", err)
+	}
+	return rows, nil
+}
