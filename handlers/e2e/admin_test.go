@@ -85,4 +85,13 @@ func TestAdmin_UploadsAClipThroughTheFileInput(t *testing.T) {
 	}
 	b.checkNames("admin clips")
 	b.checkContrast("admin clips")
+
+	// Every admin page fits a phone: wide tables scroll inside their box.
+	b.do(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	for _, p := range []string{"/admin", "/admin/models", "/admin/prompts", "/admin/clips", "/admin/votes", "/admin/audit"} {
+		b.open(s.URL + p)
+		if w := b.evalFloat(`document.documentElement.scrollWidth`); w > 375 {
+			t.Errorf("%s is %v px wide on a 375 px phone", p, w)
+		}
+	}
 }
