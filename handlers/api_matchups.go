@@ -27,9 +27,13 @@ type promptJSON struct {
 	ImageURL string `json:"image_url,omitempty"`
 }
 
+// clipJSON describes one side of a matchup. HasAudio tells nothing about the
+// model: both clips of a matchup come from one pool, so they agree on it; the
+// page uses it to offer a sound toggle only where there is sound.
 type clipJSON struct {
 	VideoURL   string `json:"video_url"`
 	DurationMS int64  `json:"duration_ms"`
+	HasAudio   bool   `json:"has_audio"`
 }
 
 type matchupJSON struct {
@@ -194,10 +198,14 @@ func toMatchupJSON(m models.IssuedMatchup) matchupJSON {
 			Modality: m.Prompt.Modality,
 			ImageURL: promptImageURL(m.Prompt),
 		},
-		A:         clipJSON{VideoURL: mediaURL(m.A.PublicID), DurationMS: m.A.DurationMS},
-		B:         clipJSON{VideoURL: mediaURL(m.B.PublicID), DurationMS: m.B.DurationMS},
+		A:         toClipJSON(m.A),
+		B:         toClipJSON(m.B),
 		ExpiresAt: m.ExpiresAt.UTC(),
 	}
+}
+
+func toClipJSON(c models.Clip) clipJSON {
+	return clipJSON{VideoURL: mediaURL(c.PublicID), DurationMS: c.DurationMS, HasAudio: c.HasAudio}
 }
 
 func toModelJSON(m models.Model) modelJSON {

@@ -16,6 +16,18 @@ type arenaData struct {
 	Reveal   *voteJSON
 	Choice   string
 	Unusable string // why no matchup could be made
+	// MinWatchMS is how long both clips must play before the page unlocks
+	// the vote buttons (unless both played through sooner).
+	MinWatchMS int64
+}
+
+// defaultMinWatchMS is the watch time the page asks for before a vote when
+// the configuration sets none: long enough to see a short clip once.
+const defaultMinWatchMS = 3000
+
+// minWatchMS is the minimum watch time handed to the page.
+func (s *Server) minWatchMS() int64 {
+	return defaultMinWatchMS
 }
 
 // handleArenaPage renders the arena with a fresh matchup. The page works
@@ -29,13 +41,13 @@ func (s *Server) handleArenaPage(c echo.Context) error {
 	m, err := s.store.IssueMatchup(c.Request().Context(), voter, models.MatchupFilter{})
 	if errors.Is(err, models.ErrNoMatchup) {
 		_, msg := statusOf(err)
-		return s.render(c, http.StatusServiceUnavailable, "arena", page{Title: "Arena", Nav: "arena", Data: arenaData{Unusable: msg}})
+		return s.render(c, http.StatusServiceUnavailable, "arena", page{Title: "Arena", Nav: "arena", Data: arenaData{Unusable: msg, MinWatchMS: s.minWatchMS()}})
 	}
 	if err != nil {
 		return err
 	}
 	mj := toMatchupJSON(m)
-	return s.render(c, http.StatusOK, "arena", page{Title: "Arena", Nav: "arena", Data: arenaData{Matchup: &mj}})
+	return s.render(c, http.StatusOK, "arena", page{Title: "Arena", Nav: "arena", Data: arenaData{Matchup: &mj, MinWatchMS: s.minWatchMS()}})
 }
 
 // handleVoteForm records a vote sent by the plain HTML form and shows the
@@ -54,5 +66,5 @@ func (s *Server) handleVoteForm(c echo.Context) error {
 	}
 	v := toVoteJSON(res)
 	shown := toMatchupJSON(models.IssuedMatchup{ID: res.MatchupID, Pool: res.ClipA.Pool, Prompt: res.Prompt, A: res.ClipA, B: res.ClipB})
-	return s.render(c, http.StatusOK, "arena", page{Title: "Arena", Nav: "arena", Data: arenaData{Matchup: &shown, Reveal: &v, Choice: choice}})
+	return s.render(c, http.StatusOK, "arena", page{Title: "Arena", Nav: "arena", Data: arenaData{Matchup: &shown, Reveal: &v, Choice: choice, MinWatchMS: s.minWatchMS()}})
 }

@@ -1,30 +1,263 @@
-// Arena voter page: synced playback, keyboard shortcuts, in-place reveal and a
-// preloaded next matchup. Without this script the page still works through
-// its plain form.
+// Arena voter page: fair synced playback, keyboard shortcuts, the in-place
+// reveal and a preloaded next matchup. Without this script the page still
+// works: the clips autoplay with native controls and the vote is a plain form.
 (function () {
   "use strict";
   var arena = document.getElementById("arena");
   if (!arena) return;
-  var form = document.getElementById("vote-form");
-  var videos = [document.getElementById("clip-a"), document.getElementById("clip-b")];
-  var playToggle = document.getElementById("play-toggle");
-  var restart = document.getElementById("restart");
-  var afterVote = document.getElementById("after-vote");
-  var nextBtn = document.getElementById("next");
-  var statusEl = document.getElementById("reveal-status");
-  var errorEl = document.getElementById("error");
-  var hint = document.getElementById("lock-hint");
+
+  var $ = function (id) { return document.getElementById(id); };
+  var form = $("vote-form");
+  var afterVote = $("after-vote");
+  var nextBtn = $("next");
+  var summary = $("choice-summary");
+  var live = $("live");
+  var notice = $("notice");
+  var noticeText = $("notice-text");
+  var noticeAction = $("notice-action");
+  var hint = $("lock-hint");
+  var hintText = $("lock-text");
+  var progress = $("watch-progress");
+  var playToggle = $("play-toggle");
   var buttons = form ? Array.prototype.slice.call(form.querySelectorAll("button[name=choice]")) : [];
   var labels = { a: "A is better", b: "B is better", tie: "Tie", both_bad: "Both are bad" };
   var keys = { "1": "a", "2": "b", "3": "tie", "4": "both_bad", ArrowLeft: "a", ArrowRight: "b", ArrowUp: "tie", ArrowDown: "both_bad" };
-  var matchupId = arena.getAttribute("data-matchup-id");
-  var state = arena.getAttribute("data-state"); // voting | sending | revealed
-  var next = null;      // the preloaded next matchup
-  var nextError = null; // why preloading failed
-  var preloaders = [];
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  playToggle.hidden = false;
-  restart.hidden = false;
+  // DRIFT is how far apart (seconds) the clips may get before we re-sync
+  // them; RESYNC_GAP keeps a slow decoder from being seeked in a loop.
+  var DRIFT = 0.15, RESYNC_GAP = 1000, TICK = 100;
+  var minWatch = parseInt(arena.getAttribute("data-min-watch-ms"), 10);
+  if (!(minWatch >= 0)) minWatch = 3000;
+
+  var matchupId = arena.getAttribute("data-matchup-id");
+  var state = arena.getAttribute("data-state"); // voting | sending | revealed | loading
+  var sides = ["a", "b"];
+  var videos = { a: $("clip-a"), b: $("clip-b") };
+
+  // The round is one showing of a matchup: both clips start together, and
+  // voting unlocks when both have played through once or after minWatch of
+  // joint playing, whichever comes first.
+  var round = null;
+  var userPaused = false;
+  var lastResync = 0;
+  var resyncs = 0;
+  var next = null; // {promise, matchup, videos, error} for the preloaded next matchup
+
+  $("playback").hidden = false;
+  sides.forEach(function (s) {
+    var v = videos[s];
+    takeOver(v);
+    bind(v, s);
+    $("fullscreen-" + s).hidden = !(v.requestFullscreen || v.webkitEnterFullscreen);
+  });
+  setSoundButtons();
+
+  // takeOver replaces the no-script defaults: we loop both clips together
+  // and offer our own controls.
+  function takeOver(v) {
+    v.loop = false;
+    v.controls = false;
+    v.autoplay = false;
+    v.muted = true;
+  }
+
+  function bind(v, side) {
+    v.addEventListener("ended", function () { onEnded(side); });
+    ["canplay", "loadeddata", "playing", "error"].forEach(function (ev) { v.addEventListener(ev, maybeStart); });
+  }
+
+  function other(side) { return side === "a" ? "b" : "a"; }
+  function broken(v) { return !!v.error; }
+  function ready(v) { return v.readyState >= 3 || broken(v); }
+
+  function newRound() {
+    round = { started: false, ended: { a: false, b: false }, played: { a: false, b: false }, watched: 0, unlocked: false };
+    userPaused = false;
+    setPlayLabel();
+    arena.setAttribute("data-unlocked", "false");
+    updateLock();
+    maybeStart();
+  }
+
+  // maybeStart starts both clips from zero once both can play.
+  function maybeStart() {
+    if (!round || round.started) return;
+    if (!ready(videos.a) || !ready(videos.b)) {
+      sides.forEach(function (s) { if (!videos[s].paused) videos[s].pause(); });
+      return;
+    }
+    round.started = true;
+    arena.setAttribute("data-playing", "true");
+    restartBoth();
+  }
+
+  function playBoth() {
+    sides.forEach(function (s) {
+      var v = videos[s];
+      if (!broken(v) && !round.ended[s]) tryPlay(v);
+    });
+  }
+
+  // tryPlay starts a clip. A browser that refuses to autoplay even muted
+  // video (a phone saving power) gets the clips paused and the voter asked to
+  // press Play both, which counts as the gesture it wants.
+  function tryPlay(v) {
+    v.play().catch(function (e) {
+      if (!e || e.name !== "NotAllowedError" || userPaused) return;
+      userPaused = true;
+      pauseBoth();
+      setPlayLabel();
+      updateLock();
+    });
+  }
+
+  function pauseBoth() { sides.forEach(function (s) { videos[s].pause(); }); }
+
+  function restartBoth() {
+    sides.forEach(function (s) {
+      round.ended[s] = false;
+      if (!broken(videos[s])) videos[s].currentTime = 0;
+    });
+    if (!userPaused) playBoth();
+  }
+
+  // onEnded loops the pair: the clip that ends first waits on its last frame
+  // until the other ends, then both restart together.
+  function onEnded(side) {
+    if (!round) return;
+    round.ended[side] = true;
+    round.played[side] = true;
+    var o = other(side);
+    if (round.ended[o] || broken(videos[o])) {
+      if (broken(videos[o])) round.played[o] = true;
+      updateLock();
+      restartBoth();
+    }
+  }
+
+  // stalled reports whether a live clip cannot play on right now.
+  function stalled(side) {
+    var v = videos[side];
+    return !broken(v) && !round.ended[side] && (v.readyState < 3 || v.seeking);
+  }
+
+  // tick keeps the pair fair, ten times a second: a clip that stalls holds
+  // the other one, so neither gets a head start; clips that drift apart are
+  // pulled back together; and it counts the time both clips were watched.
+  function tick() {
+    if (!round || !round.started || userPaused) return;
+    var a = videos.a, b = videos.b;
+    if (stalled("a") || stalled("b")) {
+      sides.forEach(function (s) { if (!stalled(s) && !videos[s].paused) videos[s].pause(); });
+      arena.setAttribute("data-held", "true");
+      return;
+    }
+    arena.removeAttribute("data-held");
+    sides.forEach(function (s) {
+      var v = videos[s];
+      if (!broken(v) && !round.ended[s] && v.paused) tryPlay(v);
+    });
+    var bothPlaying = !a.paused && !b.paused;
+    if (bothPlaying || broken(a) || broken(b) || round.ended.a || round.ended.b) {
+      round.watched += TICK;
+      updateLock();
+    }
+    if (bothPlaying && Math.abs(a.currentTime - b.currentTime) > DRIFT) {
+      var now = Date.now();
+      if (now - lastResync >= RESYNC_GAP) {
+        lastResync = now;
+        resyncs++;
+        arena.setAttribute("data-resyncs", String(resyncs));
+        // Pull the leader back: its past is buffered, the laggard's future may not be.
+        var lead = a.currentTime > b.currentTime ? a : b;
+        lead.currentTime = Math.min(a.currentTime, b.currentTime);
+      }
+    }
+  }
+  setInterval(tick, TICK);
+
+  function unlocked() {
+    return !!round && (round.unlocked || (round.played.a && round.played.b) || round.watched >= minWatch);
+  }
+
+  function updateLock() {
+    if (state !== "voting" || !round) return;
+    var open = unlocked();
+    if (open && !round.unlocked) {
+      round.unlocked = true;
+      arena.setAttribute("data-unlocked", "true");
+      say("Voting is open.");
+    }
+    buttons.forEach(function (b) { b.setAttribute("aria-disabled", open ? "false" : "true"); });
+    hint.hidden = open;
+    if (open) return;
+    var left = Math.max(0, Math.ceil((minWatch - round.watched) / 1000));
+    hintText.textContent = !round.started
+      ? "Voting opens once both clips are loaded and have played for a moment."
+      : userPaused
+        ? "The clips are paused: press Play both to watch them. Voting opens when both have played through, or after " + left + " s more."
+        : "Voting opens when both clips have played through, or in " + left + " s.";
+    progress.value = minWatch > 0 ? Math.min(1, round.watched / minWatch) : 1;
+  }
+
+  var sayTimer = 0;
+  function say(msg) {
+    hush();
+    // Emptying first makes screen readers announce even a repeated message.
+    sayTimer = setTimeout(function () { live.textContent = msg; }, 50);
+  }
+  function hush() {
+    clearTimeout(sayTimer);
+    live.textContent = "";
+  }
+
+  function setPlayLabel() {
+    // The label names the action; a changing label plus aria-pressed would
+    // say the same thing twice to a screen reader.
+    playToggle.querySelector(".label").textContent = userPaused ? "Play both" : "Pause both";
+  }
+
+  function togglePlay() {
+    if (!round) return;
+    userPaused = !userPaused;
+    if (userPaused) pauseBoth();
+    else {
+      var t = Math.min(videos.a.currentTime || 0, videos.b.currentTime || 0);
+      sides.forEach(function (s) { if (!round.ended[s] && !broken(videos[s])) videos[s].currentTime = t; });
+      playBoth();
+    }
+    setPlayLabel();
+    updateLock();
+  }
+
+  playToggle.addEventListener("click", togglePlay);
+  $("restart").addEventListener("click", function () { if (round) { userPaused = false; setPlayLabel(); restartBoth(); } });
+
+  // Sound: one clip at a time, and only where the clips have sound.
+  function setSoundButtons() {
+    sides.forEach(function (s) {
+      var btn = $("sound-" + s);
+      var on = !videos[s].muted;
+      btn.hidden = videos[s].getAttribute("data-has-audio") !== "true";
+      btn.setAttribute("aria-pressed", on ? "true" : "false");
+      btn.querySelector(".state").textContent = on ? "on" : "off";
+    });
+  }
+  sides.forEach(function (s) {
+    $("sound-" + s).addEventListener("click", function () {
+      var on = videos[s].muted;
+      videos.a.muted = true;
+      videos.b.muted = true;
+      videos[s].muted = !on;
+      setSoundButtons();
+    });
+    $("fullscreen-" + s).addEventListener("click", function () {
+      var v = videos[s];
+      if (v.requestFullscreen) v.requestFullscreen().catch(function () {});
+      else if (v.webkitEnterFullscreen) v.webkitEnterFullscreen();
+    });
+  });
 
   function api(path, body) {
     return fetch(path, {
@@ -42,149 +275,199 @@
         return data;
       });
     }, function () {
-      throw new Error("The network failed. Check your connection and retry.");
+      var err = new Error("The network failed: check your connection, then try again.");
+      err.status = 0;
+      throw err;
     });
   }
 
-  function showError(msg, retry) {
-    errorEl.textContent = msg + " ";
-    if (retry) {
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "secondary";
-      b.textContent = "Retry";
-      b.addEventListener("click", function () { errorEl.hidden = true; retry(); });
-      errorEl.appendChild(b);
-    }
-    errorEl.hidden = false;
+  // sentence turns a server message ("no matchup can be made yet: ...")
+  // into a sentence for the notice.
+  function sentence(msg) {
+    msg = msg.charAt(0).toUpperCase() + msg.slice(1);
+    return /[.!?]$/.test(msg) ? msg : msg + ".";
   }
 
-  // Voting stays locked until both clips can play, so nobody judges a clip
-  // they could not see.
-  function playable() {
-    return videos.every(function (v) { return v.readyState >= 3 || v.error; });
+  function showNotice(msg, actionLabel, action) {
+    noticeText.textContent = msg;
+    noticeAction.textContent = actionLabel;
+    noticeAction.onclick = function () { notice.hidden = true; action(); };
+    notice.hidden = false;
+    noticeAction.focus();
   }
-  var started = false;
-  function updateLock() {
-    if (state !== "voting") return;
-    var ok = playable();
-    // Both clips start together: the one that loaded first waits for the other.
-    if (ok && !started) { started = true; videos.forEach(function (v) { v.currentTime = 0; }); if (!paused) playBoth(); }
-    buttons.forEach(function (b) { b.disabled = !ok; });
-    if (hint) hint.hidden = ok;
-  }
-  videos.forEach(function (v) {
-    ["canplay", "canplaythrough", "loadeddata", "error"].forEach(function (ev) { v.addEventListener(ev, updateLock); });
-    // When one clip stalls, hold the other so both stay in step.
-    v.addEventListener("waiting", function () { videos.forEach(function (o) { if (o !== v) o.pause(); }); });
-    v.addEventListener("playing", function () { if (!paused) videos.forEach(function (o) { if (o !== v && o.paused) o.play().catch(function () {}); }); });
-  });
 
-  var paused = false;
-  function playBoth() {
-    paused = false;
-    var t = Math.min(videos[0].currentTime || 0, videos[1].currentTime || 0);
-    videos.forEach(function (v) { v.currentTime = t; v.play().catch(function () {}); });
-    playToggle.textContent = "Pause both";
-  }
-  function pauseBoth() {
-    paused = true;
-    videos.forEach(function (v) { v.pause(); });
-    playToggle.textContent = "Play both";
-  }
-  playToggle.addEventListener("click", function () { if (paused) playBoth(); else pauseBoth(); });
-  restart.addEventListener("click", function () {
-    videos.forEach(function (v) { v.currentTime = 0; });
-    playBoth();
-  });
-
-  function setReveal(side, model) {
-    var el = document.getElementById("reveal-" + side);
+  function revealSide(side, r, choice) {
+    var el = $("reveal-" + side);
     el.textContent = "";
-    var strong = document.createElement("strong");
-    strong.textContent = model.name;
+    var name = document.createElement("strong");
+    name.className = "model-name";
+    name.textContent = r.model.name;
     var org = document.createElement("span");
-    org.textContent = model.organization;
-    el.appendChild(strong);
+    org.className = "org";
+    org.textContent = r.model.organization;
+    el.appendChild(name);
+    el.appendChild(document.createTextNode(" "));
     el.appendChild(org);
+    if (r.rank) el.appendChild(badge("rank", "#" + r.rank + " on the leaderboard"));
+    if (choice === side) el.appendChild(badge("pick", "Your pick"));
+    $("side-" + side).classList.toggle("chosen", choice === side);
+  }
+
+  function badge(kind, text) {
+    var b = document.createElement("span");
+    b.className = "badge " + kind;
+    b.textContent = text;
+    var frag = document.createDocumentFragment();
+    frag.appendChild(document.createTextNode(" "));
+    frag.appendChild(b);
+    return frag;
+  }
+
+  function describe(r) {
+    return r.model.name + " (" + r.model.organization + (r.rank ? ", rank " + r.rank : "") + ")";
   }
 
   function vote(choice) {
-    if (state !== "voting" || !playable()) return;
+    if (state !== "voting") return;
+    if (!unlocked()) {
+      hint.classList.remove("nudge");
+      void hint.offsetWidth; // restart the nudge animation
+      hint.classList.add("nudge");
+      say(hintText.textContent);
+      return;
+    }
     state = "sending";
-    buttons.forEach(function (b) { b.disabled = true; });
+    arena.setAttribute("data-state", state);
+    buttons.forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
+    notice.hidden = true;
     api("/api/v1/matchups/" + encodeURIComponent(matchupId) + "/vote", { choice: choice }).then(function (res) {
       state = "revealed";
-      arena.setAttribute("data-state", "revealed");
-      setReveal("a", res.a.model);
-      setReveal("b", res.b.model);
-      if (choice === "a" || choice === "b") document.getElementById("side-" + choice).classList.add("chosen");
-      statusEl.textContent = "You chose " + labels[choice] + ". A: " + res.a.model.name + ", B: " + res.b.model.name + ".";
+      arena.setAttribute("data-state", state);
+      revealSide("a", res.a, choice);
+      revealSide("b", res.b, choice);
+      summary.textContent = "";
+      summary.appendChild(document.createTextNode("You chose "));
+      var s = document.createElement("strong");
+      s.textContent = labels[choice];
+      summary.appendChild(s);
+      summary.appendChild(document.createTextNode("."));
+      say("You chose " + labels[choice] + ". Clip A was made by " + describe(res.a) + ". Clip B was made by " + describe(res.b) + ".");
       form.hidden = true;
       afterVote.hidden = false;
-      nextBtn.focus();
+      nextBtn.focus({ preventScroll: true });
+      afterVote.scrollIntoView({ block: "nearest", behavior: reduceMotion ? "auto" : "smooth" });
       preloadNext();
     }, function (err) {
-      if (err.status === 409 || err.status === 410 || err.status === 404) {
+      if (err.status === 404 || err.status === 409 || err.status === 410) {
         state = "revealed";
-        showError(err.message, loadNext);
+        arena.setAttribute("data-state", state);
+        showNotice(sentence(err.message), "Next matchup", loadNext);
         return;
       }
       state = "voting";
+      arena.setAttribute("data-state", state);
       updateLock();
-      showError(err.message, function () { vote(choice); });
+      showNotice(sentence(err.message), "Try again", function () { vote(choice); });
     });
+  }
+
+  // makeVideo builds a clip element that starts loading at once, detached,
+  // so the next matchup is buffered while the voter reads the reveal.
+  function makeVideo(clip, side) {
+    var v = document.createElement("video");
+    v.muted = true;
+    v.playsInline = true;
+    v.setAttribute("playsinline", "");
+    v.preload = "auto";
+    v.setAttribute("aria-label", "Clip " + side.toUpperCase());
+    v.setAttribute("data-duration-ms", String(clip.duration_ms));
+    v.setAttribute("data-has-audio", clip.has_audio ? "true" : "false");
+    v.src = clip.video_url;
+    v.load();
+    return v;
   }
 
   function preloadNext() {
-    next = null;
-    nextError = null;
-    api("/api/v1/matchups").then(function (m) {
-      next = m;
-      // Warm the browser cache so Next shows both clips at once.
-      preloaders = [m.a.video_url, m.b.video_url].map(function (src) {
-        var v = document.createElement("video");
-        v.preload = "auto";
-        v.muted = true;
-        v.src = src;
-        return v;
+    var n = { matchup: null, videos: null, error: null };
+    arena.setAttribute("data-next", "loading");
+    n.promise = api("/api/v1/matchups").then(function (m) {
+      n.matchup = m;
+      n.videos = { a: makeVideo(m.a, "a"), b: makeVideo(m.b, "b") };
+      if (m.prompt.image_url) new Image().src = m.prompt.image_url;
+      var loaded = 0;
+      sides.forEach(function (s) {
+        var v = n.videos[s];
+        var done = function () {
+          v.removeEventListener("canplaythrough", done);
+          v.removeEventListener("error", done);
+          if (++loaded === 2 && next === n) arena.setAttribute("data-next", "ready");
+        };
+        v.addEventListener("canplaythrough", done);
+        v.addEventListener("error", done);
       });
-    }, function (err) { nextError = err; });
-  }
-
-  function show(m) {
-    matchupId = m.id;
-    arena.setAttribute("data-matchup-id", m.id);
-    document.getElementById("prompt-text").textContent = m.prompt.text;
-    document.getElementById("pool-label").textContent = m.pool;
-    document.getElementById("category-label").textContent = m.prompt.category;
-    var fig = document.getElementById("source-image");
-    var img = document.getElementById("source-image-img");
-    if (m.prompt.image_url) { img.src = m.prompt.image_url; fig.hidden = false; } else { fig.hidden = true; img.removeAttribute("src"); }
-    videos[0].src = m.a.video_url;
-    videos[0].setAttribute("data-duration-ms", m.a.duration_ms);
-    videos[1].src = m.b.video_url;
-    videos[1].setAttribute("data-duration-ms", m.b.duration_ms);
-    ["a", "b"].forEach(function (s) {
-      document.getElementById("reveal-" + s).textContent = "";
-      document.getElementById("side-" + s).classList.remove("chosen");
+      return n;
+    }, function (err) {
+      n.error = err;
+      if (next === n) arena.setAttribute("data-next", "failed");
+      throw err;
     });
-    form.action = "/matchups/" + m.id + "/vote";
-    form.hidden = false;
-    afterVote.hidden = true;
-    errorEl.hidden = true;
-    statusEl.textContent = "";
-    state = "voting";
-    arena.setAttribute("data-state", "voting");
-    preloaders = [];
-    started = false;
-    updateLock();
+    n.promise.catch(function () {});
+    next = n;
   }
 
   function loadNext() {
-    if (next) { var m = next; next = null; show(m); return; }
-    if (nextError && nextError.status === 503) { window.location.reload(); return; }
-    api("/api/v1/matchups").then(show, function (err) { showError(err.message, loadNext); });
+    if (state === "loading") return;
+    if (!next || next.error) preloadNext();
+    var n = next;
+    state = "loading";
+    arena.setAttribute("data-state", state);
+    n.promise.then(show, function (err) {
+      next = null;
+      state = "revealed";
+      arena.setAttribute("data-state", state);
+      showNotice(sentence(err.message), "Try again", loadNext);
+    });
+  }
+
+  // show swaps in the preloaded matchup: its clip elements replace the old
+  // ones, already buffered.
+  function show(n) {
+    var m = n.matchup;
+    next = null;
+    matchupId = m.id;
+    arena.setAttribute("data-matchup-id", m.id);
+    arena.removeAttribute("data-next");
+    $("prompt-text").textContent = m.prompt.text;
+    $("pool-label").textContent = m.pool;
+    $("category-label").textContent = m.prompt.category;
+    var fig = $("source-image"), img = $("source-image-img");
+    if (m.prompt.image_url) { img.src = m.prompt.image_url; fig.hidden = false; } else { fig.hidden = true; img.removeAttribute("src"); }
+    sides.forEach(function (s) {
+      var old = videos[s], v = n.videos[s];
+      old.pause();
+      old.removeAttribute("src");
+      old.load();
+      v.id = "clip-" + s;
+      takeOver(v);
+      bind(v, s);
+      old.parentNode.replaceChild(v, old);
+      videos[s] = v;
+      var r = $("reveal-" + s);
+      r.textContent = "";
+      $("side-" + s).classList.remove("chosen");
+    });
+    setSoundButtons();
+    form.action = "/matchups/" + encodeURIComponent(m.id) + "/vote";
+    form.hidden = false;
+    afterVote.hidden = true;
+    notice.hidden = true;
+    summary.textContent = "";
+    hush(); // the last announcement named the previous pair's models
+    state = "voting";
+    arena.setAttribute("data-state", state);
+    $("prompt-text").focus({ preventScroll: true });
+    arena.scrollIntoView({ block: "start", behavior: reduceMotion ? "auto" : "smooth" });
+    newRound();
   }
 
   if (form) {
@@ -196,13 +479,24 @@
     nextBtn.addEventListener("click", loadNext);
   }
 
+  function typing(t) {
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+
   document.addEventListener("keydown", function (ev) {
-    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.altKey || ev.ctrlKey || ev.metaKey || typing(ev.target)) return;
     var t = ev.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
+    var onControl = t && /^(BUTTON|A|SUMMARY)$/.test(t.tagName);
     if (state === "voting" && keys[ev.key]) { ev.preventDefault(); vote(keys[ev.key]); return; }
-    if (state === "revealed" && (ev.key === "Enter" || ev.key === "n") && form && t !== nextBtn) { ev.preventDefault(); loadNext(); }
+    if (ev.key === " " && !onControl) { ev.preventDefault(); togglePlay(); return; }
+    if ((ev.key === "r" || ev.key === "R") && round) { ev.preventDefault(); $("restart").click(); return; }
+    if (state === "revealed" && (ev.key === "n" || ev.key === "N" || (ev.key === "Enter" && !onControl))) {
+      ev.preventDefault();
+      nextBtn.click();
+    }
   });
 
-  updateLock();
+  newRound();
+  // Clips that loaded before this script ran fire no more events.
+  maybeStart();
 })();
