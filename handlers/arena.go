@@ -21,13 +21,10 @@ type arenaData struct {
 	MinWatchMS int64
 }
 
-// defaultMinWatchMS is the watch time the page asks for before a vote when
-// the configuration sets none: long enough to see a short clip once.
-const defaultMinWatchMS = 3000
-
-// minWatchMS is the minimum watch time handed to the page.
+// minWatchMS is the watch time the page asks for before a vote: the same
+// minimum the store checks votes against (zero: none).
 func (s *Server) minWatchMS() int64 {
-	return defaultMinWatchMS
+	return s.store.MinWatch().Milliseconds()
 }
 
 // handleArenaPage renders the arena with a fresh matchup. The page works
@@ -65,6 +62,7 @@ func (s *Server) handleVoteForm(c echo.Context) error {
 		return err
 	}
 	v := toVoteJSON(res)
+	s.addRanks(c, &v, res)
 	shown := toMatchupJSON(models.IssuedMatchup{ID: res.MatchupID, Pool: res.ClipA.Pool, Prompt: res.Prompt, A: res.ClipA, B: res.ClipB})
 	return s.render(c, http.StatusOK, "arena", page{Title: "Arena", Nav: "arena", Data: arenaData{Matchup: &shown, Reveal: &v, Choice: choice, MinWatchMS: s.minWatchMS()}})
 }

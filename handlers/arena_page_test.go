@@ -5,10 +5,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestArenaPage_CarriesWhatTheScriptNeeds(t *testing.T) {
-	app := newTestApp(t, "", true)
+	app := newTestApp(t, "", true, withMinWatch(3*time.Second))
 	v := app.newVoter()
 	page := v.get("/")
 	if page.status != http.StatusOK {

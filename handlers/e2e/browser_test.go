@@ -28,6 +28,10 @@ const chromiumPath = "/usr/bin/chromium"
 // seconds instead of hanging the suite.
 const stepTimeout = 20 * time.Second
 
+// minWatch is the watch time before a vote in the browser tests: shorter
+// than the demo clips, so a vote unlocks by time, not by playing through.
+const minWatch = 1500 * time.Millisecond
+
 // site is the real Arena server, on a SQLite file in a temp dir.
 type site struct {
 	URL    string
@@ -42,7 +46,7 @@ func startSite(t *testing.T, seed bool) *site {
 	dir := t.TempDir()
 	ctx := context.Background()
 	// The cheapest bcrypt cost keeps an admin's sign-in quick under -race.
-	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler), PasswordCost: bcrypt.MinCost})
+	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler), PasswordCost: bcrypt.MinCost, MinWatch: minWatch})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -49,6 +51,9 @@ func TestLeaderboard_RendersTableAndCharts(t *testing.T) {
 	b := newBrowser(t)
 	b.open(s.URL + "/")
 	b.voteFromPage(40)
+	if _, err := s.Store.RecomputeLeaderboards(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
 
 	// The ranking is recomputed in the background: reload until it shows.
 	deadline := time.Now().Add(15 * time.Second)
@@ -92,5 +97,16 @@ func TestLeaderboard_RendersTableAndCharts(t *testing.T) {
 	if w := b.evalFloat(`document.documentElement.scrollWidth`); w > 375 {
 		t.Errorf("the leaderboard is %v px wide on a 375 px phone", w)
 	}
+	// Chart labels stay readable: at least 9 px tall on the phone.
+	var heights []float64
+	b.eval(`[...document.querySelectorAll("main svg text")].map(t => t.getBoundingClientRect().height).filter(h => h > 0)`, &heights)
+	if len(heights) == 0 {
+		t.Fatalf("no chart labels on the phone")
+	}
+	slices.Sort(heights)
+	if h := heights[len(heights)/2]; h < 9 {
+		t.Errorf("chart labels are %.1f px tall on a phone (median), want at least 9", h)
+	}
+	b.do(chromedp.ScrollIntoView(chromedp.CSS("main svg")))
 	b.shot("leaderboard-phone")
 }
