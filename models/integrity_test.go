@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -216,7 +217,7 @@ func TestMigrate_VoteValidityUpgradesAnOldDatabase(t *testing.T) {
 		t.Skip("undoes the migration with SQLite statements")
 	}
 	dir := t.TempDir()
-	s := openTestStore(t, dir)
+	s := openTestStore(t, filepath.Join(dir, "a.db"))
 	for _, q := range []string{
 		`DROP TRIGGER count_valid_votes`,
 		`DROP INDEX idx_matchups_pending`,
@@ -232,7 +233,7 @@ func TestMigrate_VoteValidityUpgradesAnOldDatabase(t *testing.T) {
 		}
 	}
 	s.Close()
-	s = openTestStore(t, dir)
+	s = openTestStore(t, filepath.Join(dir, "a.db"))
 	for _, col := range []string{"watch_until"} {
 		if !s.w.Migrator().HasColumn(&Matchup{}, col) {
 			t.Errorf("matchups.%s missing after upgrade", col)

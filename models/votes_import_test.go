@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/arena-video/arena/models/testdb"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,7 +139,7 @@ func TestImportVotes_KeepsMemoryFlatOverManyBatches(t *testing.T) {
 	if sum.Imported != int64(n) || countRows(t, s, "matchups") != int64(n) {
 		t.Fatalf("imported %d, stored %d, want %d", sum.Imported, countRows(t, s, "matchups"), n)
 	}
-	if after := indexes(); after != before || !strings.Contains(after, "idx_matchups_tally") {
+	if after := indexes(); testdb.Backend() == "sqlite" && (after != before || !strings.Contains(after, "idx_matchups_tally")) {
 		t.Fatalf("indexes after a bulk import: %s, before: %s", after, before)
 	}
 	more := lines[:importRowsPerTx+3]

@@ -40,13 +40,18 @@ type site struct {
 }
 
 // startSite serves Arena over httptest, seeded with the demo data when seed
-// is true.
-func startSite(t *testing.T, seed bool) *site {
+// is true. watch overrides minWatch, for tests that vote through the API
+// faster than a person watches.
+func startSite(t *testing.T, seed bool, watch ...time.Duration) *site {
 	t.Helper()
+	wait := minWatch
+	if len(watch) > 0 {
+		wait = watch[0]
+	}
 	dir := t.TempDir()
 	ctx := context.Background()
 	// The cheapest bcrypt cost keeps an admin's sign-in quick under -race.
-	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler), PasswordCost: bcrypt.MinCost, MinWatch: minWatch})
+	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler), PasswordCost: bcrypt.MinCost, MinWatch: wait})
 	if err != nil {
 		t.Fatal(err)
 	}

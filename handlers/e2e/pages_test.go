@@ -46,7 +46,8 @@ func (b *browser) voteFromPage(n int) {
 
 func TestLeaderboard_RendersTableAndCharts(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, true)
+	s := startSite(t, true, 0) // the votes below come at script speed; they must count
+
 	skipUnlessServed(t, s, "/leaderboard")
 	b := newBrowser(t)
 	b.open(s.URL + "/")
