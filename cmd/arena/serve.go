@@ -117,8 +117,15 @@ func runServe(ctx context.Context, e env, args []string) error {
 		// Instances starting together on one PostgreSQL database seed once.
 		var seeded bool
 		var pw string
-		err := store.WithLock(ctx, "seed-demo", func() (err error) {
-			if seeded, err = store.SeedDemo(ctx, blobs); err != nil {
+		// The demo clips were made without metadata (static/demo/make-demo.sh
+		// checks it), so seeding skips the ffmpeg remux that would otherwise
+		// cost about a second per clip on a first start.
+		demoBlobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{DisableFFmpeg: true})
+		if err != nil {
+			return err
+		}
+		err = store.WithLock(ctx, "seed-demo", func() (err error) {
+			if seeded, err = store.SeedDemo(ctx, demoBlobs); err != nil {
 				return fmt.Errorf("seed demo data: %w", err)
 			}
 			if pw, err = ensureDemoAdmin(ctx, store); err != nil {
