@@ -13,21 +13,31 @@ import (
 	"github.com/arena-video/arena/models"
 )
 
-// runBackup copies the live database to a new file without stopping the
-// server.
-func runBackup(ctx context.Context, e env, args []string) error {
+// sqliteFileCommand parses the flags and FILE argument of backup and
+// restore, which work on a SQLite file only.
+func sqliteFileCommand(e env, name, summary string, args []string) (baseConfig, string, error) {
 	var cfg baseConfig
-	fs := flagSet(e, "backup", "FILE: writes a consistent copy of the SQLite database to FILE while the server keeps running.\nFILE must not exist yet. Clips live in the data dir's blobs/ and are copied separately (any file copy will do: they never change).")
+	fs := flagSet(e, name, summary)
 	cfg.register(fs, e)
 	file, err := parseWithFile(fs, args)
 	if err != nil {
-		return err
+		return cfg, "", err
 	}
 	if err := cfg.resolve(); err != nil {
-		return err
+		return cfg, "", err
 	}
 	if isURL(cfg.DB) {
-		return errNotSQLite
+		return cfg, "", errNotSQLite
+	}
+	return cfg, file, nil
+}
+
+// runBackup copies the live database to a new file without stopping the
+// server.
+func runBackup(ctx context.Context, e env, args []string) error {
+	cfg, file, err := sqliteFileCommand(e, "backup", "FILE: writes a consistent copy of the SQLite database to FILE while the server keeps running.\nFILE must not exist yet. Clips live in the data dir's blobs/ and are copied separately (any file copy will do: they never change).", args)
+	if err != nil {
+		return err
 	}
 	if err := models.BackupSQLite(ctx, cfg.DB, file); err != nil {
 		return err
@@ -39,18 +49,9 @@ func runBackup(ctx context.Context, e env, args []string) error {
 // runRestore puts a backup in place of the database. The server must be
 // stopped: restore refuses while one holds the database.
 func runRestore(ctx context.Context, e env, args []string) error {
-	var cfg baseConfig
-	fs := flagSet(e, "restore", "FILE: replaces the database with the backup in FILE after checking it. Stop the server first: restore refuses while a server uses the database.\nThe replaced database is kept beside it as <db>.before-restore-<time>.")
-	cfg.register(fs, e)
-	file, err := parseWithFile(fs, args)
+	cfg, file, err := sqliteFileCommand(e, "restore", "FILE: replaces the database with the backup in FILE after checking it. Stop the server first: restore refuses while a server uses the database.\nThe replaced database is kept beside it as <db>.before-restore-<time>.", args)
 	if err != nil {
 		return err
-	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	if isURL(cfg.DB) {
-		return errNotSQLite
 	}
 	unlock, err := lockDatabase(cfg.DB, true)
 	if err != nil {

@@ -140,16 +140,22 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// runRecompute refreshes every stored leaderboard.
-func runRecompute(ctx context.Context, e env, args []string) error {
+// rankingCommandStore parses the flags of a command that only needs the data
+// dir and the ranking options, and opens the store.
+func rankingCommandStore(ctx context.Context, e env, name, summary string, args []string) (*models.Store, error) {
 	var base baseConfig
 	var rc rankingConfig
-	fs := flagSet(e, "recompute", "Refits and stores every leaderboard (each pool, and each category within a pool) from the current valid votes.")
+	fs := flagSet(e, name, summary)
 	base.register(fs, e)
 	if err := rc.register(fs, e); err != nil {
-		return err
+		return nil, err
 	}
-	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
+	return openForRanking(ctx, e, fs, args, &base, &rc)
+}
+
+// runRecompute refreshes every stored leaderboard.
+func runRecompute(ctx context.Context, e env, args []string) error {
+	store, err := rankingCommandStore(ctx, e, "recompute", "Refits and stores every leaderboard (each pool, and each category within a pool) from the current valid votes.", args)
 	if err != nil {
 		return err
 	}
@@ -164,14 +170,7 @@ func runRecompute(ctx context.Context, e env, args []string) error {
 
 // runExportVotes writes every valid vote as JSON lines, as the API does.
 func runExportVotes(ctx context.Context, e env, args []string) error {
-	var base baseConfig
-	var rc rankingConfig
-	fs := flagSet(e, "export votes", "Writes every valid vote to standard output in the public battle format (one JSON object a line), with nothing about voters.")
-	base.register(fs, e)
-	if err := rc.register(fs, e); err != nil {
-		return err
-	}
-	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
+	store, err := rankingCommandStore(ctx, e, "export votes", "Writes every valid vote to standard output in the public battle format (one JSON object a line), with nothing about voters.", args)
 	if err != nil {
 		return err
 	}
