@@ -31,6 +31,8 @@ func bareHandler() http.Handler {
 		_, _ = io.Copy(io.Discard, c.Request().Body)
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, []byte(bareVote))
 	})
+	// Like Arena's, so a script can wait for either server the same way.
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	return e
 }
 
