@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -60,7 +59,8 @@ type leaderboardData struct {
 }
 
 // handleLeaderboardPage renders the leaderboard of one pool from its newest
-// snapshot: it never waits on a fit.
+// snapshot: it never waits on a fit. Rendered pages are kept until their
+// snapshot or catalog changes (boardPageCache).
 func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	defMin := int64(s.cfg.MinVotes)
@@ -71,6 +71,19 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	lb, _, err := s.store.Leaderboard(ctx, b.Pool, b.Category)
 	if err != nil {
 		return err
+	}
+	catalog, err := s.store.CatalogVersion(ctx)
+	if err != nil {
+		return err
+	}
+	cats, err := s.store.Categories(ctx, b.Pool)
+	if err != nil {
+		return err
+	}
+	key := b.values(defMin).Encode()
+	stamp := boardStamp{board: lb, catalog: catalog, categories: strings.Join(cats, "\x00")}
+	if body, ok := s.boardPages.get(key, stamp); ok {
+		return sendPage(c, http.StatusOK, body)
 	}
 	all, err := s.store.Public(ctx, b.Pool, lb, models.LeaderboardFilter{Retired: b.Retired})
 	if err != nil {
@@ -94,16 +107,18 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	}
 	d.Chart = newScoreChart(charted)
 	d.Heatmap = newHeatmap(lb, charted)
-	if err := s.boardLinks(ctx, &d, b, defMin); err != nil {
+	boardLinks(&d, b, cats, defMin)
+	body, err := s.renderPage("leaderboard", page{Title: "Leaderboard · " + d.PoolLabel, Nav: "leaderboard", Data: d})
+	if err != nil {
 		return err
 	}
-	title := "Leaderboard · " + d.PoolLabel
-	return s.render(c, http.StatusOK, "leaderboard", page{Title: title, Nav: "leaderboard", Data: d})
+	s.boardPages.put(key, stamp, body)
+	return sendPage(c, http.StatusOK, body)
 }
 
 // boardLinks fills the tab, category, sort and download links, each keeping
 // the other filters.
-func (s *Server) boardLinks(ctx context.Context, d *leaderboardData, b boardQuery, defMin int64) error {
+func boardLinks(d *leaderboardData, b boardQuery, cats []string, defMin int64) {
 	for _, p := range models.Pools {
 		q := boardQuery{Pool: p, MinVotes: b.MinVotes, Retired: b.Retired}
 		d.Tabs = append(d.Tabs, link{Label: poolLabels[p], URL: "/leaderboard?" + q.values(defMin).Encode(), Current: p == b.Pool})
@@ -111,10 +126,6 @@ func (s *Server) boardLinks(ctx context.Context, d *leaderboardData, b boardQuer
 	base := b
 	base.Category = ""
 	d.Categories = append(d.Categories, link{Label: "All categories", URL: "/leaderboard?" + base.values(defMin).Encode(), Current: b.Category == ""})
-	cats, err := s.store.Categories(ctx, b.Pool)
-	if err != nil {
-		return err
-	}
 	for _, cat := range cats {
 		q := base
 		q.Category = cat
@@ -135,7 +146,6 @@ func (s *Server) boardLinks(ctx context.Context, d *leaderboardData, b boardQuer
 	api := boardQuery{Pool: b.Pool, Category: b.Category, MinVotes: b.MinVotes, Retired: b.Retired}
 	d.JSONURL = "/api/v1/leaderboard?" + api.values(0).Encode()
 	d.CSVURL = "/api/v1/leaderboard.csv?" + api.values(0).Encode()
-	return nil
 }
 
 func toBoardRow(m models.PublicStanding) boardRow {

@@ -393,3 +393,68 @@ func TestLeaderboard_InvalidatedVotesLeaveIt(t *testing.T) {
 		t.Fatalf("leaderboards count %d votes after invalidating 8 of 20, want 12", all)
 	}
 }
+
+// The page cache must never serve a page older than what it shows: a new
+// snapshot, a renamed or retired model, each shows on the next request.
+func TestLeaderboardPage_CachedPageFollowsChanges(t *testing.T) {
+	a := newTestApp(t, "", true)
+	v := a.newVoter()
+	v.castVotes(8)
+	a.recompute()
+	ctx := context.Background()
+	off := false
+	var first apiBoard
+	v.get("/api/v1/leaderboard").json(t, &first)
+	if len(first.Models) < 2 {
+		t.Fatalf("t2v board has %d models, want 2 or more", len(first.Models))
+	}
+	one, two := first.Models[0].Model, first.Models[1].Model
+	// The page's vote count is the t2v pool's, which the JSON API reports.
+	votes := func() string {
+		var b apiBoard
+		v.get("/api/v1/leaderboard").json(t, &b)
+		return fmt.Sprintf("%d valid votes", b.Votes)
+	}
+	renamed := "Renamed " + one.Name
+	steps := []struct {
+		name   string
+		change func()
+		want   []string
+		absent string
+	}{
+		{"first render", func() {}, []string{one.Name, two.Name}, ""},
+		{"served again", func() {}, []string{one.Name, two.Name}, ""},
+		{"new snapshot", func() { v.castVotes(12); a.recompute() }, nil, ""},
+		{"model renamed", func() {
+			if _, err := a.store.UpdateModel(ctx, one.Slug, models.ModelPatch{Name: &renamed}); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{renamed}, ">" + one.Name},
+		{"model retired", func() {
+			if _, err := a.store.UpdateModel(ctx, two.Slug, models.ModelPatch{Active: &off}); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, two.Name},
+	}
+	seen := map[string]bool{}
+	for _, st := range steps {
+		st.change()
+		want := append(st.want, votes())
+		seen[want[len(want)-1]] = true
+		r := v.get("/leaderboard")
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: status %d", st.name, r.status)
+		}
+		for _, w := range want {
+			if !strings.Contains(string(r.body), w) {
+				t.Errorf("%s: page lacks %q", st.name, w)
+			}
+		}
+		if st.absent != "" && strings.Contains(string(r.body), st.absent) {
+			t.Errorf("%s: page still shows %q", st.name, st.absent)
+		}
+	}
+	if len(seen) < 2 {
+		t.Fatalf("the t2v vote count never changed (%v): the new snapshot step tests nothing", seen)
+	}
+}

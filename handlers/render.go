@@ -22,13 +22,28 @@ type page struct {
 // render executes a page template into a buffer first, so a template error
 // becomes a clean 500 instead of half a page.
 func (s *Server) render(c echo.Context, status int, name string, p page) error {
+	body, err := s.renderPage(name, p)
+	if err != nil {
+		return err
+	}
+	return sendPage(c, status, body)
+}
+
+// renderPage executes a page template into a new buffer.
+func (s *Server) renderPage(name string, p page) ([]byte, error) {
 	p.Demo = s.cfg.Demo
 	var buf bytes.Buffer
 	if err := s.pages.Render(&buf, name, p); err != nil {
-		return err
+		return nil, err
 	}
+	return buf.Bytes(), nil
+}
+
+// sendPage writes a rendered page. Pages are never stored by caches: they
+// change with every vote, and some are per visitor.
+func sendPage(c echo.Context, status int, body []byte) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, body)
 }
 
 type errorData struct {

@@ -87,6 +87,7 @@ type Server struct {
 	// voterCookies skips decoding a voter cookie seen before.
 	voterCookies *cookieCache
 	metrics      *metrics
+	boardPages   *boardPageCache
 
 	adminCookies *sessions.CookieStore
 	throttle     *loginThrottle
@@ -130,6 +131,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
 	s.voterCookies = newCookieCache()
+	s.boardPages = newBoardPageCache()
 	s.metrics = newMetrics(cfg.Store)
 	s.adminCookies = newAdminCookieStore(cfg.SessionKeys, s.secure)
 	s.throttle = newLoginThrottle(loginFailureLimit, loginFailureWindow)

@@ -13,6 +13,7 @@ import (
 // every CatalogMaxAge so changes made by another process show up too.
 type catalog struct {
 	loadedAt time.Time
+	version  uint64 // see CatalogVersion
 	models   map[uint]Model
 	prompts  map[uint]Prompt
 	clips    map[uint]Clip
@@ -25,6 +26,18 @@ type catalog struct {
 type catalogPrompt struct {
 	prompt Prompt
 	clips  []Clip // active clips of active models, ordered by id
+}
+
+// CatalogVersion numbers the catalog in use: it changes whenever the
+// catalog is loaded again (after an admin change, and at least every
+// CatalogMaxAge), so whatever was derived from the models, prompts and clips
+// under one version can be kept until the version changes.
+func (s *Store) CatalogVersion(ctx context.Context) (uint64, error) {
+	c, err := s.catalog(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return c.version, nil
 }
 
 // invalidate drops the catalog so the next reader rebuilds it.
@@ -66,6 +79,7 @@ func (s *Store) loadCatalog(ctx context.Context) (*catalog, error) {
 	}
 	c := &catalog{
 		loadedAt:   s.now(),
+		version:    s.catLoads.Add(1),
 		models:     make(map[uint]Model, len(models)),
 		prompts:    make(map[uint]Prompt, len(prompts)),
 		clips:      make(map[uint]Clip, len(clips)),

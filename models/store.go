@@ -79,6 +79,7 @@ type Store struct {
 	catMaxAge time.Duration
 	catMu     sync.Mutex // serialises catalog reloads
 	cat       atomic.Pointer[catalog]
+	catLoads  atomic.Uint64 // numbers each catalog load; see CatalogVersion
 
 	ranking RankingOptions
 	boards  boardCache    // newest leaderboard snapshots, parsed
