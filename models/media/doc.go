@@ -14,6 +14,10 @@
 // description (hvcC), and an encoder tag inside AAC audio frames. Without ffmpeg clips are stored as
 // uploaded and [Stored.MetadataStripped] is false, so the admin pages can say so.
 //
+// Source images for image-to-video prompts are stripped in Go, without
+// re-encoding: PNG text and unknown chunks, JPEG comments and APPn segments,
+// WebP EXIF, XMP and unknown chunks (image.go, strip_webp.go).
+//
 // Probing uses ffprobe when it is installed and falls back to parsing the
 // container in Go (github.com/abema/go-mp4 for ISO BMFF, github.com/at-wat/ebml-go
 // for WebM and Matroska), so a server without ffmpeg still rejects files that

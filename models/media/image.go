@@ -23,10 +23,11 @@ const maxImagePixels = 50_000_000
 
 // PutImage stores a source image for an image-to-video prompt: PNG, JPEG or
 // WebP, recognised by content. It reads only the image header for the
-// picture size, never the whole picture. PNG text, time and unknown chunks
-// and JPEG comments and APPn segments (EXIF, XMP, C2PA, maker notes) are
-// dropped without re-encoding; colour profiles are kept. EXIF orientation goes
-// with EXIF, so images should be stored upright. WebP is stored as uploaded.
+// picture size, never the whole picture. PNG text, time and unknown chunks,
+// JPEG comments and APPn segments (EXIF, XMP, C2PA, maker notes), and WebP
+// EXIF, XMP and unknown chunks are dropped without re-encoding; colour
+// profiles are kept. EXIF orientation goes with EXIF, so images should be
+// stored upright.
 func (s *Store) PutImage(ctx context.Context, r io.Reader, maxBytes int64) (Stored, error) {
 	var temps tempFiles
 	defer temps.removeAll()
@@ -52,6 +53,8 @@ func (s *Store) PutImage(ctx context.Context, r io.Reader, maxBytes int64) (Stor
 		strip = stripPNG
 	case MIMEJPEG:
 		strip = stripJPEG
+	case MIMEWebP:
+		strip = stripWebP
 	}
 	if strip != nil {
 		out, err := s.rewrite(up.path, strip, &temps)

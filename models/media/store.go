@@ -53,7 +53,7 @@ type Stored struct {
 	// Info is what probing the stored bytes found.
 	Info Info
 	// MetadataStripped is false when ffmpeg was not available and a clip was
-	// stored exactly as uploaded (and for WebP images, stored as uploaded).
+	// stored exactly as uploaded.
 	MetadataStripped bool
 	// Existed is true when a blob with this Key was already stored before
 	// this call. A caller rolling back a failed insert must not Remove such a

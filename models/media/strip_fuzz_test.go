@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// FuzzStripImage feeds arbitrary bytes to the PNG and JPEG metadata
+// FuzzStripImage feeds arbitrary bytes to the PNG, JPEG and WebP metadata
 // strippers that every uploaded source image passes through. They must
 // never panic, never grow the input, and stripping their output again must
 // change nothing: what was dropped once is gone.
@@ -19,8 +19,12 @@ func FuzzStripImage(f *testing.F) {
 		"\xff\xfe\x00\x07model" +
 		"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" +
 		"\x12\x34\xff\xd9")
+	webp := []byte("RIFF\x24\x00\x00\x00WEBP" +
+		"VP8X\x0a\x00\x00\x00\x0c\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"EXIF\x05\x00\x00\x00model\x00")
 	f.Add(png)
 	f.Add(jpeg)
+	f.Add(webp)
 	f.Add(png[:20])
 	f.Add([]byte("\xff\xd8\xff\xc0\x00\x01"))
 	f.Add([]byte("\x89PNG\r\n\x1a\n\xff\xff\xff\xffIDAT"))
@@ -28,6 +32,7 @@ func FuzzStripImage(f *testing.F) {
 		for name, strip := range map[string]func(*bytes.Reader, *bytes.Buffer) error{
 			"png":  func(r *bytes.Reader, w *bytes.Buffer) error { return stripPNG(r, w) },
 			"jpeg": func(r *bytes.Reader, w *bytes.Buffer) error { return stripJPEG(r, w) },
+			"webp": func(r *bytes.Reader, w *bytes.Buffer) error { return stripWebP(r, w) },
 		} {
 			var out bytes.Buffer
 			if err := strip(bytes.NewReader(in), &out); err != nil {
