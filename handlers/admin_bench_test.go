@@ -33,17 +33,8 @@ func BenchmarkUpload1GB(b *testing.B) {
 	if testing.Short() {
 		b.Skip("uploads 1 GB; not run with -short")
 	}
-	dir := b.TempDir()
 	ctx := context.Background()
-	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	store, blobs := openBenchStore(b, models.Options{})
 	if _, err := store.CreateAdmin(ctx, testAdminUser, testAdminPassword); err != nil {
 		b.Fatal(err)
 	}
@@ -153,4 +144,21 @@ func bigClipBody(clip []byte, tag byte, promptID string) (io.Reader, string) {
 		pw.CloseWithError(err)
 	}()
 	return pr, mw.FormDataContentType()
+}
+
+// openBenchStore opens a Store on a SQLite file and a blob store (ffmpeg
+// off) in a temporary directory, closed when the benchmark ends.
+func openBenchStore(b *testing.B, o models.Options) (*models.Store, *media.Store) {
+	dir := b.TempDir()
+	o.DSN, o.Logger = filepath.Join(dir, "arena.db"), slog.New(slog.DiscardHandler)
+	store, err := models.Open(context.Background(), o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return store, blobs
 }

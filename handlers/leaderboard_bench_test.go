@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/arena-video/arena/models"
-	"github.com/arena-video/arena/models/media"
 )
 
 // BenchmarkLeaderboardPage measures the server time of /leaderboard with 100
@@ -23,19 +22,9 @@ import (
 //
 //	go test ./handlers/ -run '^$' -bench LeaderboardPage
 func BenchmarkLeaderboardPage(b *testing.B) {
-	dir := b.TempDir()
 	ctx := context.Background()
-	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler),
-		Ranking: models.RankingOptions{Rounds: 100}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	votes := filepath.Join(dir, "votes.jsonl")
+	store, blobs := openBenchStore(b, models.Options{Ranking: models.RankingOptions{Rounds: 100}})
+	votes := filepath.Join(b.TempDir(), "votes.jsonl")
 	writeBattles(b, votes, 100, 200_000)
 	if _, err := store.ImportVotes(ctx, votes, models.ImportOptions{}); err != nil {
 		b.Fatal(err)
