@@ -23,9 +23,16 @@ type RecomputeStats struct {
 // and options are unchanged since its newest snapshot is skipped, so an idle
 // arena writes nothing. force refits and stores every one regardless.
 func (s *Store) RecomputeLeaderboards(ctx context.Context, force bool) (RecomputeStats, error) {
+	return s.recomputeAsOf(ctx, force, time.Time{})
+}
+
+// recomputeAsOf recomputes from the votes cast up to asOf and dates the
+// snapshots then; a zero asOf means now. Only made-up history (the demo's)
+// is computed for a past time.
+func (s *Store) recomputeAsOf(ctx context.Context, force bool, asOf time.Time) (RecomputeStats, error) {
 	start := time.Now()
 	var st RecomputeStats
-	all, err := s.VoteTallies(ctx, TallyFilter{})
+	all, err := s.VoteTallies(ctx, TallyFilter{Until: asOf})
 	if err != nil {
 		return st, err
 	}
@@ -77,6 +84,9 @@ func (s *Store) RecomputeLeaderboards(ctx context.Context, force bool) (Recomput
 		lb, err := s.fitLeaderboard(ctx, pool, category, ts, category == "")
 		if err != nil {
 			return st, err
+		}
+		if !asOf.IsZero() {
+			lb.ComputedAt = asOf.UTC()
 		}
 		if err := s.setRankChanges(ctx, lb); err != nil {
 			return st, err

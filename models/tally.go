@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -44,6 +45,8 @@ type TallyFilter struct {
 	Pool     string
 	Category string
 	VoterID  string
+	// Until, when set, counts only votes cast at or before it.
+	Until time.Time
 }
 
 // VoteTallies counts valid votes grouped by pool, category, both models and
@@ -60,6 +63,9 @@ func (s *Store) VoteTallies(ctx context.Context, f TallyFilter) ([]Tally, error)
 	}
 	if f.VoterID != "" {
 		where, args = where+" AND voter_id = ?", append(args, f.VoterID)
+	}
+	if !f.Until.IsZero() {
+		where, args = where+" AND voted_at <= ?", append(args, f.Until.UTC())
 	}
 	const cols = "pool, category, model_a_id, model_b_id, choice"
 	rows, err := s.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/testdb"
 )
 
@@ -54,7 +55,13 @@ func TestInstances_VoterMovesBetweenInstances(t *testing.T) {
 
 	jar, _ := cookiejar.New(nil) // cookies ignore the port: one jar serves both
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	acknowledged := 0
+	// The demo's made-up votes, recorded once however many instances start.
+	acknowledged := models.DemoVotes
+	for _, u := range urls {
+		if n := storedVotes(t, c, u); n != acknowledged {
+			t.Fatalf("%s reports %d votes stored at start, want the %d demo votes seeded once", u, n, acknowledged)
+		}
+	}
 	for i := range 6 {
 		from, to := urls[i%2], urls[(i+1)%2]
 		id := issue(t, c, from)

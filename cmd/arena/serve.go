@@ -128,6 +128,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 			if seeded, err = store.SeedDemo(ctx, demoBlobs); err != nil {
 				return fmt.Errorf("seed demo data: %w", err)
 			}
+			if seeded {
+				if err := store.SeedDemoVotes(ctx, models.DemoVotes, 1); err != nil {
+					return err
+				}
+			}
 			if pw, err = ensureDemoAdmin(ctx, store); err != nil {
 				return fmt.Errorf("create demo admin: %w", err)
 			}
@@ -137,7 +142,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		if seeded {
-			log.Info("seeded demo data")
+			log.Info("seeded demo data", "votes", models.DemoVotes, "voter", models.DemoVoter)
 		}
 		if pw != "" {
 			// Printed once, to the terminal, not to the structured log.

@@ -19,6 +19,7 @@ go build -o "$work/arenaload" ./cmd/arenaload
 field() { sed -E "s/.*\"$1\":([0-9.]+).*/\1/" <<<"$2"; }
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 wait_up() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return; sleep 0.1; done; echo "no answer from $1"; exit 1; }
+stored_votes() { curl -sf http://127.0.0.1:18080/metrics | sed -nE 's/^arena_votes_stored ([0-9]+)$/\1/p'; }
 load() { "$work/arenaload" --target "$1" --voters "$voters" --duration "${secs}s" --json | tail -n 1; }
 
 : >"$work/arena.txt"
@@ -29,8 +30,9 @@ for i in $(seq "$runs"); do
 		--data-dir "$work/data" --addr 127.0.0.1:18080 >/dev/null 2>&1 &
 	pid=$!
 	wait_up http://127.0.0.1:18080/healthz
+	before=$(stored_votes) # the demo's made-up votes
 	out=$(load http://127.0.0.1:18080)
-	stored=$(curl -sf http://127.0.0.1:18080/metrics | sed -nE 's/^arena_votes_stored ([0-9]+)$/\1/p')
+	stored=$(( $(stored_votes) - before ))
 	kill "$pid"; wait "$pid" 2>/dev/null || true
 	cps=$(field cycles_per_s "$out") p50=$(field p50_ms "$out") p99=$(field p99_ms "$out")
 	errors=$(field errors "$out") acked=$(field acknowledged "$out")
