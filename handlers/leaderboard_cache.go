@@ -6,9 +6,10 @@ import (
 	"github.com/arena-video/arena/models"
 )
 
-// maxCachedBoardPages bounds the page cache: the filters include a free
-// number (min_votes), so the set of possible pages has no end.
-const maxCachedBoardPages = 512
+// maxCachedBoardBytes bounds the page cache: the filters include a free
+// number (min_votes), so the set of possible pages has no end, and a page
+// with 100 models is about 280 KB.
+const maxCachedBoardBytes = 32 << 20
 
 // boardPageCache keeps rendered leaderboard pages. The page is the same for
 // every visitor, and rendering a 100-model table and its heatmap through
@@ -19,6 +20,7 @@ const maxCachedBoardPages = 512
 type boardPageCache struct {
 	mu    sync.Mutex
 	pages map[string]boardPage
+	bytes int // the size of all pages held
 }
 
 // boardStamp is everything a leaderboard page is derived from besides its
@@ -54,8 +56,11 @@ func (c *boardPageCache) get(query string, stamp boardStamp) ([]byte, bool) {
 func (c *boardPageCache) put(query string, stamp boardStamp, body []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.pages[query]; !ok && len(c.pages) >= maxCachedBoardPages {
+	c.bytes -= len(c.pages[query].body)
+	if c.bytes+len(body) > maxCachedBoardBytes {
 		clear(c.pages) // rare, and the next requests fill it again
+		c.bytes = 0
 	}
 	c.pages[query] = boardPage{stamp: stamp, body: body}
+	c.bytes += len(body)
 }
