@@ -85,6 +85,9 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	if body, ok := s.boardPages.get(key, stamp); ok {
 		return sendPage(c, http.StatusOK, body)
 	}
+	if err := s.allowRender(c); err != nil {
+		return err
+	}
 	all, err := s.store.Public(ctx, b.Pool, lb, models.LeaderboardFilter{Retired: b.Retired})
 	if err != nil {
 		return err

@@ -148,12 +148,31 @@ func (s *Server) rateLimited(action string) echo.MiddlewareFunc {
 				}
 			}
 			if res == nil {
-				secs := int(math.Ceil(wait.Seconds()))
-				c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-				return echo.NewHTTPError(http.StatusTooManyRequests,
-					"too many requests: wait "+strconv.Itoa(max(secs, 1))+" s before trying again")
+				return tooManyRequests(c, wait)
 			}
 			return next(c)
 		}
 	}
+}
+
+// allowRender spends a token from the client address's bucket before a page
+// that is not cached is rendered. A cached leaderboard page costs little to
+// serve and a render several milliseconds, and a client that varies its
+// filters could otherwise make every request a render.
+func (s *Server) allowRender(c echo.Context) error {
+	if s.byIP == nil {
+		return nil
+	}
+	if res, wait := s.byIP.take("render " + addressKey(c.RealIP())); res == nil {
+		return tooManyRequests(c, wait)
+	}
+	return nil
+}
+
+// tooManyRequests is the 429 answer, with how long to wait.
+func tooManyRequests(c echo.Context, wait time.Duration) error {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	return echo.NewHTTPError(http.StatusTooManyRequests,
+		"too many requests: wait "+strconv.Itoa(secs)+" s before trying again")
 }

@@ -100,6 +100,27 @@ func TestRateLimit_VotesPerVoterStoreNothing(t *testing.T) {
 	}
 }
 
+// Leaderboard pages are limited per address only when they must be
+// rendered: the same page again comes from the cache and is never refused.
+func TestRateLimit_LeaderboardRendersPerAddress(t *testing.T) {
+	app, _ := limitedApp(t, 2)
+	v := app.newVoter()
+	for i := range 3 * ipLimitFactor {
+		if r := v.get("/leaderboard"); r.status != http.StatusOK {
+			t.Fatalf("cached page, request %d = %d", i, r.status)
+		}
+	}
+	for i := 1; i < 2*ipLimitFactor; i++ { // the first render was the page above
+		if r := v.get("/leaderboard?min_votes=" + strconv.Itoa(i)); r.status != http.StatusOK {
+			t.Fatalf("render %d = %d", i, r.status)
+		}
+	}
+	assertRefused(t, v.get("/leaderboard?min_votes=999"))
+	if r := v.get("/leaderboard?min_votes=3"); r.status != http.StatusOK {
+		t.Fatalf("a page rendered before = %d after the limit, want 200 from the cache", r.status)
+	}
+}
+
 func TestRateLimit_PerAddressCatchesFreshCookies(t *testing.T) {
 	app, _ := limitedApp(t, 2)
 	// A script that drops its cookie is a new voter every time; the address
