@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sort"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,11 +14,19 @@ import (
 // flaggedListLimit is how many flagged voters the dashboard lists.
 const flaggedListLimit = 50
 
+// activeVotersLimit and activeVotersWindow: the dashboard lists the 20
+// voters with the most votes in the last 24 hours.
+const (
+	activeVotersLimit  = 20
+	activeVotersWindow = 24 * time.Hour
+)
+
 // integrityData is the admin's view of vote validity: how many stored votes
 // do not count, by reason, and which voters are flagged for review.
 type integrityData struct {
 	Invalid []reasonCount
 	Flagged []models.Voter
+	Active  []models.VoterActivity
 }
 
 type reasonCount struct {
@@ -35,7 +44,10 @@ func (s *Server) loadIntegrity(ctx context.Context) (integrityData, error) {
 		d.Invalid = append(d.Invalid, reasonCount{r, n})
 	}
 	sort.Slice(d.Invalid, func(i, j int) bool { return d.Invalid[i].Reason < d.Invalid[j].Reason })
-	d.Flagged, err = s.store.FlaggedVoters(ctx, flaggedListLimit)
+	if d.Flagged, err = s.store.FlaggedVoters(ctx, flaggedListLimit); err != nil {
+		return d, err
+	}
+	d.Active, err = s.store.MostActiveVoters(ctx, activeVotersWindow, activeVotersLimit)
 	return d, err
 }
 
@@ -48,7 +60,8 @@ type flaggedVoterJSON struct {
 }
 
 // handleAPIIntegrity: GET /api/v1/admin/integrity → invalid votes by
-// reason and the voters flagged for review.
+// reason, the voters flagged for review, and the most active voters of the
+// last 24 hours.
 func (s *Server) handleAPIIntegrity(c echo.Context) error {
 	d, err := s.loadIntegrity(c.Request().Context())
 	if err != nil {
@@ -62,5 +75,5 @@ func (s *Server) handleAPIIntegrity(c echo.Context) error {
 	for _, v := range d.Flagged {
 		flagged = append(flagged, flaggedVoterJSON{v.ID, v.FlagReason, v.ValidVotes, v.AVotes, v.BVotes})
 	}
-	return c.JSON(http.StatusOK, map[string]any{"invalid_votes": invalid, "flagged_voters": flagged})
+	return c.JSON(http.StatusOK, map[string]any{"invalid_votes": invalid, "flagged_voters": flagged, "active_voters": d.Active})
 }

@@ -41,7 +41,7 @@ func TestAdminIntegrity_CountsEachInvalidReason(t *testing.T) {
 
 	page := adm.get("/admin")
 	body := string(page.body)
-	for _, want := range []string{"Invalid votes", ">position_bias<", ">admin<", clicker} {
+	for _, want := range []string{"Invalid votes", ">position_bias<", ">admin<", clicker, "Most active voters", ">32<"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
@@ -52,6 +52,7 @@ func TestAdminIntegrity_CountsEachInvalidReason(t *testing.T) {
 			ID         string `json:"id"`
 			FlagReason string `json:"flag_reason"`
 		} `json:"flagged_voters"`
+		Active []models.VoterActivity `json:"active_voters"`
 	}
 	r := a.bare().get("/api/v1/admin/integrity", bearer(a.token())...)
 	if r.status != http.StatusOK {
@@ -67,6 +68,14 @@ func TestAdminIntegrity_CountsEachInvalidReason(t *testing.T) {
 	}
 	if len(reasons) != 2 || reasons[clicker] != models.ReasonPositionBias || reasons[cheat] != models.ReasonAdmin {
 		t.Fatalf("flagged voters %+v: want the clicker (position_bias) and the invalidated voter (admin)", got.Flagged)
+	}
+	// The clicker cast the most votes, all on side A, two of them invalid.
+	if len(got.Active) != 2 {
+		t.Fatalf("active voters %+v: want the clicker and the invalidated voter", got.Active)
+	}
+	top := got.Active[0]
+	if n := int64(models.PositionBiasMinVotes + 2); top.VoterID != clicker || top.Votes != n || top.Valid != n-2 || top.AVotes != n || top.Issued != n {
+		t.Fatalf("most active voter %+v: want the clicker with %d votes on A, 2 invalid", top, n)
 	}
 	if r := a.bare().get("/api/v1/admin/integrity"); r.status != http.StatusUnauthorized {
 		t.Fatalf("integrity without a token = %d, want 401", r.status)

@@ -25,6 +25,7 @@ func Parse(asset func(string) string) (*Set, error) {
 	funcs := template.FuncMap{
 		"asset": asset,
 		"upper": strings.ToUpper,
+		"pct":   func(share float64) float64 { return 100 * share },
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "layout.html")
 	if err != nil {
