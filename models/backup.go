@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 )
 
@@ -109,20 +108,7 @@ func openPlain(path string, readOnly bool) (*gorm.DB, error) {
 	if readOnly {
 		dsn += "&mode=ro"
 	}
-	db, err := gorm.Open(sqlite.Open(dsn), gormConfig())
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, err
-	}
-	sqlDB.SetMaxOpenConns(1)
-	if err := sqlDB.Ping(); err != nil {
-		sqlDB.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	return db, nil
+	return openSQLitePool(path, dsn, 1)
 }
 
 func closeDB(db *gorm.DB) {

@@ -165,19 +165,7 @@ func sqliteDSN(path string) string {
 
 // openSQLiteWriter opens the batch writer's own connection.
 func openSQLiteWriter(path string) (*gorm.DB, error) {
-	db, err := gorm.Open(sqlite.Open(sqliteDSN(path)), gormConfig())
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, err
-	}
-	sqlDB.SetMaxOpenConns(1)
-	sqlDB.SetMaxIdleConns(1)
-	sqlDB.SetConnMaxIdleTime(0)
-	sqlDB.SetConnMaxLifetime(0)
-	return db, nil
+	return openSQLitePool(path, sqliteDSN(path), 1)
 }
 
 // openSQLite opens a writer with one connection and a reader pool on the same
@@ -188,27 +176,35 @@ func openSQLite(path string) (w, r *gorm.DB, err error) {
 		return nil, nil, errors.New("no database path given")
 	}
 	dsn := sqliteDSN(path)
-	if w, err = gorm.Open(sqlite.Open(dsn), gormConfig()); err != nil {
-		return nil, nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	wdb, err := w.DB()
-	if err != nil {
+	if w, err = openSQLitePool(path, dsn, 1); err != nil {
 		return nil, nil, err
 	}
-	wdb.SetMaxOpenConns(1)
-	wdb.SetConnMaxIdleTime(0)
-	if err := wdb.Ping(); err != nil {
-		wdb.Close()
-		return nil, nil, fmt.Errorf("open %s: %w", path, err)
+	if r, err = openSQLitePool(path, dsn+"&mode=ro", 8); err != nil {
+		closeDB(w)
+		return nil, nil, err
 	}
-	if r, err = gorm.Open(sqlite.Open(dsn+"&mode=ro"), gormConfig()); err != nil {
-		wdb.Close()
-		return nil, nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	rdb, _ := r.DB()
-	rdb.SetMaxOpenConns(8)
-	rdb.SetMaxIdleConns(8)
 	return w, r, nil
+}
+
+// openSQLitePool opens the SQLite file at path with dsn, keeping up to conns
+// connections open for good (a connection's prepared statements live as long
+// as it does), and checks that the file opens.
+func openSQLitePool(path, dsn string, conns int) (*gorm.DB, error) {
+	db, err := gorm.Open(sqlite.Open(dsn), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
+	if err := sqlDB.Ping(); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
 }
 
 // Close releases the database connections.
