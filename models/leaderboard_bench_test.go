@@ -27,12 +27,11 @@ func seedVotes(tb testing.TB, s *Store, models, n int) {
 	choices := []string{ChoiceA, ChoiceB, ChoiceTie, ChoiceBothBad}
 	cats := []string{"people", "nature", "animals", "city", "abstract", "food", "sports", "fantasy"}
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	const cols = 15
 	for done := 0; done < n; {
 		err := s.w.Transaction(func(tx *gorm.DB) error {
 			for k := 0; k < 20 && done < n; k++ {
 				rows := min(importRowsPerStmt, n-done)
-				args := make([]any, 0, rows*cols)
+				args := make([]any, 0, rows*matchupCols)
 				for r := 0; r < rows; r++ {
 					a := uint(1 + rng.IntN(models))
 					b := uint(1 + rng.IntN(models-1))

@@ -42,7 +42,6 @@ func (s *Store) SeedDemoVotes(ctx context.Context, n int, seed uint64) error {
 		}
 		return fmt.Errorf("seed demo votes: %w", err)
 	}
-	s.invalidate() // the clips were just added
 	cat, err := s.catalog(ctx)
 	if err != nil {
 		return err
@@ -75,7 +74,7 @@ func (s *Store) SeedDemoVotes(ctx context.Context, n int, seed uint64) error {
 	}
 	now := s.now().UTC()
 	start := now.Add(-demoSpan)
-	rows := make([]any, 0, n*15)
+	rows := make([]any, 0, n*matchupCols)
 	for i := 0; i < n; i++ {
 		pool := pools[0]
 		if r := rng.Float64(); r >= 0.5 { // half in the first pool, the rest shared
@@ -111,7 +110,7 @@ func (s *Store) SeedDemoVotes(ctx context.Context, n int, seed uint64) error {
 		}
 		for off := 0; off < n; off += importRowsPerStmt {
 			k := min(importRowsPerStmt, n-off)
-			if err := tx.Exec(insertMatchupsSQL(k, s.dialect), rows[off*15:(off+k)*15]...).Error; err != nil {
+			if err := tx.Exec(insertMatchupsSQL(k, s.dialect), rows[off*matchupCols:(off+k)*matchupCols]...).Error; err != nil {
 				return err
 			}
 		}

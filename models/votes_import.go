@@ -34,7 +34,7 @@ type ImportSummary struct {
 
 const (
 	importRowsPerTx   = 20000
-	importRowsPerStmt = 500 // 15 columns each: well under SQLite's variable limit
+	importRowsPerStmt = 500 // matchupCols each: well under SQLite's variable limit
 	maxBattleLine     = 1 << 20
 )
 
@@ -139,7 +139,6 @@ func (s *Store) ensureModels(ctx context.Context, slugs map[string]bool, sum *Im
 // random index updates, and if anything fails, or the process dies, the
 // rollback restores the indexes with the rest.
 func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions, ids map[string]uint, sum *ImportSummary) error {
-	const cols = 15
 	db, err := s.w.DB()
 	if err != nil {
 		return err
@@ -184,23 +183,23 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 			return fmt.Errorf("store imported votes: %w", err)
 		}
 	}
-	batch := make([]any, 0, importRowsPerTx*cols)
+	batch := make([]any, 0, importRowsPerTx*matchupCols)
 	pending := int64(0)
 	flush := func(last bool) error {
 		for rest := batch; len(rest) > 0; {
-			n := min(len(rest), importRowsPerStmt*cols)
+			n := min(len(rest), importRowsPerStmt*matchupCols)
 			var err error
-			if n == importRowsPerStmt*cols {
+			if n == importRowsPerStmt*matchupCols {
 				_, err = stmt.ExecContext(ctx, rest[:n]...)
 			} else {
-				_, err = tx.ExecContext(ctx, insertMatchupsSQL(n/cols, s.dialect), rest[:n]...)
+				_, err = tx.ExecContext(ctx, insertMatchupsSQL(n/matchupCols, s.dialect), rest[:n]...)
 			}
 			if err != nil {
 				return fmt.Errorf("store imported votes: %w", err)
 			}
 			rest = rest[n:]
 		}
-		pending += int64(len(batch) / cols)
+		pending += int64(len(batch) / matchupCols)
 		batch = batch[:0]
 		if bulk && !last {
 			return nil
@@ -270,6 +269,9 @@ func dropSecondaryIndexes(ctx context.Context, tx *sql.Tx, table string) ([]stri
 	return create, nil
 }
 
+// matchupCols is how many values insertMatchupsSQL takes per row.
+const matchupCols = 15
+
 // insertMatchupsSQL is a multi-row INSERT of rows matchups, with the
 // dialect's placeholders.
 func insertMatchupsSQL(rows int, dialect string) string {
@@ -281,7 +283,7 @@ func insertMatchupsSQL(rows int, dialect string) string {
 			b.WriteByte(',')
 		}
 		b.WriteByte('(')
-		for c := 0; c < 15; c++ {
+		for c := 0; c < matchupCols; c++ {
 			if c > 0 {
 				b.WriteByte(',')
 			}
