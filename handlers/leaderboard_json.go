@@ -29,6 +29,12 @@ type PublicStanding struct {
 	CIUpper    float64     `json:"ci_upper"`
 	Votes      int64       `json:"votes"`
 	WinRate    float64     `json:"win_rate"`
+	// BothBadRate is the share of the model's votes where voters said both
+	// clips were bad.
+	BothBadRate float64 `json:"both_bad_rate"`
+	// RankChangeVsRaw, on the style-controlled board, is the raw rank minus
+	// this one (positive: holding style equal moves the model up).
+	RankChangeVsRaw *int `json:"rank_change_vs_raw,omitempty"`
 	// The rest is for the page; the API leaves it out.
 	Wins, Ties, Losses int64 `json:"-"`
 	RankChange         *int  `json:"-"`
@@ -41,12 +47,29 @@ type PublicLeaderboard struct {
 	ComputedAt *time.Time       `json:"computed_at"` // null before the first recompute
 	Votes      int64            `json:"votes"`
 	Models     []PublicStanding `json:"models"`
+	// StyleControl describes the style-controlled fit; only with
+	// ?control=style.
+	StyleControl *PublicStyleControl `json:"style_control,omitempty"`
+}
+
+// PublicStyleControl is what the style-controlled board held equal and how
+// much each feature sways voters.
+type PublicStyleControl struct {
+	// Votes is the number of votes the style fit used: those between two
+	// clips with measured features.
+	Votes        int64                          `json:"votes"`
+	Features     []string                       `json:"features"`
+	Dropped      []string                       `json:"dropped"`
+	Coefficients []leaderboard.StyleCoefficient `json:"coefficients"`
 }
 
 // LeaderboardFilter chooses which rows a public leaderboard shows.
 type LeaderboardFilter struct {
 	MinVotes int64 // rows with fewer votes are left out
 	Retired  bool  // include models an admin has retired
+	// Control "style" shows the style-controlled board's scores, intervals
+	// and ranks.
+	Control string
 }
 
 // Public turns a leaderboard into the rows the public sees, resolving model
@@ -68,7 +91,41 @@ func Public(ctx context.Context, store *models.Store, pool string, lb *leaderboa
 	}
 	at := lb.ComputedAt.UTC()
 	out.ComputedAt, out.Votes = &at, lb.Votes
-	for _, st := range lb.Standings {
+	rows := func(yield func(leaderboard.Standing, *int) bool) {
+		if f.Control != "style" {
+			for _, st := range lb.Standings {
+				if !yield(st, nil) {
+					return
+				}
+			}
+			return
+		}
+		if lb.Style == nil {
+			return
+		}
+		// Scores, intervals, ranks and votes from the style fit; win and
+		// both-bad rates stay the raw votes' own.
+		for _, ss := range lb.Style.Standings {
+			st, _ := lb.StandingOf(ss.ModelID)
+			st.Score, st.CILower, st.CIUpper = ss.Score, ss.CILower, ss.CIUpper
+			st.Rank, st.RankBest, st.RankWorst, st.Votes = ss.Rank, ss.RankBest, ss.RankWorst, ss.Votes
+			change := ss.RankChangeVsRaw
+			if !yield(st, &change) {
+				return
+			}
+		}
+	}
+	if f.Control == "style" {
+		sc := &PublicStyleControl{Features: []string{}, Dropped: []string{}, Coefficients: []leaderboard.StyleCoefficient{}}
+		if lb.Style != nil {
+			sc.Votes = lb.Style.Votes
+			sc.Features = append(sc.Features, lb.Style.Features...)
+			sc.Dropped = append(sc.Dropped, lb.Style.Dropped...)
+			sc.Coefficients = append(sc.Coefficients, lb.Style.Coefficients...)
+		}
+		out.StyleControl = sc
+	}
+	for st, change := range rows {
 		m := ms[st.ModelID]
 		if st.Votes < f.MinVotes || (!m.Active && !f.Retired) {
 			continue
@@ -78,6 +135,7 @@ func Public(ctx context.Context, store *models.Store, pool string, lb *leaderboa
 			Model: PublicModel{Slug: m.Slug, Name: m.Name, Organization: m.Organization, ReleaseDate: m.ReleaseDate,
 				License: m.License, Homepage: m.Homepage, Active: m.Active},
 			Score: st.Score, CILower: st.CILower, CIUpper: st.CIUpper, Votes: st.Votes, WinRate: st.WinRate,
+			BothBadRate: st.BothBadRate, RankChangeVsRaw: change,
 			Wins: st.Wins, Ties: st.Ties, Losses: st.Losses, RankChange: st.RankChange, ModelID: st.ModelID,
 		})
 	}

@@ -20,7 +20,12 @@ type boardQuery struct {
 	MinVotes int64
 	Retired  bool
 	Sort     string // page only: a column, "-" first for descending
+	// Control is "style" for the style-controlled board, "" for the raw one.
+	Control string
 }
+
+// controlStyle asks for the style-controlled board.
+const controlStyle = "style"
 
 // sortColumns are the columns the page sorts by.
 var sortColumns = map[string]bool{"rank": true, "model": true, "score": true, "ci": true, "votes": true, "win_rate": true, "change": true}
@@ -28,7 +33,10 @@ var sortColumns = map[string]bool{"rank": true, "model": true, "score": true, "c
 // parseBoardQuery reads and checks the filters. A bad filter is a 400 that
 // says what to send instead.
 func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin int64) (boardQuery, error) {
-	b := boardQuery{Pool: q.Get("pool"), Category: q.Get("category"), MinVotes: defaultMin, Sort: q.Get("sort")}
+	b := boardQuery{Pool: q.Get("pool"), Category: q.Get("category"), MinVotes: defaultMin, Sort: q.Get("sort"), Control: q.Get("control")}
+	if b.Control != "" && b.Control != controlStyle {
+		return b, badRequest("control must be %q (the style-controlled board) or left out (the raw board), not %q", controlStyle, truncate(b.Control, 40))
+	}
 	if b.Pool == "" {
 		b.Pool = models.PoolT2V
 	}
@@ -87,6 +95,9 @@ func (b boardQuery) values(defaultMin int64) url.Values {
 	if b.Sort != "" {
 		v.Set("sort", b.Sort)
 	}
+	if b.Control != "" {
+		v.Set("control", b.Control)
+	}
 	return v
 }
 
@@ -97,5 +108,5 @@ func (s *Server) publicBoard(c echo.Context, b boardQuery) (PublicLeaderboard, e
 	if err != nil {
 		return PublicLeaderboard{}, err
 	}
-	return Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired})
+	return Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired, Control: b.Control})
 }
