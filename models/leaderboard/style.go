@@ -170,4 +170,3 @@ func bothBadRate(bothBad, votes int64) float64 {
 	}
 	return round(float64(bothBad)/float64(votes), 4)
 }
-
