@@ -276,3 +276,42 @@ func TestPublic_FiltersRetiredModelsAndMinimumVotes(t *testing.T) {
 		}
 	}
 }
+
+func TestPublic_RanksLeaveRetiredModelsOut(t *testing.T) {
+	s, _ := openClockedStore(t)
+	ctx := context.Background()
+	// alpha is far above beta and gamma, which are close to each other.
+	var l []string
+	l = append(l, battles("alpha", "beta", "model_a", 60, "")...)
+	l = append(l, battles("alpha", "gamma", "model_a", 60, "")...)
+	l = append(l, battles("beta", "alpha", "model_a", 2, "")...)
+	l = append(l, battles("gamma", "alpha", "model_a", 2, "")...)
+	l = append(l, battles("beta", "gamma", "model_a", 20, "")...)
+	l = append(l, battles("gamma", "beta", "model_a", 19, "")...)
+	importBattles(t, s, l...)
+	lb, err := s.ComputeLeaderboard(ctx, PoolT2V, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lb.Standings[0].Rank != 1 || lb.Standings[1].Rank != 2 {
+		t.Fatalf("setup: alpha should be surely first, got ranks %d and %d", lb.Standings[0].Rank, lb.Standings[1].Rank)
+	}
+	if err := s.w.Model(&Model{}).Where("slug = ?", "alpha").Update("active", false).Error; err != nil {
+		t.Fatal(err)
+	}
+	s.invalidate()
+	for _, f := range []LeaderboardFilter{{}, {Retired: true}} {
+		p, err := s.Public(ctx, PoolT2V, lb, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range p.Models {
+			if m.Model.Slug != "alpha" && (m.Rank != 1 || m.RankSpread[1] != 2) {
+				t.Errorf("retired=%v: %s ranked %d (spread %v), want 1 (1–2): the retired model still counts", f.Retired, m.Model.Slug, m.Rank, m.RankSpread)
+			}
+			if m.Model.Slug == "alpha" && m.Rank != 1 {
+				t.Errorf("retired alpha, shown on request, ranked %d, want 1 against the listed models", m.Rank)
+			}
+		}
+	}
+}

@@ -62,15 +62,19 @@ func (s *Store) Public(ctx context.Context, pool string, lb *Leaderboard, f Lead
 	}
 	at := lb.ComputedAt.UTC()
 	out.ComputedAt, out.Votes = &at, lb.Votes
+	ms := make(map[uint]Model, len(lb.Standings))
 	for _, st := range lb.Standings {
 		m, ok := cat.models[st.ModelID]
 		if !ok {
-			var one Model
-			if err := s.r.WithContext(ctx).Where("id = ?", st.ModelID).Limit(1).Find(&one).Error; err != nil {
+			if err := s.r.WithContext(ctx).Where("id = ?", st.ModelID).Limit(1).Find(&m).Error; err != nil {
 				return out, err
 			}
-			m = one
 		}
+		ms[st.ModelID] = m
+	}
+	// Ranks count the models the board lists, never a retired one.
+	for _, st := range rankAmong(lb.Standings, func(id uint) bool { return ms[id].Active }) {
+		m := ms[st.ModelID]
 		if st.Votes < f.MinVotes || (!m.Active && !f.Retired) {
 			continue
 		}
