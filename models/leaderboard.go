@@ -25,6 +25,9 @@ type RankingOptions struct {
 	AnchorScore float64
 	// Workers spreads the bootstrap rounds; 0 means every core.
 	Workers int
+	// MinVotes is how many votes a model needs to be listed as ranked
+	// rather than provisional; the rank feed follows ranked models only.
+	MinVotes int64
 }
 
 func (o RankingOptions) withDefaults() RankingOptions {
@@ -58,11 +61,22 @@ type Leaderboard struct {
 	Fingerprint string `json:"fingerprint"`
 	// WinRate[i][j] is how often Standings[i]'s model beat Standings[j]'s
 	// (ties count half); nil where they never met.
-	WinRate [][]*float64 `json:"win_rate"`
-	Battles [][]int64    `json:"battles"`
+	WinRate [][]*float64 `json:"win_rate,omitempty"`
+	Battles [][]int64    `json:"battles,omitempty"`
+	// Pairs holds the votes of every pair that met, for head-to-head
+	// records. Like the matrices, only the newest board of a key keeps it:
+	// older boards keep their standings alone (compactBoard).
+	Pairs []PairTally `json:"pairs,omitempty"`
 	// PairWeights[i][j] is how much a new matchup between the two models
 	// would teach us; only the all-category leaderboard of a pool has them.
 	PairWeights [][]float64 `json:"pair_weights,omitempty"`
+	// VotesThrough is the time of the newest vote counted; nil without votes.
+	VotesThrough *time.Time `json:"votes_through,omitempty"`
+	// Method names the ranking method that computed the board.
+	Method string `json:"method,omitempty"`
+	// SnapshotID is the id of the snapshot the board was stored as; 0 for a
+	// board computed and not stored.
+	SnapshotID uint `json:"-"`
 }
 
 // Standing is one model's place on a leaderboard.
@@ -145,7 +159,7 @@ func (s *Store) fitLeaderboard(ctx context.Context, pool, category string, ts []
 		return nil, err
 	}
 	o := s.ranking
-	lb := &Leaderboard{Pool: pool, Category: category, ComputedAt: s.now().UTC(), Votes: counts.Total(), Fingerprint: fingerprint(ts, o)}
+	lb := &Leaderboard{Pool: pool, Category: category, ComputedAt: s.now().UTC(), Votes: counts.Total(), Fingerprint: fingerprint(ts, o), Method: rating.MethodVersion}
 	if len(ids) == 0 {
 		return lb, nil
 	}
@@ -197,6 +211,7 @@ func (s *Store) fitLeaderboard(ctx context.Context, pool, category string, ts []
 			Votes: m.Votes, Wins: m.Wins, Ties: m.Ties + m.BothBad, Losses: m.Losses, WinRate: round(m.WinRate, 4),
 		})
 	}
+	lb.Pairs = pairTallies(counts, order)
 	lb.WinRate = make([][]*float64, len(order))
 	lb.Battles = make([][]int64, len(order))
 	if weights != nil {

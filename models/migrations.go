@@ -48,6 +48,8 @@ func migrations() []*gormigrate.Migration {
 			ID:      "0200_ranking_indexes",
 			Migrate: migrateRankingIndexes,
 		},
+		{ID: "0700_history", Migrate: migrateHistory},
+		{ID: "0701_history_scan_index", Migrate: migrateHistoryScanIndex},
 	}
 }
 

@@ -88,6 +88,9 @@ func (s *Store) recomputeAsOf(ctx context.Context, force bool, asOf time.Time) (
 		if !asOf.IsZero() {
 			lb.ComputedAt = asOf.UTC()
 		}
+		if lb.VotesThrough, err = s.lastVote(ctx, pool, category, asOf); err != nil {
+			return st, err
+		}
 		if err := s.setRankChanges(ctx, lb); err != nil {
 			return st, err
 		}

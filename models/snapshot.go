@@ -124,10 +124,15 @@ func (s *Store) loadSnapshot(ctx context.Context, id uint) (*Leaderboard, error)
 	if err := s.r.WithContext(ctx).Where("id = ?", id).Take(&snap).Error; err != nil {
 		return nil, fmt.Errorf("load snapshot %d: %w", id, err)
 	}
+	return parseSnapshot(snap)
+}
+
+func parseSnapshot(snap Snapshot) (*Leaderboard, error) {
 	var lb Leaderboard
 	if err := json.Unmarshal([]byte(snap.Body), &lb); err != nil {
-		return nil, fmt.Errorf("parse snapshot %d: %w", id, err)
+		return nil, fmt.Errorf("parse snapshot %d: %w", snap.ID, err)
 	}
+	lb.SnapshotID = snap.ID
 	return &lb, nil
 }
 
@@ -139,12 +144,14 @@ func (s *Store) saveLeaderboard(ctx context.Context, lb *Leaderboard) error {
 		return err
 	}
 	key := boardKey(lb.Pool, lb.Category)
-	snap := Snapshot{Key: key, ComputedAt: lb.ComputedAt, Votes: lb.Votes, Body: string(body)}
+	prev := s.boards.get(key)
+	snap := Snapshot{Key: key, ComputedAt: lb.ComputedAt, Votes: lb.Votes, Body: string(body), VotesThrough: lb.VotesThrough, Method: lb.Method}
 	if err := s.w.WithContext(ctx).Create(&snap).Error; err != nil {
 		return fmt.Errorf("store snapshot %s: %w", key, err)
 	}
+	lb.SnapshotID = snap.ID
 	s.boards.put(key, newCachedBoard(snap.ID, lb, s.now()))
-	return nil
+	return s.afterSave(ctx, prev, lb)
 }
 
 // setRankChanges fills each standing's rank change against the newest
@@ -176,7 +183,7 @@ func (s *Store) setRankChanges(ctx context.Context, lb *Leaderboard) error {
 func (s *Store) pruneSnapshots(ctx context.Context) (int, error) {
 	now := s.now().UTC()
 	var rows []Snapshot
-	err := s.r.WithContext(ctx).Select("id, key, computed_at").
+	err := s.r.WithContext(ctx).Select("id, key, computed_at, rebuilt").
 		Order("key, computed_at DESC, id DESC").Find(&rows).Error
 	if err != nil {
 		return 0, fmt.Errorf("list snapshots: %w", err)
@@ -186,8 +193,15 @@ func (s *Store) pruneSnapshots(ctx context.Context) (int, error) {
 		slot time.Time
 	}
 	kept := make(map[bucket]bool)
+	cited, err := s.citedSnapshots(ctx)
+	if err != nil {
+		return 0, err
+	}
 	var drop []uint
 	for _, r := range rows {
+		if r.Rebuilt || cited[r.ID] {
+			continue // one per step already, or the board a feed entry links to
+		}
 		at := r.ComputedAt.UTC()
 		slot := at.Truncate(time.Hour)
 		if now.Sub(at) > 48*time.Hour {

@@ -83,6 +83,7 @@ type Store struct {
 
 	ranking RankingOptions
 	boards  boardCache    // newest leaderboard snapshots, parsed
+	history historyCache  // every stored board of each pool, as history points
 	votes   atomic.Uint64 // counts recorded votes, so a recompute knows when one is due
 }
 
