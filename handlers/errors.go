@@ -32,7 +32,7 @@ func statusOf(err error) (int, string) {
 			msg = "the request body is too large"
 		}
 		return he.Code, msg
-	case errors.Is(err, models.ErrNotFound):
+	case errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrBeforeFirstBoard):
 		return http.StatusNotFound, err.Error()
 	case errors.Is(err, models.ErrAlreadyVoted):
 		return http.StatusConflict, "this matchup already has a vote; ask for a new matchup"

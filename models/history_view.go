@@ -127,10 +127,7 @@ func (s *Store) boardSeries(ctx context.Context, key string) (*boardSeries, erro
 // not retired at the board's time.
 func historyRows(ms map[uint]Model, lb *Leaderboard) map[uint]HistoryPoint {
 	at := lb.ComputedAt
-	listed := func(id uint) bool {
-		m, ok := ms[id]
-		return ok && (m.RetiredAt == nil || m.RetiredAt.After(at)) && (m.Active || m.RetiredAt != nil)
-	}
+	listed := func(id uint) bool { return listedAt(ms[id], at) }
 	rows := make(map[uint]HistoryPoint, len(lb.Standings))
 	for _, st := range rankAmong(lb.Standings, listed) {
 		rows[st.ModelID] = HistoryPoint{At: at.UTC(), Score: st.Score, CILower: st.CILower, CIUpper: st.CIUpper, Rank: st.Rank, SnapshotID: lb.SnapshotID}
@@ -175,4 +172,14 @@ func (s *Store) StoredBoard(ctx context.Context, id uint) (*Leaderboard, error) 
 		return nil, fmt.Errorf("%w: no snapshot %d", ErrNotFound, id)
 	}
 	return parseSnapshot(snap)
+}
+
+// CatalogModels returns every model by id from the in-memory catalog. The
+// map is shared: callers must not change it.
+func (s *Store) CatalogModels(ctx context.Context) (map[uint]Model, error) {
+	cat, err := s.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cat.models, nil
 }

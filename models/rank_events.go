@@ -58,10 +58,7 @@ func (s *Store) boardRows(ms map[uint]Model, lb *Leaderboard) []history.Row {
 		return nil
 	}
 	at := lb.ComputedAt
-	active := func(id uint) bool {
-		m, ok := ms[id]
-		return ok && (m.RetiredAt == nil || m.RetiredAt.After(at)) && (m.Active || m.RetiredAt != nil)
-	}
+	active := func(id uint) bool { return listedAt(ms[id], at) }
 	rows := make([]history.Row, 0, len(lb.Standings))
 	for _, st := range rankAmong(lb.Standings, active) {
 		rows = append(rows, history.Row{ModelID: st.ModelID, Rank: st.Rank, Listed: active(st.ModelID) && st.Votes >= s.ranking.MinVotes})

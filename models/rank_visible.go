@@ -2,6 +2,7 @@ package models
 
 import (
 	"sort"
+	"time"
 
 	"github.com/arena-video/arena/models/rating"
 )
@@ -42,4 +43,13 @@ func rankAmong(sts []Standing, counted func(modelID uint) bool) []Standing {
 		return out[a].Score > out[b].Score
 	})
 	return out
+}
+
+// listedAt reports whether a model was listed (not retired) at time t.
+// Models retired before retirement times were kept count as retired always.
+func listedAt(m Model, t time.Time) bool {
+	if m.RetiredAt != nil {
+		return m.RetiredAt.After(t)
+	}
+	return m.Active
 }
