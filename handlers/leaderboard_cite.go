@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // citation names a stored board so that a number quoted from it can be
@@ -42,7 +43,7 @@ func (s *Server) baseURL(c echo.Context) string {
 
 // citationOf describes the stored board behind a public board, or nil
 // before the first one.
-func (s *Server) citationOf(c echo.Context, pub models.PublicLeaderboard) *citation {
+func (s *Server) citationOf(c echo.Context, pub PublicLeaderboard) *citation {
 	if pub.SnapshotID == 0 {
 		return nil
 	}
@@ -80,7 +81,7 @@ func pastBoardLinks(d *leaderboardData, b boardQuery, id uint) {
 
 // storedBoard reads a board's address, /leaderboard/{pool}/{snapshot_id}.
 // A malformed or unknown id, or one of another pool, is a 404 that says so.
-func (s *Server) storedBoard(c echo.Context) (*models.Leaderboard, error) {
+func (s *Server) storedBoard(c echo.Context) (*leaderboard.Leaderboard, error) {
 	pool, raw := c.Param("pool"), c.Param("id")
 	if !models.ValidPool(pool) {
 		return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no pool %q: pools are %s", truncate(pool, 40), strings.Join(models.Pools, ", ")))
@@ -89,7 +90,7 @@ func (s *Server) storedBoard(c echo.Context) (*models.Leaderboard, error) {
 	if err != nil || id == 0 {
 		return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no snapshot %q: snapshot ids are whole numbers from 1", truncate(raw, 40)))
 	}
-	lb, err := s.store.StoredBoard(c.Request().Context(), uint(id))
+	lb, err := s.boards.Stored(c.Request().Context(), uint(id))
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func (s *Server) handleStoredBoardJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pub, err := s.store.Public(c.Request().Context(), lb.Pool, lb, models.LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired, Past: true})
+	pub, err := Public(c.Request().Context(), s.store, lb.Pool, lb, LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired, Past: true})
 	if err != nil {
 		return err
 	}
@@ -136,7 +137,7 @@ func (s *Server) handleStoredBoardJSON(c echo.Context) error {
 // redirectAsOf sends the page asked for as of a time to the stored board
 // that answers it.
 func (s *Server) redirectAsOf(c echo.Context, b boardQuery) error {
-	lb, err := s.store.BoardAsOf(c.Request().Context(), b.Pool, b.Category, b.AsOf)
+	lb, err := s.boards.AsOf(c.Request().Context(), b.Pool, b.Category, b.AsOf)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // historyChart draws a model's score, with its 95% interval as a band, and
@@ -18,7 +18,7 @@ import (
 type historyChart struct {
 	ID     string // unique on the page, for the title's id
 	Label  string // what the chart shows, for screen readers
-	points []models.HistoryPoint
+	points []leaderboard.HistoryPoint
 }
 
 const (
@@ -34,7 +34,7 @@ const (
 	hcMaxXLabels = 4
 )
 
-func newHistoryChart(id, label string, ps []models.HistoryPoint) *historyChart {
+func newHistoryChart(id, label string, ps []leaderboard.HistoryPoint) *historyChart {
 	if len(ps) == 0 {
 		return nil
 	}

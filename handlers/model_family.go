@@ -85,17 +85,17 @@ func (s *Server) handleFamilyPage(c echo.Context) error {
 	}
 	vs := familyOf(ms, members[0])
 	d := familyData{Family: family}
-	boards := make(map[string]*models.PublicLeaderboard)
+	boards := make(map[string]*PublicLeaderboard)
 	var pools []string
 	for _, p := range models.Pools {
-		lb, ok, err := s.store.Leaderboard(ctx, p, "")
+		lb, ok, err := s.boards.Get(ctx, p, "")
 		if err != nil {
 			return err
 		}
 		if !ok {
 			continue
 		}
-		pub, err := s.store.Public(ctx, p, lb, models.LeaderboardFilter{Retired: true})
+		pub, err := Public(ctx, s.store, p, lb, LeaderboardFilter{Retired: true})
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // modelReportJSON is GET /api/v1/models/{slug}: the model, and its standing,
@@ -43,18 +44,18 @@ type versionJSON struct {
 }
 
 type modelPoolJSON struct {
-	Pool        string                `json:"pool"`
-	Rank        int                   `json:"rank"`
-	RankSpread  [2]int                `json:"rank_spread"`
-	Score       float64               `json:"score"`
-	CILower     float64               `json:"ci_lower"`
-	CIUpper     float64               `json:"ci_upper"`
-	Votes       int64                 `json:"votes"`
-	WinRate     float64               `json:"win_rate"`
-	Provisional bool                  `json:"provisional"`
-	History     []models.HistoryPoint `json:"history"`
-	HeadToHead  []headToHeadJSON      `json:"head_to_head"`
-	Categories  []categoryJSON        `json:"categories"`
+	Pool        string                     `json:"pool"`
+	Rank        int                        `json:"rank"`
+	RankSpread  [2]int                     `json:"rank_spread"`
+	Score       float64                    `json:"score"`
+	CILower     float64                    `json:"ci_lower"`
+	CIUpper     float64                    `json:"ci_upper"`
+	Votes       int64                      `json:"votes"`
+	WinRate     float64                    `json:"win_rate"`
+	Provisional bool                       `json:"provisional"`
+	History     []leaderboard.HistoryPoint `json:"history"`
+	HeadToHead  []headToHeadJSON           `json:"head_to_head"`
+	Categories  []categoryJSON             `json:"categories"`
 }
 
 type headToHeadJSON struct {
@@ -128,19 +129,19 @@ func (s *Server) modelReport(ctx context.Context, m models.Model) (modelReportJS
 // modelPool is a model's part of one pool, and whether it has one.
 func (s *Server) modelPool(ctx context.Context, ms map[uint]models.Model, m models.Model, pool string) (modelPoolJSON, bool, error) {
 	p := modelPoolJSON{Pool: pool, HeadToHead: []headToHeadJSON{}, Categories: []categoryJSON{}}
-	hist, err := s.store.ModelHistory(ctx, pool, m.ID)
+	hist, err := s.boards.ModelHistory(ctx, pool, m.ID)
 	if err != nil {
 		return p, false, err
 	}
 	p.History = hist
 	if p.History == nil {
-		p.History = []models.HistoryPoint{}
+		p.History = []leaderboard.HistoryPoint{}
 	}
-	lb, ok, err := s.store.Leaderboard(ctx, pool, "")
+	lb, ok, err := s.boards.Get(ctx, pool, "")
 	if err != nil {
 		return p, false, err
 	}
-	row, found := models.PublicStanding{}, false
+	row, found := PublicStanding{}, false
 	if ok {
 		if row, found, err = s.publicRow(ctx, pool, lb, m.ID); err != nil {
 			return p, false, err
@@ -161,12 +162,12 @@ func (s *Server) modelPool(ctx context.Context, ms map[uint]models.Model, m mode
 		}
 	}
 	p.Provisional = p.Votes < int64(s.cfg.MinVotes)
-	cats, err := s.store.Categories(ctx, pool)
+	cats, err := s.boards.Categories(ctx, pool)
 	if err != nil {
 		return p, false, err
 	}
 	for _, cat := range cats {
-		clb, ok, err := s.store.Leaderboard(ctx, pool, cat)
+		clb, ok, err := s.boards.Get(ctx, pool, cat)
 		if err != nil {
 			return p, false, err
 		}
@@ -186,17 +187,17 @@ func (s *Server) modelPool(ctx context.Context, ms map[uint]models.Model, m mode
 
 // publicRow finds a model's row on a board as the public sees it (retired
 // models shown, so that a retired model's page still has its numbers).
-func (s *Server) publicRow(ctx context.Context, pool string, lb *models.Leaderboard, id uint) (models.PublicStanding, bool, error) {
-	pub, err := s.store.Public(ctx, pool, lb, models.LeaderboardFilter{Retired: true})
+func (s *Server) publicRow(ctx context.Context, pool string, lb *leaderboard.Leaderboard, id uint) (PublicStanding, bool, error) {
+	pub, err := Public(ctx, s.store, pool, lb, LeaderboardFilter{Retired: true})
 	if err != nil {
-		return models.PublicStanding{}, false, err
+		return PublicStanding{}, false, err
 	}
 	for _, r := range pub.Models {
 		if r.ModelID == id {
 			return r, true, nil
 		}
 	}
-	return models.PublicStanding{}, false, nil
+	return PublicStanding{}, false, nil
 }
 
 // familyOf lists the models of m's family by version, or m alone.

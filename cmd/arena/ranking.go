@@ -12,8 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/history"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // rankingConfig is how leaderboards are computed, shared by serve and the
@@ -47,13 +49,13 @@ func (c rankingConfig) validate() error {
 	return nil
 }
 
-func (c rankingConfig) options() models.RankingOptions {
-	return models.RankingOptions{Rounds: c.Rounds, AnchorSlug: c.AnchorSlug, AnchorScore: c.AnchorScore, MinVotes: c.MinVotes}
+func (c rankingConfig) options() leaderboard.Options {
+	return leaderboard.Options{Rounds: c.Rounds, AnchorSlug: c.AnchorSlug, AnchorScore: c.AnchorScore, MinVotes: c.MinVotes}
 }
 
 // rankingOptions are the server's: its provisional threshold decides which
 // models the rank feed follows.
-func (c serveConfig) rankingOptions() models.RankingOptions {
+func (c serveConfig) rankingOptions() leaderboard.Options {
 	o := c.Ranking.options()
 	o.MinVotes = int64(c.MinVotes)
 	return o
@@ -97,7 +99,7 @@ func openForRanking(ctx context.Context, e env, fs *flag.FlagSet, args []string,
 	if err := base.resolve(); err != nil {
 		return nil, err
 	}
-	return models.Open(ctx, models.Options{DSN: base.DB, Ranking: rc.options(), Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
+	return models.Open(ctx, models.Options{DSN: base.DB, Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
 }
 
 // runLeaderboard prints a leaderboard computed from the current votes.
@@ -124,11 +126,11 @@ func runLeaderboard(ctx context.Context, e env, args []string) error {
 	if !models.ValidPool(pool) {
 		return fmt.Errorf("unknown pool %q: use one of %s", pool, strings.Join(models.Pools, ", "))
 	}
-	lb, err := store.ComputeLeaderboard(ctx, pool, category)
+	lb, err := leaderboard.New(store, rc.options()).Compute(ctx, pool, category)
 	if err != nil {
 		return err
 	}
-	pub, err := store.Public(ctx, pool, lb, models.LeaderboardFilter{MinVotes: minVotes})
+	pub, err := handlers.Public(ctx, store, pool, lb, handlers.LeaderboardFilter{MinVotes: minVotes})
 	if err != nil {
 		return err
 	}
@@ -152,15 +154,16 @@ func truncate(s string, n int) string {
 
 // rankingCommandStore parses the flags of a command that only needs the data
 // dir and the ranking options, and opens the store.
-func rankingCommandStore(ctx context.Context, e env, name, summary string, args []string) (*models.Store, error) {
+func rankingCommandStore(ctx context.Context, e env, name, summary string, args []string) (*models.Store, rankingConfig, error) {
 	var base baseConfig
 	var rc rankingConfig
 	fs := flagSet(e, name, summary)
 	base.register(fs, e)
 	if err := rc.register(fs, e); err != nil {
-		return nil, err
+		return nil, rc, err
 	}
-	return openForRanking(ctx, e, fs, args, &base, &rc)
+	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
+	return store, rc, err
 }
 
 // runRecompute refreshes every stored leaderboard, and with --history first
@@ -185,13 +188,14 @@ func runRecompute(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	boards := leaderboard.New(store, rc.options())
 	if step != "" {
 		s, err := history.ParseStep(step)
 		if err != nil {
 			return err
 		}
-		hs, err := store.RebuildHistory(ctx, s)
-		if errors.Is(err, models.ErrNoVotes) {
+		hs, err := boards.RebuildHistory(ctx, s)
+		if errors.Is(err, leaderboard.ErrNoVotes) {
 			return fmt.Errorf("--history: the database has no valid votes, so there is no history to rebuild; import votes first (arena import votes FILE)")
 		}
 		if err != nil {
@@ -201,7 +205,7 @@ func runRecompute(ctx context.Context, e env, args []string) error {
 			hs.Stored, s, hs.Skipped, hs.Votes, hs.First.Format(time.RFC3339), hs.Last.Format(time.RFC3339),
 			hs.Elapsed.Round(time.Millisecond), hs.Read.Round(time.Millisecond), hs.Events)
 	}
-	st, err := store.RecomputeLeaderboards(ctx, true)
+	st, err := boards.Recompute(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -211,7 +215,7 @@ func runRecompute(ctx context.Context, e env, args []string) error {
 
 // runExportVotes writes every valid vote as JSON lines, as the API does.
 func runExportVotes(ctx context.Context, e env, args []string) error {
-	store, err := rankingCommandStore(ctx, e, "export votes", "Writes every valid vote to standard output in the public battle format (one JSON object a line), with nothing about voters.", args)
+	store, _, err := rankingCommandStore(ctx, e, "export votes", "Writes every valid vote to standard output in the public battle format (one JSON object a line), with nothing about voters.", args)
 	if err != nil {
 		return err
 	}
@@ -296,7 +300,7 @@ func (c *serveConfig) registerRanking(fs *flag.FlagSet, e env) error {
 
 // startRecomputer runs the background leaderboard recompute until ctx ends
 // or the returned stop is called; stop waits for it to finish.
-func startRecomputer(ctx context.Context, r *models.Recomputer) (stop func()) {
+func startRecomputer(ctx context.Context, r *leaderboard.Recomputer) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

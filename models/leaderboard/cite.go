@@ -1,4 +1,4 @@
-package models
+package leaderboard
 
 import (
 	"crypto/sha256"

@@ -1,4 +1,4 @@
-package models
+package leaderboard
 
 import (
 	"sort"
@@ -26,7 +26,7 @@ func (h HeadToHead) Votes() int64 { return h.Wins + h.Losses + h.Ties + h.BothBa
 // board, most votes first. Only the newest board of a key keeps the pairs;
 // an older one gives nil.
 func (lb *Leaderboard) HeadToHead(modelID uint) []HeadToHead {
-	_, me := lb.standingOf(modelID)
+	_, me := lb.StandingOf(modelID)
 	if me < 0 {
 		return nil
 	}
@@ -50,10 +50,4 @@ func (lb *Leaderboard) HeadToHead(modelID uint) []HeadToHead {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Votes() > out[j].Votes() })
 	return out
-}
-
-// Standing returns a model's row on the board and whether it has one.
-func (lb *Leaderboard) Standing(modelID uint) (Standing, bool) {
-	st, i := lb.standingOf(modelID)
-	return st, i >= 0
 }

@@ -1,19 +1,20 @@
-package models
+package leaderboard
 
 import (
 	"sort"
 	"time"
 
+	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/rating"
 )
 
-// rankAmong returns the standings with their ranks recomputed against the
+// RankAmong returns the standings with their ranks recomputed against the
 // models counted (those for which counted is true), in rank then score
 // order. A row that is not counted (a retired model shown on request) is
 // ranked against the counted models and itself, so that showing it never
 // moves a counted row. Hidden models must not count: a retired model above
 // everyone would otherwise make the visible table start at rank 2.
-func rankAmong(sts []Standing, counted func(modelID uint) bool) []Standing {
+func RankAmong(sts []Standing, counted func(modelID uint) bool) []Standing {
 	out := append([]Standing(nil), sts...)
 	var at []int
 	var lower, upper []float64
@@ -45,9 +46,9 @@ func rankAmong(sts []Standing, counted func(modelID uint) bool) []Standing {
 	return out
 }
 
-// listedAt reports whether a model was listed (not retired) at time t.
+// ListedAt reports whether a model was listed (not retired) at time t.
 // Models retired before retirement times were kept count as retired always.
-func listedAt(m Model, t time.Time) bool {
+func ListedAt(m models.Model, t time.Time) bool {
 	if m.RetiredAt != nil {
 		return m.RetiredAt.After(t)
 	}
