@@ -149,16 +149,23 @@ func fitStyle(o Options, ts []models.StyleTally, styles map[uint]models.ClipStyl
 
 // styleFingerprint hashes the clip-level tallies and the features of their
 // clips, so a board is refitted when a clip is measured (or measured again)
-// even if no vote changed.
+// even if no vote changed. It is "" when no vote compared two measured
+// clips, so a board without a style board keeps the raw fingerprint (which
+// history rebuilds compute alone).
 func styleFingerprint(ts []models.StyleTally, styles map[uint]models.ClipStyle) string {
 	h := fnv.New64a()
+	rows := 0
 	for _, t := range ts {
 		a, okA := styles[t.ClipAID]
 		b, okB := styles[t.ClipBID]
 		if !okA || !okB {
 			continue
 		}
+		rows++
 		fmt.Fprintf(h, "%d|%d|%d|%d|%s|%d|%v|%v\n", t.ModelAID, t.ModelBID, t.ClipAID, t.ClipBID, t.Choice, t.N, a, b)
+	}
+	if rows == 0 {
+		return ""
 	}
 	return strconv.FormatUint(h.Sum64(), 16)
 }
