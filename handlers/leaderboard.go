@@ -67,8 +67,8 @@ type leaderboardData struct {
 	Control      string
 	Controls     []link
 	StyleControl *PublicStyleControl
-	Cite        *citation // which stored board this is, and how to cite it
-	Past        bool      // a stored board, not the newest
+	Cite         *citation // which stored board this is, and how to cite it
+	Past         bool      // a stored board, not the newest
 }
 
 // handleLeaderboardPage renders the leaderboard of one pool from its newest
