@@ -91,6 +91,8 @@ type Server struct {
 
 	adminCookies *sessions.CookieStore
 	throttle     *loginThrottle
+	// passwordChecks holds a token per bcrypt comparison running now.
+	passwordChecks chan struct{}
 }
 
 // New builds the Server and its routes.
@@ -134,7 +136,8 @@ func New(cfg Config) (*Server, error) {
 	s.boardPages = newBoardPageCache()
 	s.metrics = newMetrics(cfg.Store)
 	s.adminCookies = newAdminCookieStore(cfg.SessionKeys, s.secure)
-	s.throttle = newLoginThrottle(loginFailureLimit, loginFailureWindow)
+	s.throttle = newLoginThrottle(loginFailureWindow)
+	s.passwordChecks = make(chan struct{}, maxPasswordChecks)
 	if s.cfg.MaxUploadBytes <= 0 {
 		s.cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}

@@ -158,6 +158,9 @@ type Admin struct {
 	Username     string `gorm:"size:64;not null;uniqueIndex"`
 	PasswordHash string `gorm:"size:100;not null"`
 	CreatedAt    time.Time
+	// DisabledAt is when the admin was disabled: they can no longer sign
+	// in, and their sessions and tokens stopped working then.
+	DisabledAt *time.Time
 }
 
 // AuditEntry records one admin action.

@@ -48,6 +48,7 @@ func migrations() []*gormigrate.Migration {
 			ID:      "0200_ranking_indexes",
 			Migrate: migrateRankingIndexes,
 		},
+		{ID: "0500_admin_access", Migrate: migrateAdminAccess},
 	}
 }
 

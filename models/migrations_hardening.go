@@ -1,0 +1,59 @@
+package models
+
+import (
+	"gorm.io/gorm"
+)
+
+// timestampType is the column type GORM makes for time.Time on the dialect
+// of tx.
+func timestampType(tx *gorm.DB) string {
+	if tx.Dialector.Name() == "postgres" {
+		return "timestamptz"
+	}
+	return "timestamp"
+}
+
+// addColumns adds each column a table lacks. A new database already has
+// them: migration 0001 creates tables from the current structs.
+func addColumns(tx *gorm.DB, cols []columnDDL) error {
+	for _, c := range cols {
+		if tx.Migrator().HasColumn(c.model, c.name) {
+			continue
+		}
+		if err := tx.Exec(c.ddl).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type columnDDL struct {
+	model any
+	name  string
+	ddl   string
+}
+
+// migrateAdminAccess lets an admin be disabled and gives API tokens an
+// expiry. Tokens made before had none: they get DefaultTokenTTL from when
+// they were made, so forgotten old tokens stop working.
+func migrateAdminAccess(tx *gorm.DB) error {
+	ts := timestampType(tx)
+	err := addColumns(tx, []columnDDL{
+		{&Admin{}, "disabled_at", `ALTER TABLE admins ADD COLUMN disabled_at ` + ts + ` NULL`},
+		{&AdminToken{}, "expires_at", `ALTER TABLE admin_tokens ADD COLUMN expires_at ` + ts + ` NULL`},
+	})
+	if err != nil {
+		return err
+	}
+	var old []AdminToken
+	if err := tx.Where("expires_at IS NULL").Find(&old).Error; err != nil {
+		return err
+	}
+	for _, t := range old {
+		exp := t.CreatedAt.Add(DefaultTokenTTL)
+		if err := tx.Model(&AdminToken{}).Where("id = ?", t.ID).Update("expires_at", exp).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
