@@ -51,7 +51,7 @@ func adminOf(c echo.Context) models.Admin {
 
 // sessionAdmin returns the admin behind the request's admin cookie.
 func (s *Server) sessionAdmin(c echo.Context) (models.Admin, string, error) {
-	sess, _ := s.adminCookies.Get(c.Request(), adminSessionName) // a bad cookie is just no session
+	sess, _ := s.adminCookies.Get(c.Request(), s.adminCookie) // a bad cookie is just no session
 	sid, _ := sess.Values[adminSessionKey].(string)
 	if sid == "" {
 		return models.Admin{}, "", models.ErrBadCredentials
@@ -171,7 +171,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sess := sessions.NewSession(s.adminCookies, adminSessionName)
+	sess := sessions.NewSession(s.adminCookies, s.adminCookie)
 	opts := *s.adminCookies.Options
 	if c.Scheme() == "https" {
 		opts.Secure = true
@@ -195,7 +195,7 @@ func (s *Server) handleLogout(c echo.Context) error {
 		}
 	}
 	s.audit(c, "logout", "admin:"+adminOf(c).Username, "")
-	sess := sessions.NewSession(s.adminCookies, adminSessionName)
+	sess := sessions.NewSession(s.adminCookies, s.adminCookie)
 	opts := *s.adminCookies.Options
 	opts.MaxAge = -1
 	sess.Options = &opts

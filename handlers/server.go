@@ -90,7 +90,9 @@ type Server struct {
 	boardPages   *boardPageCache
 
 	adminCookies *sessions.CookieStore
-	throttle     *loginThrottle
+	// voterCookie and adminCookie are the cookie names (see cookieName).
+	voterCookie, adminCookie string
+	throttle                 *loginThrottle
 	// passwordChecks holds a token per bcrypt comparison running now.
 	passwordChecks chan struct{}
 }
@@ -132,6 +134,8 @@ func New(cfg Config) (*Server, error) {
 		s.byVoter = newLimiter(cfg.RateLimit, 1, cfg.Now)
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
+	s.voterCookie = cookieName(voterSessionName, s.secure)
+	s.adminCookie = cookieName(adminSessionName, s.secure)
 	s.voterCookies = newCookieCache()
 	s.boardPages = newBoardPageCache()
 	s.metrics = newMetrics(cfg.Store)

@@ -35,7 +35,7 @@ func (s *Server) voterID(c echo.Context) (string, error) {
 	if id := s.existingVoterID(c); id != "" {
 		return id, nil
 	}
-	sess, _ := s.sessions.Get(c.Request(), voterSessionName) // a bad or old cookie just starts a new session
+	sess, _ := s.sessions.Get(c.Request(), s.voterCookie) // a bad or old cookie just starts a new session
 	id := models.NewID()
 	sess.Values[voterKey] = id
 	if c.Scheme() == "https" {
@@ -52,18 +52,32 @@ func (s *Server) voterID(c echo.Context) (string, error) {
 // existingVoterID returns the voter behind the request without creating
 // one: a vote from a browser without a session cannot match any matchup.
 func (s *Server) existingVoterID(c echo.Context) string {
-	ck, err := c.Request().Cookie(voterSessionName)
+	ck, err := c.Request().Cookie(s.voterCookie)
 	if err != nil {
 		return ""
 	}
 	if id, ok := s.voterCookies.get(ck.Value); ok {
 		return id
 	}
-	sess, _ := s.sessions.Get(c.Request(), voterSessionName)
+	sess, _ := s.sessions.Get(c.Request(), s.voterCookie)
 	id, _ := sess.Values[voterKey].(string)
 	if !models.ValidID(id) {
 		return ""
 	}
 	s.voterCookies.put(ck.Value, id)
 	return id
+}
+
+// hostPrefix marks a cookie that browsers accept only when it is Secure,
+// has Path=/ and names no Domain: a subdomain or a plain-http page can then
+// neither plant nor overwrite it.
+const hostPrefix = "__Host-"
+
+// cookieName is the name of the voter's or the admin's cookie: with the
+// __Host- prefix when the arena is served over https.
+func cookieName(base string, secure bool) string {
+	if secure {
+		return hostPrefix + base
+	}
+	return base
 }

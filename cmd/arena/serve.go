@@ -104,6 +104,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 
+	// The lock comes before the database is opened: a restore holding it
+	// is replacing the file, and opening it now could create or migrate the
+	// database the restore is about to move aside.
+	unlock, err := holdDatabase(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, Logger: log, RelaxedSync: cfg.RelaxedSync, Ranking: cfg.Ranking.options()})
 	if err != nil {
 		return err
@@ -175,15 +183,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	stopRecompute := startRecomputer(ctx, recomputer)
 	defer stopRecompute()
+	stopPrune := startPruner(ctx, store, log)
+	defer stopPrune()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	unlock, err := holdDatabase(cfg.DB)
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	return serveUntilDone(ctx, log, ln, srv, defaultServerLimits)
 }
 
