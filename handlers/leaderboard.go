@@ -206,6 +206,9 @@ func sortRows(rows []boardRow, by string) {
 // addRanks adds each revealed model's current rank, read from the in-memory
 // leaderboard: no database work on the vote path.
 func (s *Server) addRanks(c echo.Context, v *voteJSON, res models.VoteResult) {
+	if v.A == nil || v.B == nil {
+		return
+	}
 	ctx := c.Request().Context()
 	v.A.Rank = s.store.CurrentRank(ctx, res.ClipA.Pool, res.A.ID)
 	v.B.Rank = s.store.CurrentRank(ctx, res.ClipB.Pool, res.B.ID)

@@ -62,6 +62,9 @@ type Config struct {
 	// MinVotes is the vote count under which a model is listed apart on the
 	// leaderboard page as provisional.
 	MinVotes int
+	// Budgets limits new voters and valid votes per client address; nil
+	// means no budgets.
+	Budgets models.Budgets
 	// MeMinVotes is how many valid votes a voter needs before /me shows
 	// their own ranking.
 	MeMinVotes int
@@ -84,6 +87,8 @@ type Server struct {
 	secure   bool
 	// byIP and byVoter are the rate limiters; nil when limits are off.
 	byIP, byVoter *limiter
+	budgets       models.Budgets
+	fetches       *fetchTracker
 	// voterCookies skips decoding a voter cookie seen before.
 	voterCookies *cookieCache
 	metrics      *metrics
@@ -129,6 +134,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	s.cfg.Now = cfg.Now
+	s.budgets = cfg.Budgets
+	s.fetches = newFetchTracker()
 	if !cfg.RateLimit.Off() {
 		s.byIP = newLimiter(cfg.RateLimit, ipLimitFactor, cfg.Now)
 		s.byVoter = newLimiter(cfg.RateLimit, 1, cfg.Now)

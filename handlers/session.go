@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -34,6 +37,18 @@ func newSessionStore(keys [][]byte, secure bool) *sessions.CookieStore {
 func (s *Server) voterID(c echo.Context) (string, error) {
 	if id := s.existingVoterID(c); id != "" {
 		return id, nil
+	}
+	if s.budgets != nil {
+		ok, wait, err := s.budgets.TakeNewVoter(c.Request().Context(), clientNet(c), s.cfg.Now())
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			secs := max(int(math.Ceil(wait.Seconds())), 1)
+			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+			return "", echo.NewHTTPError(http.StatusTooManyRequests,
+				"too many new visitors from your network this hour: keep your cookie, or try again in "+(time.Duration(secs)*time.Second).String())
+		}
 	}
 	sess, _ := s.sessions.Get(c.Request(), s.voterCookie) // a bad or old cookie just starts a new session
 	id := models.NewID()
@@ -81,3 +96,8 @@ func cookieName(base string, secure bool) string {
 	}
 	return base
 }
+
+// clientNet is the client's network as budgets and integrity checks see it:
+// its IPv4 address or IPv6 /64, from the socket or, behind a trusted proxy,
+// from X-Forwarded-For.
+func clientNet(c echo.Context) string { return addressKey(c.RealIP()) }

@@ -136,7 +136,10 @@ type Matchup struct {
 	// WatchUntil is the earliest time a vote counts: IssuedAt plus the
 	// minimum watch time, capped at the shorter clip. A vote before it is
 	// stored invalid as too_fast.
-	WatchUntil    time.Time
+	WatchUntil time.Time
+	// ClientNet is the client's network when the matchup was issued: its
+	// IPv4 address or IPv6 /64. Targeted-voting checks group votes by it.
+	ClientNet     string  `gorm:"size:64;not null;default:''"`
 	Choice        *string `gorm:"size:8"`
 	VotedAt       *time.Time
 	Valid         bool   `gorm:"not null;default:false"`

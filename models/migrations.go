@@ -49,6 +49,7 @@ func migrations() []*gormigrate.Migration {
 			Migrate: migrateRankingIndexes,
 		},
 		{ID: "0500_admin_access", Migrate: migrateAdminAccess},
+		{ID: "0510_vote_evidence", Migrate: migrateVoteEvidence},
 	}
 }
 

@@ -57,3 +57,21 @@ func migrateAdminAccess(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+// migrateVoteEvidence records, per matchup, the client network it was
+// issued to, and per voter, the clips their client fetched: a vote counts
+// only when both of its clips were fetched (see Options.RequireClipFetch).
+func migrateVoteEvidence(tx *gorm.DB) error {
+	ts := timestampType(tx)
+	err := addColumns(tx, []columnDDL{
+		{&Matchup{}, "client_net", `ALTER TABLE matchups ADD COLUMN client_net VARCHAR(64) NOT NULL DEFAULT ''`},
+	})
+	if err != nil {
+		return err
+	}
+	return tx.Exec(`CREATE TABLE IF NOT EXISTS clip_fetches (
+		voter_id VARCHAR(32) NOT NULL,
+		clip_id INTEGER NOT NULL,
+		fetched_at ` + ts + ` NOT NULL,
+		PRIMARY KEY (voter_id, clip_id))`).Error
+}
