@@ -75,3 +75,31 @@ func migrateVoteEvidence(tx *gorm.DB) error {
 		fetched_at ` + ts + ` NOT NULL,
 		PRIMARY KEY (voter_id, clip_id))`).Error
 }
+
+// migrateTargetingFlags stores the evidence of targeted voting found and
+// undone, one row per group, pool and model.
+func migrateTargetingFlags(tx *gorm.DB) error {
+	ts := timestampType(tx)
+	id := "INTEGER PRIMARY KEY AUTOINCREMENT"
+	if tx.Dialector.Name() == "postgres" {
+		id = "BIGSERIAL PRIMARY KEY"
+	}
+	return tx.Exec(`CREATE TABLE IF NOT EXISTS targeting_flags (
+		id ` + id + `,
+		group_key VARCHAR(80) NOT NULL,
+		pool VARCHAR(16) NOT NULL,
+		model_id INTEGER NOT NULL,
+		llr DOUBLE PRECISION NOT NULL,
+		threshold DOUBLE PRECISION NOT NULL,
+		votes BIGINT NOT NULL,
+		model_votes BIGINT NOT NULL,
+		expected_model_votes DOUBLE PRECISION NOT NULL,
+		decisive BIGINT NOT NULL,
+		model_wins BIGINT NOT NULL,
+		expected_wins DOUBLE PRECISION NOT NULL,
+		skips BIGINT NOT NULL,
+		invalidated BIGINT NOT NULL,
+		flagged_at ` + ts + ` NOT NULL,
+		checked_at ` + ts + ` NOT NULL,
+		UNIQUE (group_key, pool, model_id))`).Error
+}

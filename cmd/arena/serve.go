@@ -204,6 +204,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	defer stopRecompute()
 	stopPrune := startPruner(ctx, store, log)
 	defer stopPrune()
+	stopChecks := startIntegrityChecks(ctx, store, log, recomputer.Trigger)
+	defer stopChecks()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
