@@ -83,7 +83,8 @@ func (s *Server) handleCreateMatchup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.store.IssueMatchupTo(c.Request().Context(), voter, clientNet(c), models.MatchupFilter{Pool: req.Pool, Category: req.Category})
+	ctx := c.Request().Context()
+	m, err := s.store.IssueMatchupTo(ctx, voter, clientNet(c), models.MatchupFilter{Pool: req.Pool, Category: req.Category}, s.boards.PairWeigher(ctx, req.Pool))
 	if err != nil {
 		return err
 	}

@@ -292,10 +292,10 @@ func (s *attackSim) honestChoice(m matchupJSON) string {
 // check runs what arena serve runs every two minutes.
 func (s *attackSim) check() {
 	ctx := context.Background()
-	if _, err := s.app.store.CheckIntegrity(ctx); err != nil {
+	if _, err := s.app.store.CheckIntegrity(ctx, s.app.srv.boards.Scores(ctx)); err != nil {
 		s.t.Fatal(err)
 	}
-	if _, err := s.app.store.RecomputeLeaderboards(ctx, true); err != nil {
+	if _, err := s.app.srv.boards.Recompute(ctx, true); err != nil {
 		s.t.Fatal(err)
 	}
 }

@@ -29,15 +29,15 @@ type IssuedMatchup struct {
 // IssueMatchup picks a prompt and two clips of it from different active
 // models in one pool, assigns sides at random and records the matchup for
 // the voter. Where the voter has already judged some clip pairs, it prefers
-// pairs they have not seen.
-func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilter) (IssuedMatchup, error) {
-	return s.IssueMatchupTo(ctx, voterID, "", f)
+// pairs they have not seen; among the rest it draws in proportion to weigh.
+func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilter, weigh PairWeigher) (IssuedMatchup, error) {
+	return s.IssueMatchupTo(ctx, voterID, "", f, weigh)
 }
 
 // IssueMatchupTo is IssueMatchup for a client on network clientNet (an
 // IPv4 address or IPv6 /64), which the matchup records for the
 // targeted-voting checks.
-func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f MatchupFilter) (IssuedMatchup, error) {
+func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f MatchupFilter, weigh PairWeigher) (IssuedMatchup, error) {
 	cat, err := s.catalog(ctx)
 	if err != nil {
 		return IssuedMatchup{}, err
@@ -70,7 +70,7 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 		vs.mu.Unlock()
 		return IssuedMatchup{}, err
 	}
-	a, b, p := pickPair(prompts, vs.judged, s.pairWeigher(ctx, f.Pool))
+	a, b, p := pickPair(prompts, vs.judged, weigh.clipWeight)
 	voterStored := vs.stored
 	// Every trimEvery matchups issued here, the voter's oldest pending
 	// ones beyond the bound expire: a count per issue would cost a query.

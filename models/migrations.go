@@ -48,6 +48,7 @@ func migrations() []*gormigrate.Migration {
 			ID:      "0200_ranking_indexes",
 			Migrate: migrateRankingIndexes,
 		},
+		{ID: "0600_clip_style_features", Migrate: migrateClipStyleFeatures},
 		{ID: "0500_admin_access", Migrate: migrateAdminAccess},
 		{ID: "0510_vote_evidence", Migrate: migrateVoteEvidence},
 		{ID: "0520_targeting_flags", Migrate: migrateTargetingFlags},

@@ -15,17 +15,17 @@ func TestPrune_DropsOldUnvotedMatchupsAndEmptyVotersOnly(t *testing.T) {
 	s, clock := openClocked(t, Options{MatchupTTL: time.Hour}, 5000, 5000)
 	idle, voted, late := NewID(), NewID(), NewID()
 	for range 3 {
-		if _, err := s.IssueMatchup(ctx, idle, MatchupFilter{}); err != nil {
+		if _, err := s.IssueMatchup(ctx, idle, MatchupFilter{}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	m, _ := s.IssueMatchup(ctx, voted, MatchupFilter{})
-	s.IssueMatchup(ctx, voted, MatchupFilter{})                        // a skip by a voter who votes
+	m, _ := s.IssueMatchup(ctx, voted, MatchupFilter{}, nil)
+	s.IssueMatchup(ctx, voted, MatchupFilter{}, nil)                        // a skip by a voter who votes
 	if _, err := s.RecordVote(ctx, voted, m.ID, ChoiceA); err != nil { // too fast: invalid, and kept
 		t.Fatal(err)
 	}
 	clock.Advance(time.Hour + PruneRetention + time.Minute)
-	s.IssueMatchup(ctx, late, MatchupFilter{}) // recent: stays
+	s.IssueMatchup(ctx, late, MatchupFilter{}, nil) // recent: stays
 
 	res, err := s.Prune(ctx, PruneRetention)
 	if err != nil {
@@ -47,7 +47,7 @@ func TestPrune_DropsOldUnvotedMatchupsAndEmptyVotersOnly(t *testing.T) {
 		t.Errorf("%d matchups left, want the vote and the recent one", counts["matchups"])
 	}
 	// A pruned voter who comes back is stored again.
-	if _, err := s.IssueMatchup(ctx, idle, MatchupFilter{}); err != nil {
+	if _, err := s.IssueMatchup(ctx, idle, MatchupFilter{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.VoterByID(ctx, idle); err != nil {

@@ -81,7 +81,7 @@ type groupTest struct {
 // earlier valid vote of a voter flagged for position bias becomes invalid
 // too. It is meant to run every few minutes; a pass reads the window's
 // matchups once.
-func (s *Store) CheckIntegrity(ctx context.Context) (TargetingReport, error) {
+func (s *Store) CheckIntegrity(ctx context.Context, scores BoardScores) (TargetingReport, error) {
 	var rep TargetingReport
 	now := s.now().UTC()
 	since := now.Add(-PruneRetention)
@@ -89,7 +89,6 @@ func (s *Store) CheckIntegrity(ctx context.Context) (TargetingReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	scores := s.boardScores(ctx)
 	var votes []targetVote
 	err = s.r.WithContext(ctx).Raw(`SELECT voter_id, client_net, pool, model_a_id, model_b_id, choice FROM matchups
 		WHERE choice IS NOT NULL AND voted_at > ? AND client_net <> '' ORDER BY voted_at, id`, since).Scan(&votes).Error
@@ -228,21 +227,10 @@ func (s *Store) issuedShares(ctx context.Context, since time.Time) (map[string]m
 	return shares, tests, nil
 }
 
-// boardScores returns each pool's current scores by model id.
-func (s *Store) boardScores(ctx context.Context) map[string]map[uint]float64 {
-	out := map[string]map[uint]float64{}
-	for _, pool := range Pools {
-		lb, ok, err := s.Leaderboard(ctx, pool, "")
-		if err != nil || !ok {
-			continue
-		}
-		out[pool] = map[uint]float64{}
-		for _, st := range lb.Standings {
-			out[pool][st.ModelID] = st.Score
-		}
-	}
-	return out
-}
+// BoardScores gives each pool's current leaderboard scores by model id:
+// what the targeted-voting test compares votes against. A pool without a
+// board may be missing; its pairings are then taken as even.
+type BoardScores map[string]map[uint]float64
 
 // undoTargeted invalidates what a flagged group did for model m and records
 // the evidence. A voter loses every valid vote and is flagged, so later

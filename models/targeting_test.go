@@ -105,7 +105,7 @@ func TestCheckIntegrity_UndoesATargetingVoterAndItsNetwork(t *testing.T) {
 	}
 	farm := NewID()
 	vote := func(voter, net string, pick func(m IssuedMatchup) string) {
-		m, err := s.IssueMatchupTo(ctx, voter, net, MatchupFilter{})
+		m, err := s.IssueMatchupTo(ctx, voter, net, MatchupFilter{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +134,7 @@ func TestCheckIntegrity_UndoesATargetingVoterAndItsNetwork(t *testing.T) {
 		}
 		clock.Advance(time.Minute)
 	}
-	rep, err := s.CheckIntegrity(ctx)
+	rep, err := s.CheckIntegrity(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestCheckIntegrity_UndoesATargetingVoterAndItsNetwork(t *testing.T) {
 	if err != nil || len(stored) != len(rep.Flags) || stored[0].Model != "m0" {
 		t.Errorf("stored evidence %+v, %v", stored, err)
 	}
-	rep2, err := s.CheckIntegrity(ctx)
+	rep2, err := s.CheckIntegrity(ctx, nil)
 	if err != nil || rep2.Targeted != 0 {
 		t.Errorf("second pass undid %d more votes (%v)", rep2.Targeted, err)
 	}
@@ -173,7 +173,7 @@ func TestCheckIntegrity_UndoesATargetingVoterAndItsNetwork(t *testing.T) {
 	// Position bias: flag one honest voter by hand as the trigger would;
 	// the pass invalidates their earlier votes.
 	s.w.Exec(`UPDATE voters SET flagged = ?, flag_reason = ? WHERE id = ?`, true, ReasonPositionBias, honest[0])
-	rep3, err := s.CheckIntegrity(ctx)
+	rep3, err := s.CheckIntegrity(ctx, nil)
 	if err != nil || rep3.PositionBias == 0 {
 		t.Fatalf("position bias pass: %+v %v", rep3, err)
 	}

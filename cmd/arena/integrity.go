@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // integrityEvery is how often serve runs the targeted-voting test (and
@@ -15,7 +16,7 @@ const integrityEvery = 2 * time.Minute
 
 // startIntegrityChecks runs models.Store.CheckIntegrity in the background
 // until ctx ends or stop is called.
-func startIntegrityChecks(ctx context.Context, store *models.Store, log *slog.Logger, recompute func()) (stop func()) {
+func startIntegrityChecks(ctx context.Context, store *models.Store, boards *leaderboard.Boards, log *slog.Logger, recompute func()) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -28,7 +29,7 @@ func startIntegrityChecks(ctx context.Context, store *models.Store, log *slog.Lo
 				return
 			case <-t.C:
 			}
-			rep, err := store.CheckIntegrity(ctx)
+			rep, err := store.CheckIntegrity(ctx, boards.Scores(ctx))
 			if err != nil {
 				if ctx.Err() == nil {
 					log.Error("integrity check", "err", err)

@@ -45,6 +45,7 @@ func commands() []command {
 		{"admin enable", "let a disabled admin sign in again", runAdminDisable(false)},
 		{"admin logout", "end every session of an admin", runAdminLogout},
 		{"import clips", "import clips listed in a CSV manifest", runImportClips},
+		{"media features", "measure clips' style features (motion, brightness, saturation) with ffmpeg", runMediaFeatures},
 		{"import votes", "record votes from a public battle-format JSON-lines file", runImportVotes},
 		{"export votes", "write every valid vote as public battle-format JSON lines", runExportVotes},
 		{"leaderboard", "compute a leaderboard from the current votes and print it", runLeaderboard},

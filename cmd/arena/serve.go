@@ -12,6 +12,7 @@ import (
 
 	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 	"github.com/arena-video/arena/models/media"
 )
 
@@ -130,11 +131,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer unlock()
-	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, RequireClipFetch: cfg.RequireClipFetch, Logger: log, RelaxedSync: cfg.RelaxedSync, Ranking: cfg.Ranking.options()})
+	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, RequireClipFetch: cfg.RequireClipFetch, Logger: log, RelaxedSync: cfg.RelaxedSync})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	boards := leaderboard.New(store, cfg.Ranking.options())
 	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{})
 	if err != nil {
 		return err
@@ -151,13 +153,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		err = store.WithLock(ctx, "seed-demo", func() (err error) {
-			if seeded, err = store.SeedDemo(ctx, demoBlobs); err != nil {
-				return fmt.Errorf("seed demo data: %w", err)
-			}
-			if seeded {
-				if err := store.SeedDemoVotes(ctx, models.DemoVotes, 1); err != nil {
-					return err
-				}
+			if seeded, err = seedDemo(ctx, store, boards, demoBlobs); err != nil {
+				return err
 			}
 			if pw, err = ensureDemoAdmin(ctx, store); err != nil {
 				return fmt.Errorf("create demo admin: %w", err)
@@ -179,9 +176,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	recomputer := models.NewRecomputer(store, models.RecomputerOptions{Every: cfg.RecomputeEvery, Logger: log})
+	recomputer := leaderboard.NewRecomputer(boards, leaderboard.RecomputerOptions{Every: cfg.RecomputeEvery, Logger: log})
 	srv, err := handlers.New(handlers.Config{
 		Store:          store,
+		Boards:         boards,
 		Blobs:          blobs,
 		SessionKeys:    keys,
 		Logger:         log,
@@ -204,7 +202,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	defer stopRecompute()
 	stopPrune := startPruner(ctx, store, log)
 	defer stopPrune()
-	stopChecks := startIntegrityChecks(ctx, store, log, recomputer.Trigger)
+	stopChecks := startIntegrityChecks(ctx, store, boards, log, recomputer.Trigger)
 	defer stopChecks()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
