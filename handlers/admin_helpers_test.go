@@ -67,6 +67,7 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 		MaxUploadBytes: o.maxUpload,
 		Recompute:      func() { a.recomputes.Add(1) },
 		Now:            clock.Now,
+		ExportDir:      filepath.Join(dir, "export"),
 	}
 	if o.proxies {
 		cfg.TrustedProxies = loopback()

@@ -306,8 +306,12 @@ type simReport struct {
 	score, honestScore, halfWidth            float64
 }
 
-func (r simReport) farmCountedShare() float64   { return float64(r.farmCounted) / float64(max(r.farm, 1)) }
-func (r simReport) honestInvalidShare() float64 { return float64(r.honestInvalid) / float64(max(r.honest, 1)) }
+func (r simReport) farmCountedShare() float64 {
+	return float64(r.farmCounted) / float64(max(r.farm, 1))
+}
+func (r simReport) honestInvalidShare() float64 {
+	return float64(r.honestInvalid) / float64(max(r.honest, 1))
+}
 
 // report counts the votes and fits the t2v board twice: on every counted
 // vote, and on the honest voters' counted votes alone.

@@ -67,6 +67,9 @@ type Config struct {
 	// MinVotes is the vote count under which a model is listed apart on the
 	// leaderboard page as provisional.
 	MinVotes int
+	// ExportDir holds the regenerated public votes file; empty means a new
+	// temporary directory.
+	ExportDir string
 	// Budgets limits new voters and valid votes per client address; nil
 	// means no budgets.
 	Budgets models.Budgets
@@ -95,6 +98,8 @@ type Server struct {
 	byIP, byVoter *limiter
 	budgets       models.Budgets
 	fetches       *fetchTracker
+	me            *meCache
+	export        *voteExport
 	// voterCookies skips decoding a voter cookie seen before.
 	voterCookies *cookieCache
 	metrics      *metrics
@@ -147,6 +152,8 @@ func New(cfg Config) (*Server, error) {
 	s.cfg.Now = cfg.Now
 	s.budgets = cfg.Budgets
 	s.fetches = newFetchTracker()
+	s.me = newMeCache()
+	s.export = &voteExport{dir: cfg.ExportDir}
 	if !cfg.RateLimit.Off() {
 		s.byIP = newLimiter(cfg.RateLimit, ipLimitFactor, cfg.Now)
 		s.byVoter = newLimiter(cfg.RateLimit, 1, cfg.Now)

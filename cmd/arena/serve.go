@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -194,6 +195,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		MeMinVotes:     cfg.MeMinVotes,
 		Recompute:      recomputer.Trigger,
 		Budgets:        budgets,
+		ExportDir:      filepath.Join(cfg.DataDir, "export"),
 	})
 	if err != nil {
 		return err
