@@ -20,7 +20,7 @@ func TestPrune_DropsOldUnvotedMatchupsAndEmptyVotersOnly(t *testing.T) {
 		}
 	}
 	m, _ := s.IssueMatchup(ctx, voted, MatchupFilter{}, nil)
-	s.IssueMatchup(ctx, voted, MatchupFilter{}, nil)                        // a skip by a voter who votes
+	s.IssueMatchup(ctx, voted, MatchupFilter{}, nil)                   // a skip by a voter who votes
 	if _, err := s.RecordVote(ctx, voted, m.ID, ChoiceA); err != nil { // too fast: invalid, and kept
 		t.Fatal(err)
 	}
