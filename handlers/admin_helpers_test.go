@@ -23,6 +23,7 @@ import (
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/models/testclock"
 )
 
 const (
@@ -34,7 +35,7 @@ const (
 // the test moves, and a counter of recompute requests.
 type adminApp struct {
 	*testApp
-	clock      *testClock
+	clock      *testclock.Clock
 	recomputes atomic.Int32
 }
 
@@ -46,7 +47,7 @@ type adminOptions struct {
 func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	t.Helper()
 	dir := t.TempDir()
-	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	ctx := context.Background()
 	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler), Now: clock.Now,
 		PasswordCost: bcrypt.MinCost})

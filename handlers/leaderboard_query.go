@@ -33,12 +33,12 @@ func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin i
 		b.Pool = models.PoolT2V
 	}
 	if !models.ValidPool(b.Pool) {
-		return b, badRequest("unknown pool %q: use one of %s", truncate(b.Pool, 40), strings.Join(models.Pools, ", "))
+		return b, badRequest("unknown pool %q: use one of %s", models.Truncate(b.Pool, 40), strings.Join(models.Pools, ", "))
 	}
 	if v := q.Get("min_votes"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 || n > 1_000_000_000 {
-			return b, badRequest("min_votes must be a whole number from 0, not %q", truncate(v, 40))
+			return b, badRequest("min_votes must be a whole number from 0, not %q", models.Truncate(v, 40))
 		}
 		b.MinVotes = n
 	}
@@ -47,7 +47,7 @@ func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin i
 	case "1", "true":
 		b.Retired = true
 	default:
-		return b, badRequest("retired must be 1 or 0, not %q", truncate(v, 40))
+		return b, badRequest("retired must be 1 or 0, not %q", models.Truncate(v, 40))
 	}
 	if b.Sort != "" && !sortColumns[strings.TrimPrefix(b.Sort, "-")] {
 		return b, badRequest("sort must be one of rank, model, score, ci, votes, win_rate, change (with - first for descending)")
@@ -65,7 +65,7 @@ func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin i
 			found = found || c == b.Category
 		}
 		if !found {
-			return b, badRequest("unknown category %q in pool %s: use one of %s", truncate(b.Category, 40), b.Pool, strings.Join(known, ", "))
+			return b, badRequest("unknown category %q in pool %s: use one of %s", models.Truncate(b.Category, 40), b.Pool, strings.Join(known, ", "))
 		}
 	}
 	return b, nil

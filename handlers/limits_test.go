@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/testclock"
 )
 
 func TestLimits_LongURLsAndBodies(t *testing.T) {
@@ -92,7 +93,7 @@ func withMinWatch(d time.Duration) appOption { return func(o *models.Options) { 
 // TestVote_TooFastThroughHTTP: an instant vote gets its reveal (the voter is
 // not told how to game the check) but is stored invalid.
 func TestVote_TooFastThroughHTTP(t *testing.T) {
-	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	app := newTestApp(t, "", true, withMinWatch(time.Second), withClock(clock.Now))
 	v := app.newVoter()
 	fast := v.matchup()

@@ -77,31 +77,6 @@ type AdminSession struct {
 	ExpiresAt  time.Time // absolute end, however active the session is
 }
 
-// migrateAdminTokensSessions adds API tokens and server-side admin sessions.
-func migrateAdminTokensSessions(tx *gorm.DB) error {
-	for _, q := range []string{
-		`CREATE TABLE admin_tokens (
-			id VARCHAR(32) PRIMARY KEY,
-			admin_id INTEGER NOT NULL,
-			token_hash VARCHAR(64) NOT NULL UNIQUE,
-			created_at TIMESTAMP NOT NULL,
-			revoked_at TIMESTAMP NULL)`,
-		`CREATE INDEX idx_admin_tokens_admin_id ON admin_tokens (admin_id)`,
-		`CREATE TABLE admin_sessions (
-			id VARCHAR(64) PRIMARY KEY,
-			admin_id INTEGER NOT NULL,
-			created_at TIMESTAMP NOT NULL,
-			last_seen_at TIMESTAMP NOT NULL,
-			expires_at TIMESTAMP NOT NULL)`,
-		`CREATE INDEX idx_admin_sessions_admin_id ON admin_sessions (admin_id)`,
-	} {
-		if err := tx.Exec(q).Error; err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // CheckPassword refuses passwords too short to resist guessing or too long
 // for bcrypt.
 func CheckPassword(pw string) error {

@@ -11,11 +11,11 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = s.now().UTC()
 	}
-	e.Actor = truncate(e.Actor, 64)
-	e.Action = truncate(e.Action, 64)
-	e.Target = truncate(e.Target, 256)
-	e.Detail = truncate(e.Detail, 2000)
-	e.IP = truncate(e.IP, 64)
+	e.Actor = Truncate(e.Actor, 64)
+	e.Action = Truncate(e.Action, 64)
+	e.Target = Truncate(e.Target, 256)
+	e.Detail = Truncate(e.Detail, 2000)
+	e.IP = Truncate(e.IP, 64)
 	if err := s.w.WithContext(ctx).Create(&e).Error; err != nil {
 		return fmt.Errorf("write audit entry: %w", err)
 	}
@@ -37,15 +37,4 @@ func (s *Store) ListAudit(ctx context.Context, limit int, beforeID uint) ([]Audi
 		return nil, fmt.Errorf("list audit entries: %w", err)
 	}
 	return out, nil
-}
-
-// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }

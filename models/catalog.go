@@ -168,10 +168,13 @@ func (s *Store) PromptCategories(ctx context.Context, pool string) ([]string, er
 	return out, nil
 }
 
+// errNoClip answers a public id that names no clip.
+var errNoClip = fmt.Errorf("%w: no clip with this id", ErrNotFound)
+
 // ClipByPublicID returns the clip with the given public id, active or not.
 func (s *Store) ClipByPublicID(ctx context.Context, publicID string) (Clip, error) {
 	if !ValidID(publicID) {
-		return Clip{}, ErrNotFound
+		return Clip{}, errNoClip
 	}
 	c, err := s.catalog(ctx)
 	if err != nil {
@@ -187,7 +190,7 @@ func (s *Store) ClipByPublicID(ctx context.Context, publicID string) (Clip, erro
 		return Clip{}, err
 	}
 	if cl.ID == 0 {
-		return Clip{}, ErrNotFound
+		return Clip{}, errNoClip
 	}
 	return cl, nil
 }
@@ -206,7 +209,7 @@ func (s *Store) PromptByID(ctx context.Context, id uint) (Prompt, error) {
 		return Prompt{}, err
 	}
 	if p.ID == 0 {
-		return Prompt{}, ErrNotFound
+		return Prompt{}, fmt.Errorf("%w: no prompt with this id", ErrNotFound)
 	}
 	return p, nil
 }

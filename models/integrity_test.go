@@ -5,36 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/arena-video/arena/models/testclock"
 	"github.com/arena-video/arena/models/testdb"
 )
 
-// stepClock is a clock the test moves by hand.
-type stepClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *stepClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // openClocked opens a store on a manual clock with one prompt and clips of
 // the given durations (one model each).
-func openClocked(t *testing.T, opts Options, durationsMS ...int64) (*Store, *stepClock) {
+func openClocked(t *testing.T, opts Options, durationsMS ...int64) (*Store, *testclock.Clock) {
 	t.Helper()
-	clock := &stepClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	opts.DSN = testdb.DSN(t, t.TempDir())
 	opts.Now = clock.Now
 	s, err := Open(context.Background(), opts)

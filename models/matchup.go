@@ -149,15 +149,9 @@ func trimEvery(maxPending int) int { return max(1, maxPending/2) }
 // expire now. Two matchups issued to one voter at the same instant may
 // overshoot the bound by one; the next issue trims it again. Expired matchups stay stored; a vote on one answers 410.
 func (s *Store) expireOldestPending(tx *gorm.DB, voterID string, now time.Time) error {
-	// "LIMIT -1" is SQLite's "no limit", which OFFSET needs there;
-	// PostgreSQL spells it "LIMIT ALL".
-	noLimit := "LIMIT -1"
-	if s.dialect == "postgres" {
-		noLimit = "LIMIT ALL"
-	}
 	return tx.Exec(`UPDATE matchups SET expires_at = ? WHERE id IN (
 		SELECT id FROM matchups WHERE voter_id = ? AND choice IS NULL AND expires_at > ?
-		ORDER BY expires_at DESC, id `+noLimit+` OFFSET ?)`,
+		ORDER BY expires_at DESC, id `+s.dialect.noLimit()+` OFFSET ?)`,
 		now, voterID, now, s.maxPending-1).Error
 }
 

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -55,15 +56,17 @@ const DefaultMaxPending = 20
 
 // Store is the only door to the database.
 type Store struct {
-	// w takes writes: one connection on SQLite, so writers queue in Go, not
-	// in SQLite's busy loop. r takes reads: a pool; WAL lets readers run
-	// beside the writer. On PostgreSQL both are the same pool.
+	// On SQLite, w is one connection for the rare writes (admin changes,
+	// imports, snapshots) and writer groups the voting cycle's writes on a
+	// connection of its own (see writer.go); r is a read-only pool, which WAL
+	// lets run beside both. On PostgreSQL w and r are the same pool and
+	// writer is nil.
 	w       *gorm.DB
 	r       *gorm.DB
 	writer  *batchWriter // SQLite only: groups writes into shared commits
 	voters  *voterCache
 	stats   storeStats
-	dialect string
+	dialect dialect
 	ttl     time.Duration
 	// minWatch and maxPending: see Options.
 	minWatch   time.Duration
@@ -130,7 +133,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.voters = newVoterCache(voterCacheSize)
-	if s.dialect == DialectSQLite {
+	if !s.dialect.postgres() {
 		bw, err := openSQLiteWriter(opts.DSN)
 		if err != nil {
 			s.Close()
@@ -231,7 +234,7 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Dialect names the database in use: "sqlite" or "postgres".
-func (s *Store) Dialect() string { return s.dialect }
+func (s *Store) Dialect() string { return string(s.dialect) }
 
 // Now returns the Store's clock reading.
 func (s *Store) Now() time.Time { return s.now() }
@@ -243,3 +246,24 @@ func (s *Store) VotesRecorded() uint64 { return s.votes.Load() }
 // MinWatch returns the configured minimum watch time, so the arena page can
 // ask for the same wait the server checks.
 func (s *Store) MinWatch() time.Duration { return s.minWatch }
+
+// Pools returns the database connection pools by name ("read", "write",
+// "batch" on SQLite; "pool" on PostgreSQL), for their statistics.
+func (s *Store) Pools() map[string]*sql.DB {
+	out := map[string]*sql.DB{}
+	add := func(name string, db interface{ DB() (*sql.DB, error) }) {
+		if sqlDB, err := db.DB(); err == nil {
+			out[name] = sqlDB
+		}
+	}
+	if s.r == s.w {
+		add("pool", s.w)
+		return out
+	}
+	add("read", s.r)
+	add("write", s.w)
+	if s.writer != nil {
+		add("batch", s.writer.db)
+	}
+	return out
+}

@@ -33,7 +33,7 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 		return VoteResult{}, fmt.Errorf("%w: choice must be a, b, tie or both_bad", ErrInvalidInput)
 	}
 	if !ValidID(matchupID) || voterID == "" {
-		return VoteResult{}, ErrNotFound
+		return VoteResult{}, errNotIssued
 	}
 	now := s.now().UTC()
 	// Validity is decided inside the one UPDATE: too fast when cast before
@@ -96,6 +96,10 @@ const recordVoteSQL = `UPDATE matchups SET choice = ?, voted_at = ?,
 const invalidReasonSQL = `CASE WHEN watch_until IS NOT NULL AND ? < watch_until THEN '` + ReasonTooFast + `'
 	ELSE COALESCE((SELECT CASE WHEN flag_reason = '' THEN '` + ReasonFlagged + `' ELSE flag_reason END FROM voters WHERE voters.id = matchups.voter_id AND voters.flagged), '') END`
 
+// errNotIssued answers a vote on a matchup that does not exist or was issued
+// to another voter, alike, so that ids cannot be probed.
+var errNotIssued = fmt.Errorf("%w: this matchup was not issued to you; ask for a new matchup", ErrNotFound)
+
 // whyNoVote explains a vote that matched no row. Another voter's matchup is
 // reported as not found so that ids cannot be probed.
 func (s *Store) whyNoVote(ctx context.Context, voterID, matchupID string, now time.Time) error {
@@ -105,7 +109,7 @@ func (s *Store) whyNoVote(ctx context.Context, voterID, matchupID string, now ti
 	}
 	switch {
 	case m.ID == "" || m.VoterID != voterID:
-		return ErrNotFound
+		return errNotIssued
 	case m.Choice != nil:
 		return ErrAlreadyVoted
 	case !now.Before(m.ExpiresAt):
@@ -146,4 +150,12 @@ func (s *Store) modelsIn(ctx context.Context, cat *catalog, ids []uint) (map[uin
 		out[m.ID] = m
 	}
 	return out, nil
+}
+
+// CountVotes returns how many votes the database holds, valid or not, from
+// every instance.
+func (s *Store) CountVotes(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Model(&Matchup{}).Where("choice IS NOT NULL").Count(&n).Error
+	return n, err
 }

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -147,7 +146,7 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 	if err := s.r.WithContext(ctx).Model(&Matchup{}).Count(&existing).Error; err != nil {
 		return err
 	}
-	bulk := s.dialect == "sqlite" && sum.Lines-sum.Skipped > existing
+	bulk := !s.dialect.postgres() && sum.Lines-sum.Skipped > existing
 	now := s.now().UTC()
 	full := insertMatchupsSQL(importRowsPerStmt, s.dialect)
 	var (
@@ -274,7 +273,7 @@ const matchupCols = 15
 
 // insertMatchupsSQL is a multi-row INSERT of rows matchups, with the
 // dialect's placeholders.
-func insertMatchupsSQL(rows int, dialect string) string {
+func insertMatchupsSQL(rows int, d dialect) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id, model_a_id, model_b_id, issued_at, expires_at, choice, voted_at, valid, invalid_reason) VALUES `)
 	n := 0
@@ -288,11 +287,7 @@ func insertMatchupsSQL(rows int, dialect string) string {
 				b.WriteByte(',')
 			}
 			n++
-			if dialect == "postgres" {
-				b.WriteString("$" + strconv.Itoa(n))
-			} else {
-				b.WriteByte('?')
-			}
+			b.WriteString(d.placeholder(n))
 		}
 		b.WriteByte(')')
 	}
@@ -305,7 +300,7 @@ func insertMatchupsSQL(rows int, dialect string) string {
 // read and write index pages from disk. It returns a func restoring the
 // previous size.
 func (s *Store) bigWriteCache(ctx context.Context) func() {
-	if s.dialect != "sqlite" {
+	if s.dialect.postgres() {
 		return func() {}
 	}
 	var prev int64

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -40,7 +39,7 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 	var cfg importConfig
 	fs := flagSet(e, "import clips", importSummary)
 	cfg.register(fs, e)
-	maxMB, err := envInt(e, "ARENA_MAX_UPLOAD_MB", 500)
+	maxMB, err := envPositive(e, "ARENA_MAX_UPLOAD_MB", 500)
 	if err != nil {
 		return err
 	}
@@ -238,17 +237,4 @@ func uploadBytes(mb int64) (int64, error) {
 		return 0, fmt.Errorf("--max-upload-mb=%d: give a size between 1 and 1048576 MB", mb)
 	}
 	return mb << 20, nil
-}
-
-// envInt reads a positive integer from the environment.
-func envInt(e env, key string, def int64) (int64, error) {
-	v := e.getenv(key)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%s=%q is not a positive whole number", key, v)
-	}
-	return n, nil
 }

@@ -38,7 +38,7 @@ func newClipFile(t *testing.T) string {
 func TestAdmin_UploadsAClipThroughTheFileInput(t *testing.T) {
 	t.Parallel()
 	s := startSite(t, true)
-	skipUnlessServed(t, s, "/admin/login")
+	mustServe(t, s, "/admin/login")
 	const user, password = "e2e-admin", "correct horse battery staple"
 	if _, err := s.Store.CreateAdmin(context.Background(), user, password); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/arena-video/arena/handlers"
+	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
+)
+
+// runLeaderboard prints a leaderboard computed from the current votes.
+func runLeaderboard(ctx context.Context, e env, args []string) error {
+	var base baseConfig
+	var rc rankingConfig
+	var asJSON bool
+	var pool, category string
+	var minVotes int64
+	fs := flagSet(e, "leaderboard", "Computes a leaderboard from the current valid votes and prints it: with --json, exactly the body of GET /api/v1/leaderboard.")
+	base.register(fs, e)
+	if err := rc.register(fs, e); err != nil {
+		return err
+	}
+	fs.BoolVar(&asJSON, "json", false, "print JSON (the API's shape) instead of a table")
+	fs.StringVar(&pool, "pool", models.PoolT2V, "pool: "+strings.Join(models.Pools, ", "))
+	fs.StringVar(&category, "category", "", "only votes on prompts of this category")
+	fs.Int64Var(&minVotes, "min-votes", 0, "leave out models with fewer votes")
+	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if !models.ValidPool(pool) {
+		return fmt.Errorf("unknown pool %q: use one of %s", pool, strings.Join(models.Pools, ", "))
+	}
+	lb, err := leaderboard.New(store, rc.options()).Compute(ctx, pool, category)
+	if err != nil {
+		return err
+	}
+	pub, err := handlers.Public(ctx, store, pool, lb, handlers.LeaderboardFilter{MinVotes: minVotes})
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(e.stdout).Encode(pub)
+	}
+	fmt.Fprintf(e.stdout, "%-5s %-32s %8s %15s %7s %7s\n", "rank", "model", "score", "95% interval", "votes", "win%")
+	for _, m := range pub.Models {
+		fmt.Fprintf(e.stdout, "%-5d %-32s %8.1f %7.1f..%-6.1f %7d %6.1f%%\n", m.Rank, models.Truncate(m.Model.Name, 32), m.Score, m.CILower, m.CIUpper, m.Votes, 100*m.WinRate)
+	}
+	fmt.Fprintf(e.stdout, "%d valid votes\n", pub.Votes)
+	return nil
+}
+
+// runRecompute refreshes every stored leaderboard.
+func runRecompute(ctx context.Context, e env, args []string) error {
+	store, rc, err := rankingCommandStore(ctx, e, "recompute", "Refits and stores every leaderboard (each pool, and each category within a pool) from the current valid votes.", args)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	st, err := leaderboard.New(store, rc.options()).Recompute(ctx, true)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "stored %d leaderboards from %d valid votes in %s\n", st.Stored, st.Votes, st.Elapsed.Round(1e6))
+	return nil
+}
