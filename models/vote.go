@@ -98,7 +98,7 @@ const invalidReasonSQL = `CASE WHEN watch_until IS NOT NULL AND ? < watch_until 
 
 // errNotIssued answers a vote on a matchup that does not exist or was issued
 // to another voter, alike, so that ids cannot be probed.
-var errNotIssued = fmt.Errorf("%w: this matchup was not issued to you; ask for a new matchup", ErrNotFound)
+var errNotIssued = fmt.Errorf("%w: no matchup with this id: it was not issued to you; ask for a new matchup", ErrNotFound)
 
 // whyNoVote explains a vote that matched no row. Another voter's matchup is
 // reported as not found so that ids cannot be probed.

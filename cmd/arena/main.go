@@ -45,6 +45,7 @@ func commands() []command {
 		{"export votes", "write every valid vote as public battle-format JSON lines", runExportVotes},
 		{"leaderboard", "compute a leaderboard from the current votes and print it", runLeaderboard},
 		{"recompute", "refit and store every leaderboard", runRecompute},
+		{"bench battles", "write synthetic votes with a known ranking, for benchmarks", runBenchBattles},
 	}
 }
 
