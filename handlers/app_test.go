@@ -17,6 +17,7 @@ import (
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
 	"github.com/arena-video/arena/models/testdb"
+	"github.com/arena-video/arena/static"
 )
 
 // TestMain runs every handler test on SQLite, and again on PostgreSQL when
@@ -74,7 +75,7 @@ func newConfiguredApp(t *testing.T, dir string, seed bool, configure func(*Confi
 		t.Fatal(err)
 	}
 	if seed {
-		if _, err := store.SeedDemo(ctx, blobs); err != nil {
+		if _, err := static.SeedDemo(ctx, store, blobs); err != nil {
 			t.Fatal(err)
 		}
 	}

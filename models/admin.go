@@ -43,13 +43,13 @@ func (s *Store) setPasswordCost(cost int) error {
 	if cost < bcrypt.MinCost || cost > bcrypt.MaxCost {
 		return fmt.Errorf("password cost %d is outside bcrypt's %d..%d", cost, bcrypt.MinCost, bcrypt.MaxCost)
 	}
-	s.pwCost, s.dummyHash = cost, dummyHash12
+	s.pw.cost, s.pw.dummyHash = cost, dummyHash12
 	if cost != BcryptCost {
 		h, err := bcrypt.GenerateFromPassword([]byte("arena-dummy-password-never-used"), cost)
 		if err != nil {
 			return err
 		}
-		s.dummyHash = string(h)
+		s.pw.dummyHash = string(h)
 	}
 	return nil
 }
@@ -98,12 +98,12 @@ func (s *Store) CreateAdmin(ctx context.Context, username, password string) (Adm
 	if err := CheckPassword(password); err != nil {
 		return Admin{}, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.pwCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.pw.cost)
 	if err != nil {
 		return Admin{}, fmt.Errorf("hash password: %w", err)
 	}
 	a := Admin{Username: username, PasswordHash: string(hash)}
-	err = s.w.WithContext(ctx).Create(&a).Error
+	err = s.db.w.WithContext(ctx).Create(&a).Error
 	if isUniqueViolation(err) {
 		return Admin{}, fmt.Errorf("%w: an admin named %q", ErrConflict, username)
 	}
@@ -116,7 +116,7 @@ func (s *Store) CreateAdmin(ctx context.Context, username, password string) (Adm
 // CountAdmins returns how many admins exist.
 func (s *Store) CountAdmins(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Model(&Admin{}).Count(&n).Error
+	err := s.db.r.WithContext(ctx).Model(&Admin{}).Count(&n).Error
 	return n, err
 }
 
@@ -124,13 +124,13 @@ func (s *Store) CountAdmins(ctx context.Context) (int64, error) {
 // passwords both get ErrBadCredentials after the same amount of work.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (Admin, error) {
 	var a Admin
-	err := s.r.WithContext(ctx).Where("username = ?", username).Limit(1).Find(&a).Error
+	err := s.db.r.WithContext(ctx).Where("username = ?", username).Limit(1).Find(&a).Error
 	if err != nil {
 		return Admin{}, fmt.Errorf("load admin: %w", err)
 	}
 	hash := a.PasswordHash
 	if a.ID == 0 {
-		hash = s.dummyHash
+		hash = s.pw.dummyHash
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || a.ID == 0 {
 		return Admin{}, ErrBadCredentials
@@ -155,7 +155,7 @@ func (s *Store) CreateAdminToken(ctx context.Context, username string) (string, 
 	}
 	token := tokenPrefix + NewID() + NewID() // 256 random bits
 	row := AdminToken{ID: NewID(), AdminID: a.ID, TokenHash: hashSecret(token), CreatedAt: s.now().UTC()}
-	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Create(&row).Error; err != nil {
 		return "", fmt.Errorf("create token: %w", err)
 	}
 	return token, nil
@@ -168,7 +168,7 @@ func (s *Store) RevokeAdminTokens(ctx context.Context, username string) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	res := s.w.WithContext(ctx).Model(&AdminToken{}).
+	res := s.db.w.WithContext(ctx).Model(&AdminToken{}).
 		Where("admin_id = ? AND revoked_at IS NULL", a.ID).Update("revoked_at", s.now().UTC())
 	if res.Error != nil {
 		return 0, fmt.Errorf("revoke tokens: %w", res.Error)
@@ -182,7 +182,7 @@ func (s *Store) AdminByToken(ctx context.Context, token string) (Admin, error) {
 		return Admin{}, ErrBadCredentials
 	}
 	var t AdminToken
-	err := s.r.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", hashSecret(token)).Limit(1).Find(&t).Error
+	err := s.db.r.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", hashSecret(token)).Limit(1).Find(&t).Error
 	if err != nil {
 		return Admin{}, fmt.Errorf("load token: %w", err)
 	}
@@ -200,7 +200,7 @@ func (s *Store) StartAdminSession(ctx context.Context, adminID uint, maxAge time
 	now := s.now().UTC()
 	sid := NewID() + NewID()
 	row := AdminSession{ID: hashSecret(sid), AdminID: adminID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(maxAge)}
-	db := s.w.WithContext(ctx)
+	db := s.db.w.WithContext(ctx)
 	if err := db.Create(&row).Error; err != nil {
 		return "", fmt.Errorf("start session: %w", err)
 	}
@@ -220,7 +220,7 @@ func (s *Store) AdminBySession(ctx context.Context, sid string, idle time.Durati
 		return Admin{}, ErrBadCredentials
 	}
 	var row AdminSession
-	if err := s.r.WithContext(ctx).Where("id = ?", hashSecret(sid)).Limit(1).Find(&row).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("id = ?", hashSecret(sid)).Limit(1).Find(&row).Error; err != nil {
 		return Admin{}, fmt.Errorf("load session: %w", err)
 	}
 	now := s.now().UTC()
@@ -228,7 +228,7 @@ func (s *Store) AdminBySession(ctx context.Context, sid string, idle time.Durati
 		return Admin{}, ErrBadCredentials
 	}
 	if now.Sub(row.LastSeenAt) >= sessionTouchEvery {
-		if err := s.w.WithContext(ctx).Model(&AdminSession{}).Where("id = ?", row.ID).Update("last_seen_at", now).Error; err != nil {
+		if err := s.db.w.WithContext(ctx).Model(&AdminSession{}).Where("id = ?", row.ID).Update("last_seen_at", now).Error; err != nil {
 			return Admin{}, fmt.Errorf("touch session: %w", err)
 		}
 	}
@@ -237,12 +237,12 @@ func (s *Store) AdminBySession(ctx context.Context, sid string, idle time.Durati
 
 // EndAdminSession deletes a session, so its cookie no longer works.
 func (s *Store) EndAdminSession(ctx context.Context, sid string) error {
-	return s.w.WithContext(ctx).Where("id = ?", hashSecret(sid)).Delete(&AdminSession{}).Error
+	return s.db.w.WithContext(ctx).Where("id = ?", hashSecret(sid)).Delete(&AdminSession{}).Error
 }
 
 func (s *Store) adminByName(ctx context.Context, username string) (Admin, error) {
 	var a Admin
-	err := s.r.WithContext(ctx).Where("username = ?", username).Take(&a).Error
+	err := s.db.r.WithContext(ctx).Where("username = ?", username).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Admin{}, fmt.Errorf("%w: no admin named %q", ErrNotFound, username)
 	}
@@ -251,7 +251,7 @@ func (s *Store) adminByName(ctx context.Context, username string) (Admin, error)
 
 func (s *Store) adminByID(ctx context.Context, id uint) (Admin, error) {
 	var a Admin
-	err := s.r.WithContext(ctx).Where("id = ?", id).Take(&a).Error
+	err := s.db.r.WithContext(ctx).Where("id = ?", id).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Admin{}, ErrBadCredentials
 	}

@@ -61,7 +61,7 @@ func TestAdminTokens_StoredHashedAndRevocable(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stored []AdminToken
-	s.r.Find(&stored)
+	s.db.r.Find(&stored)
 	if len(stored) != 1 || stored[0].TokenHash == tok || stored[0].TokenHash != hashSecret(tok) {
 		t.Fatalf("stored %+v: want only the token's hash", stored)
 	}

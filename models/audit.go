@@ -16,7 +16,7 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 	e.Target = Truncate(e.Target, 256)
 	e.Detail = Truncate(e.Detail, 2000)
 	e.IP = Truncate(e.IP, 64)
-	if err := s.w.WithContext(ctx).Create(&e).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Create(&e).Error; err != nil {
 		return fmt.Errorf("write audit entry: %w", err)
 	}
 	return nil
@@ -25,7 +25,7 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 // ListAudit returns audit entries, newest first: at most limit of them
 // (every one when limit <= 0), older than beforeID when it is not 0.
 func (s *Store) ListAudit(ctx context.Context, limit int, beforeID uint) ([]AuditEntry, error) {
-	q := s.r.WithContext(ctx).Order("id DESC")
+	q := s.db.r.WithContext(ctx).Order("id DESC")
 	if beforeID > 0 {
 		q = q.Where("id < ?", beforeID)
 	}

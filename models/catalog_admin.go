@@ -94,7 +94,7 @@ func (s *Store) UpdateModel(ctx context.Context, slug string, p ModelPatch) (Mod
 	if err := ValidateModel(m); err != nil {
 		return Model{}, err
 	}
-	err = s.w.WithContext(ctx).Model(&Model{}).Where("id = ?", m.ID).Updates(map[string]any{
+	err = s.db.w.WithContext(ctx).Model(&Model{}).Where("id = ?", m.ID).Updates(map[string]any{
 		"name": m.Name, "organization": m.Organization, "release_date": m.ReleaseDate,
 		"license": m.License, "homepage": m.Homepage, "active": m.Active,
 	}).Error
@@ -116,7 +116,7 @@ type PromptPatch struct {
 // UpdatePrompt applies a patch to a prompt.
 func (s *Store) UpdatePrompt(ctx context.Context, id uint, p PromptPatch) (Prompt, error) {
 	var pr Prompt
-	err := s.r.WithContext(ctx).Where("id = ?", id).Take(&pr).Error
+	err := s.db.r.WithContext(ctx).Where("id = ?", id).Take(&pr).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Prompt{}, fmt.Errorf("%w: no prompt %d", ErrNotFound, id)
 	}
@@ -129,7 +129,7 @@ func (s *Store) UpdatePrompt(ctx context.Context, id uint, p PromptPatch) (Promp
 	if err := ValidatePrompt(pr); err != nil {
 		return Prompt{}, err
 	}
-	err = s.w.WithContext(ctx).Model(&Prompt{}).Where("id = ?", id).
+	err = s.db.w.WithContext(ctx).Model(&Prompt{}).Where("id = ?", id).
 		Updates(map[string]any{"text": pr.Text, "category": pr.Category, "active": pr.Active}).Error
 	if err != nil {
 		return Prompt{}, fmt.Errorf("update prompt %d: %w", id, err)
@@ -142,14 +142,14 @@ func (s *Store) UpdatePrompt(ctx context.Context, id uint, p PromptPatch) (Promp
 func (s *Store) SetClipActive(ctx context.Context, publicID string, active bool) (Clip, error) {
 	var c Clip
 	if ValidID(publicID) {
-		if err := s.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&c).Error; err != nil {
+		if err := s.db.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&c).Error; err != nil {
 			return Clip{}, err
 		}
 	}
 	if c.ID == 0 {
 		return Clip{}, fmt.Errorf("%w: no clip %q", ErrNotFound, publicID)
 	}
-	if err := s.w.WithContext(ctx).Model(&Clip{}).Where("id = ?", c.ID).Update("active", active).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Model(&Clip{}).Where("id = ?", c.ID).Update("active", active).Error; err != nil {
 		return Clip{}, fmt.Errorf("update clip: %w", err)
 	}
 	c.Active = active
@@ -160,13 +160,13 @@ func (s *Store) SetClipActive(ctx context.Context, publicID string, active bool)
 // ListPrompts returns every prompt, active or not, newest first.
 func (s *Store) ListPrompts(ctx context.Context) ([]Prompt, error) {
 	var ps []Prompt
-	err := s.r.WithContext(ctx).Order("id DESC").Find(&ps).Error
+	err := s.db.r.WithContext(ctx).Order("id DESC").Find(&ps).Error
 	return ps, err
 }
 
 // ListClips returns clips, newest first, of one prompt when promptID is not 0.
 func (s *Store) ListClips(ctx context.Context, promptID uint) ([]Clip, error) {
-	q := s.r.WithContext(ctx).Order("id DESC")
+	q := s.db.r.WithContext(ctx).Order("id DESC")
 	if promptID != 0 {
 		q = q.Where("prompt_id = ?", promptID)
 	}
@@ -178,7 +178,7 @@ func (s *Store) ListClips(ctx context.Context, promptID uint) ([]Clip, error) {
 // ModelByID returns a model by its numeric id.
 func (s *Store) ModelByID(ctx context.Context, id uint) (Model, error) {
 	var m Model
-	err := s.r.WithContext(ctx).Where("id = ?", id).Take(&m).Error
+	err := s.db.r.WithContext(ctx).Where("id = ?", id).Take(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Model{}, ErrNotFound
 	}

@@ -153,10 +153,10 @@ func advisoryLock(ctx context.Context, db *gorm.DB, name string, wait bool) (unl
 // lock it returns at once with ran false. On SQLite there is only one
 // process writing, so fn simply runs.
 func (s *Store) WithLeaderLock(ctx context.Context, name string, fn func() error) (ran bool, err error) {
-	if !s.dialect.postgres() {
+	if !s.db.dialect.postgres() {
 		return true, fn()
 	}
-	unlock, ok, err := advisoryLock(ctx, s.w, "leader:"+name, false)
+	unlock, ok, err := advisoryLock(ctx, s.db.w, "leader:"+name, false)
 	if err != nil || !ok {
 		return false, err
 	}
@@ -169,10 +169,10 @@ func (s *Store) WithLeaderLock(ctx context.Context, name string, fn func() error
 // Seeding the demo data uses it so that instances starting together seed
 // once. On SQLite fn simply runs.
 func (s *Store) WithLock(ctx context.Context, name string, fn func() error) error {
-	if !s.dialect.postgres() {
+	if !s.db.dialect.postgres() {
 		return fn()
 	}
-	unlock, _, err := advisoryLock(ctx, s.w, "lock:"+name, true)
+	unlock, _, err := advisoryLock(ctx, s.db.w, "lock:"+name, true)
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func TestRecordVote_TooFastIsStoredInvalid(t *testing.T) {
 				t.Fatal(err)
 			}
 			var stored Matchup
-			s.r.Where("id = ?", m.ID).Take(&stored)
+			s.db.r.Where("id = ?", m.ID).Take(&stored)
 			if res.Valid != tc.wantValid || stored.Valid != tc.wantValid || stored.Choice == nil {
 				t.Fatalf("valid = %v (stored %v, choice %v), want %v", res.Valid, stored.Valid, stored.Choice, tc.wantValid)
 			}
@@ -157,7 +157,7 @@ func TestRecordVote_PositionBiasFlagsTheVoterForLaterVotes(t *testing.T) {
 	}
 	// Votes cast before the flag stay valid: nothing changes silently.
 	var valid int64
-	s.r.Model(&Matchup{}).Where("voter_id = ? AND valid", clicker).Count(&valid)
+	s.db.r.Model(&Matchup{}).Where("voter_id = ? AND valid", clicker).Count(&valid)
 	if valid != PositionBiasMinVotes {
 		t.Fatalf("clicker has %d valid votes, want the %d cast before the flag", valid, PositionBiasMinVotes)
 	}
@@ -186,7 +186,7 @@ func TestIssueMatchup_OldestPendingExpiresBeyondTheLimit(t *testing.T) {
 		}
 	}
 	var rows int64
-	s.r.Model(&Matchup{}).Where("voter_id = ?", voter).Count(&rows)
+	s.db.r.Model(&Matchup{}).Where("voter_id = ?", voter).Count(&rows)
 	if rows != 5 {
 		t.Fatalf("%d matchups stored, want all 5 kept", rows)
 	}
@@ -210,24 +210,24 @@ func TestMigrate_VoteValidityUpgradesAnOldDatabase(t *testing.T) {
 		`ALTER TABLE voters DROP COLUMN b_votes`,
 		`DELETE FROM ` + migrationTable + ` WHERE id = '0300_vote_validity'`,
 	} {
-		if err := s.w.Exec(q).Error; err != nil {
+		if err := s.db.w.Exec(q).Error; err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
 	s.Close()
 	s = openTestStore(t, filepath.Join(dir, "a.db"))
 	for _, col := range []string{"watch_until"} {
-		if !s.w.Migrator().HasColumn(&Matchup{}, col) {
+		if !s.db.w.Migrator().HasColumn(&Matchup{}, col) {
 			t.Errorf("matchups.%s missing after upgrade", col)
 		}
 	}
 	for _, col := range []string{"valid_votes", "a_votes", "b_votes"} {
-		if !s.w.Migrator().HasColumn(&Voter{}, col) {
+		if !s.db.w.Migrator().HasColumn(&Voter{}, col) {
 			t.Errorf("voters.%s missing after upgrade", col)
 		}
 	}
 	var n int64
-	s.w.Raw(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'count_valid_votes'`).Scan(&n)
+	s.db.w.Raw(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'count_valid_votes'`).Scan(&n)
 	if n != 1 {
 		t.Error("vote-counting trigger missing after upgrade")
 	}

@@ -68,7 +68,7 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 	// Every trimEvery matchups issued here, the voter's oldest pending
 	// ones beyond the bound expire: a count per issue would cost a query.
 	vs.issued++
-	trim := vs.issued%trimEvery(s.maxPending) == 0
+	trim := vs.issued%trimEvery(s.rules.maxPending) == 0
 	vs.mu.Unlock()
 	if rand.IntN(2) == 1 {
 		a, b = b, a
@@ -84,7 +84,7 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		ModelAID:   a.ModelID,
 		ModelBID:   b.ModelID,
 		IssuedAt:   now,
-		ExpiresAt:  now.Add(s.ttl),
+		ExpiresAt:  now.Add(s.rules.ttl),
 		WatchUntil: now.Add(s.watchTime(a, b)),
 	}
 	err = s.writeTx(ctx, false, func(tx *gorm.DB) error {
@@ -131,7 +131,7 @@ func insertMatchup(tx *gorm.DB, m *Matchup) error {
 // counts: the configured minimum, but never longer than the shorter clip, so
 // a voter who watched both clips through can always vote validly.
 func (s *Store) watchTime(a, b Clip) time.Duration {
-	d := s.minWatch
+	d := s.rules.minWatch
 	shorter := time.Duration(min(a.DurationMS, b.DurationMS)) * time.Millisecond
 	if shorter > 0 && shorter < d {
 		d = shorter
@@ -151,8 +151,8 @@ func trimEvery(maxPending int) int { return max(1, maxPending/2) }
 func (s *Store) expireOldestPending(tx *gorm.DB, voterID string, now time.Time) error {
 	return tx.Exec(`UPDATE matchups SET expires_at = ? WHERE id IN (
 		SELECT id FROM matchups WHERE voter_id = ? AND choice IS NULL AND expires_at > ?
-		ORDER BY expires_at DESC, id `+s.dialect.noLimit()+` OFFSET ?)`,
-		now, voterID, now, s.maxPending-1).Error
+		ORDER BY expires_at DESC, id `+s.db.dialect.noLimit()+` OFFSET ?)`,
+		now, voterID, now, s.rules.maxPending-1).Error
 }
 
 type clipPair struct{ lo, hi uint }

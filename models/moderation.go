@@ -22,7 +22,7 @@ func (s *Store) InvalidateVoterVotes(ctx context.Context, voterID string) (int64
 		return 0, err
 	}
 	var n int64
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&Matchup{}).
 			Where("voter_id = ? AND choice IS NOT NULL AND valid = ?", voterID, true).
 			Updates(map[string]any{"valid": false, "invalid_reason": InvalidByAdmin})
@@ -49,7 +49,7 @@ func (s *Store) RestoreVoterVotes(ctx context.Context, voterID string) (int64, e
 		return 0, err
 	}
 	var n int64
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&Matchup{}).
 			Where("voter_id = ? AND choice IS NOT NULL AND valid = ? AND invalid_reason IN ?", voterID, false,
 				[]string{InvalidByAdmin, ReasonPositionBias, ReasonFlagged}).
@@ -72,7 +72,7 @@ func (s *Store) voterExists(ctx context.Context, voterID string) error {
 		return fmt.Errorf("%w: no voter %q", ErrNotFound, voterID)
 	}
 	var v Voter
-	err := s.r.WithContext(ctx).Where("id = ?", voterID).Take(&v).Error
+	err := s.db.r.WithContext(ctx).Where("id = ?", voterID).Take(&v).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return fmt.Errorf("%w: no voter %q", ErrNotFound, voterID)
 	}
@@ -96,7 +96,7 @@ type VoteRow struct {
 // RecentVotes returns the newest votes, at most limit, of one voter when
 // voterID is not empty.
 func (s *Store) RecentVotes(ctx context.Context, voterID string, limit int) ([]VoteRow, error) {
-	q := s.r.WithContext(ctx).Table("matchups AS m").
+	q := s.db.r.WithContext(ctx).Table("matchups AS m").
 		Select(`m.id AS matchup_id, m.voter_id, m.pool, m.prompt_id, a.slug AS model_a, b.slug AS model_b,
 			m.choice, m.voted_at, m.valid, m.invalid_reason`).
 		Joins("JOIN models a ON a.id = m.model_a_id").

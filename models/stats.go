@@ -13,6 +13,9 @@ var RecomputeBuckets = []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
 // storeStats counts what this process did, for /metrics. Counters only go
 // up and start at zero with the process, as Prometheus expects.
 type storeStats struct {
+	// recorded counts the votes recorded, valid or not, so the background
+	// recompute knows when one is due.
+	recorded    atomic.Uint64
 	matchups    atomic.Uint64
 	writeGroups atomic.Uint64
 	writes      atomic.Uint64

@@ -45,7 +45,7 @@ func (s *Store) VoteTallies(ctx context.Context, f TallyFilter) ([]Tally, error)
 		where, args = where+" AND voted_at <= ?", append(args, f.Until.UTC())
 	}
 	const cols = "pool, category, model_a_id, model_b_id, choice"
-	rows, err := s.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+
+	rows, err := s.db.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+
 		" GROUP BY "+cols+" ORDER BY "+cols, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("count votes: %w", err)

@@ -63,7 +63,7 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 	}
 	s.noteJudged(voterID, row.ClipAID, row.ClipBID)
 	s.stats.countVote(row.InvalidReason)
-	s.votes.Add(1)
+	s.stats.recorded.Add(1)
 	valid := row.InvalidReason == ""
 	res := VoteResult{MatchupID: matchupID, Choice: choice, Valid: valid, InvalidReason: row.InvalidReason}
 	// One catalog read serves the models, clips and prompt of the reveal.
@@ -104,7 +104,7 @@ var errNotIssued = fmt.Errorf("%w: no matchup with this id: it was not issued to
 // reported as not found so that ids cannot be probed.
 func (s *Store) whyNoVote(ctx context.Context, voterID, matchupID string, now time.Time) error {
 	var m Matchup
-	if err := s.w.WithContext(ctx).Where("id = ?", matchupID).Limit(1).Find(&m).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Where("id = ?", matchupID).Limit(1).Find(&m).Error; err != nil {
 		return fmt.Errorf("load matchup: %w", err)
 	}
 	switch {
@@ -143,7 +143,7 @@ func (s *Store) modelsIn(ctx context.Context, cat *catalog, ids []uint) (map[uin
 		return out, nil
 	}
 	var ms []Model
-	if err := s.r.WithContext(ctx).Where("id IN ?", missing).Find(&ms).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("id IN ?", missing).Find(&ms).Error; err != nil {
 		return nil, fmt.Errorf("load models: %w", err)
 	}
 	for _, m := range ms {
@@ -156,6 +156,6 @@ func (s *Store) modelsIn(ctx context.Context, cat *catalog, ids []uint) (map[uin
 // every instance.
 func (s *Store) CountVotes(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Model(&Matchup{}).Where("choice IS NOT NULL").Count(&n).Error
+	err := s.db.r.WithContext(ctx).Model(&Matchup{}).Where("choice IS NOT NULL").Count(&n).Error
 	return n, err
 }

@@ -73,7 +73,7 @@ func (s *Store) judgedPairsLocked(ctx context.Context, voterID string, v *voterS
 		return nil
 	}
 	var rows []struct{ ClipAID, ClipBID uint }
-	err := s.r.WithContext(ctx).Model(&Matchup{}).Select("clip_a_id, clip_b_id").
+	err := s.db.r.WithContext(ctx).Model(&Matchup{}).Select("clip_a_id, clip_b_id").
 		Where("voter_id = ? AND choice IS NOT NULL", voterID).Find(&rows).Error
 	if err != nil {
 		return fmt.Errorf("load judged pairs: %w", err)

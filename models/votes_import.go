@@ -76,7 +76,7 @@ func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (
 	}
 	sum.VoterID = "import:" + hex.EncodeToString(h.Sum(nil))[:16]
 	var exists int64
-	if err := s.r.WithContext(ctx).Model(&Voter{}).Where("id = ?", sum.VoterID).Count(&exists).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Model(&Voter{}).Where("id = ?", sum.VoterID).Count(&exists).Error; err != nil {
 		return sum, err
 	}
 	if exists > 0 {
@@ -86,19 +86,19 @@ func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (
 	if err != nil {
 		return sum, err
 	}
-	if err := s.w.WithContext(ctx).Create(&Voter{ID: sum.VoterID, CreatedAt: s.now().UTC()}).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Create(&Voter{ID: sum.VoterID, CreatedAt: s.now().UTC()}).Error; err != nil {
 		return sum, fmt.Errorf("create import voter: %w", err)
 	}
 	restore := s.bigWriteCache(ctx)
 	defer restore()
 	if err := s.insertBattles(ctx, path, o, ids, &sum); err != nil {
-		undo := s.w.Session(&gorm.Session{NewDB: true}) // not the cancelled context: clean up anyway
+		undo := s.db.w.Session(&gorm.Session{NewDB: true}) // not the cancelled context: clean up anyway
 		undo.Where("voter_id = ?", sum.VoterID).Delete(&Matchup{})
 		undo.Where("id = ?", sum.VoterID).Delete(&Voter{})
 		sum.Imported = 0
 		return sum, err
 	}
-	s.votes.Add(uint64(sum.Imported))
+	s.stats.recorded.Add(uint64(sum.Imported))
 	return sum, nil
 }
 
@@ -106,7 +106,7 @@ func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (
 func (s *Store) ensureModels(ctx context.Context, slugs map[string]bool, sum *ImportSummary) (map[string]uint, error) {
 	ids := make(map[string]uint, len(slugs))
 	var have []Model
-	if err := s.r.WithContext(ctx).Select("id, slug").Find(&have).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Select("id, slug").Find(&have).Error; err != nil {
 		return nil, err
 	}
 	for _, m := range have {
@@ -138,17 +138,17 @@ func (s *Store) ensureModels(ctx context.Context, slugs map[string]bool, sum *Im
 // random index updates, and if anything fails, or the process dies, the
 // rollback restores the indexes with the rest.
 func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions, ids map[string]uint, sum *ImportSummary) error {
-	db, err := s.w.DB()
+	db, err := s.db.w.DB()
 	if err != nil {
 		return err
 	}
 	var existing int64
-	if err := s.r.WithContext(ctx).Model(&Matchup{}).Count(&existing).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Model(&Matchup{}).Count(&existing).Error; err != nil {
 		return err
 	}
-	bulk := !s.dialect.postgres() && sum.Lines-sum.Skipped > existing
+	bulk := !s.db.dialect.postgres() && sum.Lines-sum.Skipped > existing
 	now := s.now().UTC()
-	full := insertMatchupsSQL(importRowsPerStmt, s.dialect)
+	full := insertMatchupsSQL(importRowsPerStmt, s.db.dialect)
 	var (
 		tx      *sql.Tx
 		stmt    *sql.Stmt
@@ -191,7 +191,7 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 			if n == importRowsPerStmt*matchupCols {
 				_, err = stmt.ExecContext(ctx, rest[:n]...)
 			} else {
-				_, err = tx.ExecContext(ctx, insertMatchupsSQL(n/matchupCols, s.dialect), rest[:n]...)
+				_, err = tx.ExecContext(ctx, insertMatchupsSQL(n/matchupCols, s.db.dialect), rest[:n]...)
 			}
 			if err != nil {
 				return fmt.Errorf("store imported votes: %w", err)
@@ -300,13 +300,13 @@ func insertMatchupsSQL(rows int, d dialect) string {
 // read and write index pages from disk. It returns a func restoring the
 // previous size.
 func (s *Store) bigWriteCache(ctx context.Context) func() {
-	if s.dialect.postgres() {
+	if s.db.dialect.postgres() {
 		return func() {}
 	}
 	var prev int64
-	if err := s.w.WithContext(ctx).Raw("PRAGMA cache_size").Scan(&prev).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Raw("PRAGMA cache_size").Scan(&prev).Error; err != nil {
 		return func() {}
 	}
-	s.w.WithContext(ctx).Exec("PRAGMA cache_size = -262144")
-	return func() { s.w.Exec(fmt.Sprintf("PRAGMA cache_size = %d", prev)) }
+	s.db.w.WithContext(ctx).Exec("PRAGMA cache_size = -262144")
+	return func() { s.db.w.Exec(fmt.Sprintf("PRAGMA cache_size = %d", prev)) }
 }

@@ -224,8 +224,8 @@ func (w *batchWriter) observed(n int) {
 // SQLite, alone on PostgreSQL. See batchWriter.write for what fn may do and
 // what durable means.
 func (s *Store) writeTx(ctx context.Context, durable bool, fn func(tx *gorm.DB) error) error {
-	if s.writer == nil {
-		return s.w.WithContext(ctx).Transaction(fn)
+	if s.db.writer == nil {
+		return s.db.w.WithContext(ctx).Transaction(fn)
 	}
-	return s.writer.write(ctx, durable, fn)
+	return s.db.writer.write(ctx, durable, fn)
 }

@@ -45,7 +45,7 @@ func TestWriter_OneFailingWriteSparesItsGroup(t *testing.T) {
 		}
 	}
 	var stored int64
-	s.r.Model(&Voter{}).Count(&stored)
+	s.db.r.Model(&Voter{}).Count(&stored)
 	if stored != n-1 {
 		t.Fatalf("%d voters stored, want %d: the failing write's group was lost or it was kept", stored, n-1)
 	}
@@ -53,10 +53,10 @@ func TestWriter_OneFailingWriteSparesItsGroup(t *testing.T) {
 
 func TestWriter_RefusesWritesAfterClose(t *testing.T) {
 	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
-	if s.writer == nil {
+	if s.db.writer == nil {
 		t.Skip("PostgreSQL writes without the grouping writer")
 	}
-	s.writer.close()
+	s.db.writer.close()
 	err := s.writeTx(context.Background(), true, func(tx *gorm.DB) error { return nil })
 	if !errors.Is(err, ErrClosed) {
 		t.Fatalf("write after close = %v, want ErrClosed", err)

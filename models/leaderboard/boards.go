@@ -43,6 +43,8 @@ type Source interface {
 	// VotesRecorded counts the votes recorded through this Source, so the
 	// Recomputer knows whether a recompute is due.
 	VotesRecorded() uint64
+	// NoteRecompute records how long a recompute took, for /metrics.
+	NoteRecompute(d time.Duration)
 }
 
 // Boards computes, stores and serves the leaderboards. It is safe for
