@@ -16,7 +16,8 @@ const migrationTable = "schema_migrations"
 // reorder one that has shipped: append a new one at the end. The first
 // migration creates the tables from the entity structs; later ones must
 // name their columns explicitly so that they mean the same thing on every
-// database they meet. The bodies are in migrations_steps.go, in this order.
+// database they meet. The bodies are in migrations_steps.go, in this order,
+// then in migrations_<topic>.go for the later ones, in this order too.
 func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		{ID: "0001_init", Migrate: migrateInit},
@@ -24,6 +25,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0300_vote_validity", Migrate: migrateVoteValidity},
 		{ID: "0100_admin_tokens_sessions", Migrate: migrateAdminTokensSessions},
 		{ID: "0200_ranking_indexes", Migrate: migrateRankingIndexes},
+		{ID: "0600_clip_style_features", Migrate: migrateClipStyleFeatures},
 	}
 }
 

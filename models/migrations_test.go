@@ -16,6 +16,7 @@ var shippedMigrations = []string{
 	"0300_vote_validity",
 	"0100_admin_tokens_sessions",
 	"0200_ranking_indexes",
+	"0600_clip_style_features",
 }
 
 func TestMigrations_ShippedOrderNeverChanges(t *testing.T) {
