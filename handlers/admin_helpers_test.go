@@ -58,7 +58,7 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.CreateAdmin(ctx, testAdminUser, testAdminPassword); err != nil {
+	if _, err := store.CreateAdmin(ctx, models.Actor{Name: "test"}, testAdminUser, testAdminPassword); err != nil {
 		t.Fatal(err)
 	}
 	a := &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock}
@@ -110,7 +110,7 @@ func (a *adminApp) login() *voter {
 // token makes an API token for the test admin.
 func (a *adminApp) token() string {
 	a.t.Helper()
-	tok, err := a.store.CreateAdminToken(context.Background(), testAdminUser)
+	tok, err := a.store.CreateAdminToken(context.Background(), models.Actor{Name: "test"}, testAdminUser)
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -216,4 +216,21 @@ func (a *adminApp) seedCatalog() (alpha, beta models.Model, prompt models.Prompt
 		a.t.Fatal(err)
 	}
 	return alpha, beta, prompt
+}
+
+// webAudit returns the audit log, newest first, without the entries of the
+// test's own set-up (the admin and token it creates as "test").
+func webAudit(t *testing.T, store *models.Store) []models.AuditEntry {
+	t.Helper()
+	es, err := store.ListAudit(context.Background(), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []models.AuditEntry
+	for _, e := range es {
+		if e.Actor != "test" {
+			out = append(out, e)
+		}
+	}
+	return out
 }

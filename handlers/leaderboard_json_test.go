@@ -34,7 +34,7 @@ func TestPublic_FiltersRetiredModelsAndMinimumVotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	retired := false
-	if _, err := a.store.UpdateModel(ctx, "alpha", models.ModelPatch{Active: &retired}); err != nil {
+	if _, err := a.store.UpdateModel(ctx, models.Actor{Name: "test"}, "alpha", models.ModelPatch{Active: &retired}); err != nil {
 		t.Fatal(err)
 	}
 	slugs := func(f LeaderboardFilter) string {

@@ -91,7 +91,7 @@ func CheckPassword(pw string) error {
 
 // CreateAdmin adds an admin with a bcrypt hash of password. A taken username
 // is ErrConflict.
-func (s *Store) CreateAdmin(ctx context.Context, username, password string) (Admin, error) {
+func (s *Store) CreateAdmin(ctx context.Context, by Actor, username, password string) (Admin, error) {
 	if !usernamePattern.MatchString(username) {
 		return Admin{}, fmt.Errorf("%w: a username has 1 to 64 letters, digits, dots, dashes or underscores", ErrInvalidInput)
 	}
@@ -103,7 +103,12 @@ func (s *Store) CreateAdmin(ctx context.Context, username, password string) (Adm
 		return Admin{}, fmt.Errorf("hash password: %w", err)
 	}
 	a := Admin{Username: username, PasswordHash: string(hash)}
-	err = s.db.w.WithContext(ctx).Create(&a).Error
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&a).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "admin.create", "admin:"+username, "")
+	})
 	if isUniqueViolation(err) {
 		return Admin{}, fmt.Errorf("%w: an admin named %q", ErrConflict, username)
 	}
@@ -148,14 +153,20 @@ func hashSecret(secret string) string {
 
 // CreateAdminToken makes a new API token for the named admin and returns it.
 // The token is shown once: only its hash is kept.
-func (s *Store) CreateAdminToken(ctx context.Context, username string) (string, error) {
+func (s *Store) CreateAdminToken(ctx context.Context, by Actor, username string) (string, error) {
 	a, err := s.adminByName(ctx, username)
 	if err != nil {
 		return "", err
 	}
 	token := tokenPrefix + NewID() + NewID() // 256 random bits
 	row := AdminToken{ID: NewID(), AdminID: a.ID, TokenHash: hashSecret(token), CreatedAt: s.now().UTC()}
-	if err := s.db.w.WithContext(ctx).Create(&row).Error; err != nil {
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "token.create", "admin:"+username, "")
+	})
+	if err != nil {
 		return "", fmt.Errorf("create token: %w", err)
 	}
 	return token, nil
@@ -163,17 +174,25 @@ func (s *Store) CreateAdminToken(ctx context.Context, username string) (string, 
 
 // RevokeAdminTokens revokes every live token of the named admin and reports
 // how many there were.
-func (s *Store) RevokeAdminTokens(ctx context.Context, username string) (int64, error) {
+func (s *Store) RevokeAdminTokens(ctx context.Context, by Actor, username string) (int64, error) {
 	a, err := s.adminByName(ctx, username)
 	if err != nil {
 		return 0, err
 	}
-	res := s.db.w.WithContext(ctx).Model(&AdminToken{}).
-		Where("admin_id = ? AND revoked_at IS NULL", a.ID).Update("revoked_at", s.now().UTC())
-	if res.Error != nil {
-		return 0, fmt.Errorf("revoke tokens: %w", res.Error)
+	var n int64
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&AdminToken{}).
+			Where("admin_id = ? AND revoked_at IS NULL", a.ID).Update("revoked_at", s.now().UTC())
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return s.audit(tx, by, "token.revoke", "admin:"+username, fmt.Sprintf("tokens=%d", n))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("revoke tokens: %w", err)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }
 
 // AdminByToken returns the admin a live API token belongs to.

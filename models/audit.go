@@ -3,11 +3,43 @@ package models
 import (
 	"context"
 	"fmt"
+
+	"gorm.io/gorm"
 )
 
-// Audit records one admin action. Detail is cut to fit its column rather
-// than failing the action it describes.
+// Actor is who makes an admin change, as the audit log names them: a
+// signed-in admin and the address they came from, or the command line
+// (CLIActor).
+type Actor struct {
+	Name string
+	IP   string
+}
+
+// CLIActor is the actor of changes made with the arena command: "cli", or
+// "cli:<user>" when the operating-system user is known.
+func CLIActor(osUser string) Actor {
+	if osUser == "" {
+		return Actor{Name: "cli"}
+	}
+	return Actor{Name: "cli:" + osUser}
+}
+
+// Audit records one admin action that is not itself a change made through
+// the Store (a sign-in, a requested recompute). Changes the Store makes on
+// an actor's behalf write their own entry.
 func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	return s.writeAudit(s.db.w.WithContext(ctx), e)
+}
+
+// audit records a change by actor through db, which may be the change's
+// own transaction, so the change and its entry commit together.
+func (s *Store) audit(db *gorm.DB, a Actor, action, target, detail string) error {
+	return s.writeAudit(db, AuditEntry{Actor: a.Name, IP: a.IP, Action: action, Target: target, Detail: detail})
+}
+
+// writeAudit stores an entry, its text cut to fit the columns rather than
+// failing the action it describes.
+func (s *Store) writeAudit(db *gorm.DB, e AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = s.now().UTC()
 	}
@@ -16,7 +48,7 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 	e.Target = Truncate(e.Target, 256)
 	e.Detail = Truncate(e.Detail, 2000)
 	e.IP = Truncate(e.IP, 64)
-	if err := s.db.w.WithContext(ctx).Create(&e).Error; err != nil {
+	if err := db.Create(&e).Error; err != nil {
 		return fmt.Errorf("write audit entry: %w", err)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,7 +81,7 @@ type ModelPatch struct {
 
 // UpdateModel applies a patch to the model with the given slug. A
 // deactivated model gets no new matchups; its clips and votes stay.
-func (s *Store) UpdateModel(ctx context.Context, slug string, p ModelPatch) (Model, error) {
+func (s *Store) UpdateModel(ctx context.Context, by Actor, slug string, p ModelPatch) (Model, error) {
 	m, err := s.ModelBySlug(ctx, slug)
 	if err != nil {
 		return Model{}, fmt.Errorf("%w: no model with slug %q", err, slug)
@@ -94,10 +95,16 @@ func (s *Store) UpdateModel(ctx context.Context, slug string, p ModelPatch) (Mod
 	if err := ValidateModel(m); err != nil {
 		return Model{}, err
 	}
-	err = s.db.w.WithContext(ctx).Model(&Model{}).Where("id = ?", m.ID).Updates(map[string]any{
-		"name": m.Name, "organization": m.Organization, "release_date": m.ReleaseDate,
-		"license": m.License, "homepage": m.Homepage, "active": m.Active,
-	}).Error
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&Model{}).Where("id = ?", m.ID).Updates(map[string]any{
+			"name": m.Name, "organization": m.Organization, "release_date": m.ReleaseDate,
+			"license": m.License, "homepage": m.Homepage, "active": m.Active,
+		}).Error
+		if err != nil {
+			return err
+		}
+		return s.audit(tx, by, "model.update", "model:"+slug, activeDetail(p.Active))
+	})
 	if err != nil {
 		return Model{}, fmt.Errorf("update model %q: %w", slug, err)
 	}
@@ -114,7 +121,7 @@ type PromptPatch struct {
 }
 
 // UpdatePrompt applies a patch to a prompt.
-func (s *Store) UpdatePrompt(ctx context.Context, id uint, p PromptPatch) (Prompt, error) {
+func (s *Store) UpdatePrompt(ctx context.Context, by Actor, id uint, p PromptPatch) (Prompt, error) {
 	var pr Prompt
 	err := s.db.r.WithContext(ctx).Where("id = ?", id).Take(&pr).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -129,8 +136,14 @@ func (s *Store) UpdatePrompt(ctx context.Context, id uint, p PromptPatch) (Promp
 	if err := ValidatePrompt(pr); err != nil {
 		return Prompt{}, err
 	}
-	err = s.db.w.WithContext(ctx).Model(&Prompt{}).Where("id = ?", id).
-		Updates(map[string]any{"text": pr.Text, "category": pr.Category, "active": pr.Active}).Error
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&Prompt{}).Where("id = ?", id).
+			Updates(map[string]any{"text": pr.Text, "category": pr.Category, "active": pr.Active}).Error
+		if err != nil {
+			return err
+		}
+		return s.audit(tx, by, "prompt.update", fmt.Sprintf("prompt:%d", id), activeDetail(p.Active))
+	})
 	if err != nil {
 		return Prompt{}, fmt.Errorf("update prompt %d: %w", id, err)
 	}
@@ -139,7 +152,7 @@ func (s *Store) UpdatePrompt(ctx context.Context, id uint, p PromptPatch) (Promp
 }
 
 // SetClipActive activates or deactivates a clip. Votes that showed it stay.
-func (s *Store) SetClipActive(ctx context.Context, publicID string, active bool) (Clip, error) {
+func (s *Store) SetClipActive(ctx context.Context, by Actor, publicID string, active bool) (Clip, error) {
 	var c Clip
 	if ValidID(publicID) {
 		if err := s.db.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&c).Error; err != nil {
@@ -149,12 +162,27 @@ func (s *Store) SetClipActive(ctx context.Context, publicID string, active bool)
 	if c.ID == 0 {
 		return Clip{}, fmt.Errorf("%w: no clip %q", ErrNotFound, publicID)
 	}
-	if err := s.db.w.WithContext(ctx).Model(&Clip{}).Where("id = ?", c.ID).Update("active", active).Error; err != nil {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&Clip{}).Where("id = ?", c.ID).Update("active", active).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "clip.update", "clip:"+publicID, activeDetail(&active))
+	})
+	if err != nil {
 		return Clip{}, fmt.Errorf("update clip: %w", err)
 	}
 	c.Active = active
 	s.invalidate()
 	return c, nil
+}
+
+// activeDetail is the audit detail of a change that may switch something on
+// or off: "active=true", "active=false", or nothing.
+func activeDetail(active *bool) string {
+	if active == nil {
+		return ""
+	}
+	return "active=" + strconv.FormatBool(*active)
 }
 
 // ListPrompts returns every prompt, active or not, newest first.

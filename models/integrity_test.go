@@ -266,7 +266,7 @@ func TestModeration_InvalidateFlagsAndRestoreClears(t *testing.T) {
 	cheat, clicker := NewID(), NewID()
 	vote(cheat, ChoiceTie, 0) // too fast
 	vote(cheat, ChoiceA, 2*time.Second)
-	if n, err := s.InvalidateVoterVotes(ctx, cheat); err != nil || n != 1 {
+	if n, err := s.InvalidateVoterVotes(ctx, Actor{Name: "test"}, cheat, "test"); err != nil || n != 1 {
 		t.Fatalf("invalidated %d %v, want the one valid vote", n, err)
 	}
 	if res := vote(cheat, ChoiceB, 2*time.Second); res.Valid || res.InvalidReason != ReasonAdmin {
@@ -276,7 +276,7 @@ func TestModeration_InvalidateFlagsAndRestoreClears(t *testing.T) {
 		vote(clicker, ChoiceA, 2*time.Second)
 	}
 	for voter, wantRestored := range map[string]int64{cheat: 2, clicker: 1} {
-		n, err := s.RestoreVoterVotes(ctx, voter)
+		n, err := s.RestoreVoterVotes(ctx, Actor{Name: "test"}, voter, "test")
 		if err != nil || n != wantRestored {
 			t.Fatalf("restored %d %v, want %d", n, err, wantRestored)
 		}

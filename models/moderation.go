@@ -17,7 +17,7 @@ const InvalidByAdmin = "admin"
 // InvalidateVoterVotes marks every valid vote of a voter invalid, keeping the
 // votes, and flags the voter so that their later votes are stored invalid
 // too; it reports how many votes changed.
-func (s *Store) InvalidateVoterVotes(ctx context.Context, voterID string) (int64, error) {
+func (s *Store) InvalidateVoterVotes(ctx context.Context, by Actor, voterID, reason string) (int64, error) {
 	if err := s.voterExists(ctx, voterID); err != nil {
 		return 0, err
 	}
@@ -30,8 +30,11 @@ func (s *Store) InvalidateVoterVotes(ctx context.Context, voterID string) (int64
 			return res.Error
 		}
 		n = res.RowsAffected
-		return tx.Model(&Voter{}).Where("id = ?", voterID).
-			Updates(map[string]any{"flagged": true, "flag_reason": InvalidByAdmin}).Error
+		if err := tx.Model(&Voter{}).Where("id = ?", voterID).
+			Updates(map[string]any{"flagged": true, "flag_reason": InvalidByAdmin}).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "voter.invalidate", "voter:"+voterID, fmt.Sprintf("votes=%d reason=%q", n, reason))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("invalidate votes: %w", err)
@@ -44,7 +47,7 @@ func (s *Store) InvalidateVoterVotes(ctx context.Context, voterID string) (int64
 // votes cast too fast stay invalid. The voter's side counters start afresh,
 // so position bias is judged again on their next votes. It reports how many
 // votes changed.
-func (s *Store) RestoreVoterVotes(ctx context.Context, voterID string) (int64, error) {
+func (s *Store) RestoreVoterVotes(ctx context.Context, by Actor, voterID, reason string) (int64, error) {
 	if err := s.voterExists(ctx, voterID); err != nil {
 		return 0, err
 	}
@@ -58,8 +61,11 @@ func (s *Store) RestoreVoterVotes(ctx context.Context, voterID string) (int64, e
 			return res.Error
 		}
 		n = res.RowsAffected
-		return tx.Model(&Voter{}).Where("id = ?", voterID).
-			Updates(map[string]any{"flagged": false, "flag_reason": "", "valid_votes": 0, "a_votes": 0, "b_votes": 0}).Error
+		if err := tx.Model(&Voter{}).Where("id = ?", voterID).
+			Updates(map[string]any{"flagged": false, "flag_reason": "", "valid_votes": 0, "a_votes": 0, "b_votes": 0}).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "voter.restore", "voter:"+voterID, fmt.Sprintf("votes=%d reason=%q", n, reason))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("restore votes: %w", err)

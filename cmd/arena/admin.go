@@ -59,7 +59,7 @@ func runAdminCreate(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.CreateAdmin(ctx, *username, pw); err != nil {
+	if _, err := store.CreateAdmin(ctx, e.actor(), *username, pw); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "created admin %q; sign in at /admin/login\n", *username)
@@ -124,14 +124,14 @@ func runAdminToken(ctx context.Context, e env, args []string) error {
 	}
 	defer store.Close()
 	if *revoke {
-		n, err := store.RevokeAdminTokens(ctx, *username)
+		n, err := store.RevokeAdminTokens(ctx, e.actor(), *username)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "revoked %d token(s) of %q\n", n, *username)
 		return nil
 	}
-	tok, err := store.CreateAdminToken(ctx, *username)
+	tok, err := store.CreateAdminToken(ctx, e.actor(), *username)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ const demoAdmin = "admin"
 // ensureDemoAdmin creates the demo admin with a random password when the
 // database has no admin yet, and returns the password ("" when it made
 // none).
-func ensureDemoAdmin(ctx context.Context, store *models.Store) (string, error) {
+func ensureDemoAdmin(ctx context.Context, by models.Actor, store *models.Store) (string, error) {
 	n, err := store.CountAdmins(ctx)
 	if err != nil || n > 0 {
 		return "", err
@@ -154,7 +154,7 @@ func ensureDemoAdmin(ctx context.Context, store *models.Store) (string, error) {
 	var b [18]byte
 	_, _ = rand.Read(b[:])
 	pw := base64.RawURLEncoding.EncodeToString(b[:])
-	if _, err := store.CreateAdmin(ctx, demoAdmin, pw); err != nil {
+	if _, err := store.CreateAdmin(ctx, by, demoAdmin, pw); err != nil {
 		return "", err
 	}
 	return pw, nil

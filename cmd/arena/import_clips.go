@@ -84,6 +84,7 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(e.stderr, "warning: ffmpeg is not installed, so clip metadata is not stripped; clips may name their model")
 	}
 	imp := &importer{
+		env:   e,
 		store: store, blobs: blobs, dir: filepath.Dir(cfg.Manifest), maxBytes: maxBytes,
 		models: make(map[string]models.Model), prompts: make(map[string]models.Prompt),
 	}
@@ -126,6 +127,7 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 
 // importer remembers the models and prompts it has found or made.
 type importer struct {
+	env      env // for the audit entries
 	store    *models.Store
 	blobs    *media.Store
 	dir      string
@@ -165,12 +167,16 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 		return "", err
 	}
 	defer f.Close()
-	if _, err := im.store.AddClip(ctx, im.blobs, m.ID, p.ID, f, im.maxBytes); err != nil {
-		if errors.Is(err, models.ErrConflict) {
-			return "skipped", nil
-		}
+	clip, err := im.store.AddClip(ctx, im.blobs, m.ID, p.ID, f, im.maxBytes)
+	if errors.Is(err, models.ErrConflict) {
+		return "skipped", nil
+	}
+	if err != nil {
 		return "", err
 	}
+	// The same entry an upload through the web writes.
+	im.env.audit(ctx, im.store, "clip.upload", "clip:"+clip.PublicID, fmt.Sprintf("model=%s prompt=%d file=%q bytes=%d metadata_stripped=%t",
+		m.Slug, clip.PromptID, filepath.Base(path), clip.Size, clip.MetadataStripped))
 	return "imported", nil
 }
 

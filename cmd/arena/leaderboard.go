@@ -65,6 +65,7 @@ func runRecompute(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.audit(ctx, store, "recompute", "leaderboard", fmt.Sprintf("stored=%d", st.Stored))
 	fmt.Fprintf(e.stdout, "stored %d leaderboards from %d valid votes in %s\n", st.Stored, st.Votes, st.Elapsed.Round(1e6))
 	return nil
 }

@@ -130,7 +130,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 			if seeded, err = seedDemo(ctx, store, boards, demoBlobs); err != nil {
 				return err
 			}
-			if pw, err = ensureDemoAdmin(ctx, store); err != nil {
+			if pw, err = ensureDemoAdmin(ctx, e.actor(), store); err != nil {
 				return fmt.Errorf("create demo admin: %w", err)
 			}
 			return nil

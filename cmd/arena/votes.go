@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/arena-video/arena/models"
 )
@@ -66,6 +67,8 @@ func runImportVotes(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.audit(ctx, store, "votes.import", "voter:"+sum.VoterID, fmt.Sprintf("file=%q lines=%d imported=%d skipped=%d new_models=%d",
+		filepath.Base(fs.Arg(0)), sum.Lines, sum.Imported, sum.Skipped, len(sum.NewModels)))
 	fmt.Fprintf(e.stdout, "imported %d votes from %d lines as voter %s; skipped %d bad lines; created %d models\n",
 		sum.Imported, sum.Lines, sum.VoterID, sum.Skipped, len(sum.NewModels))
 	if sum.FirstBad != "" {
