@@ -26,6 +26,8 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0100_admin_tokens_sessions", Migrate: migrateAdminTokensSessions},
 		{ID: "0200_ranking_indexes", Migrate: migrateRankingIndexes},
 		{ID: "0600_clip_style_features", Migrate: migrateClipStyleFeatures},
+		{ID: "0700_history", Migrate: migrateHistory},
+		{ID: "0701_history_scan_index", Migrate: migrateHistoryScanIndex},
 	}
 }
 

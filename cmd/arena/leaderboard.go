@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/history"
 	"github.com/arena-video/arena/models/leaderboard"
 )
 
@@ -54,18 +57,50 @@ func runLeaderboard(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// runRecompute refreshes every stored leaderboard.
+// runRecompute refreshes every stored leaderboard, and with --history first
+// rebuilds the boards of the past from the votes' times.
 func runRecompute(ctx context.Context, e env, args []string) error {
-	store, rc, err := rankingCommandStore(ctx, e, "recompute", "Refits and stores every leaderboard (each pool, and each category within a pool) from the current valid votes.", args)
+	var base baseConfig
+	var rc rankingConfig
+	var step string
+	fs := flagSet(e, "recompute", "Refits and stores every leaderboard (each pool, and each category within a pool) from the current valid votes. With --history daily or hourly it first stores each pool's board as it stood at the end of every day or hour since the first vote.")
+	base.register(fs, e)
+	if err := rc.register(fs, e); err != nil {
+		return err
+	}
+	minVotes, err := envWhole(e, "ARENA_MIN_VOTES", 20)
+	if err != nil {
+		return err
+	}
+	fs.Int64Var(&rc.MinVotes, "min-votes", int64(minVotes), "models with fewer votes are provisional: the rank feed follows ranked models only (ARENA_MIN_VOTES)")
+	fs.StringVar(&step, "history", "", "also rebuild the past boards of every pool, one per `step`: daily or hourly (UTC)")
+	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	st, err := leaderboard.New(store, rc.options()).Recompute(ctx, true)
+	boards := leaderboard.New(store, rc.options())
+	if step != "" {
+		s, err := history.ParseStep(step)
+		if err != nil {
+			return err
+		}
+		hs, err := boards.RebuildHistory(ctx, s)
+		if errors.Is(err, leaderboard.ErrNoVotes) {
+			return fmt.Errorf("--history: the database has no valid votes, so there is no history to rebuild; import votes first (arena import votes FILE)")
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "history: %d %s boards stored, %d steps already had one, from %d valid votes (%s to %s) in %s (reading votes %s); %d rank events\n",
+			hs.Stored, s, hs.Skipped, hs.Votes, hs.First.Format(time.RFC3339), hs.Last.Format(time.RFC3339),
+			hs.Elapsed.Round(time.Millisecond), hs.Read.Round(time.Millisecond), hs.Events)
+	}
+	st, err := boards.Recompute(ctx, true)
 	if err != nil {
 		return err
 	}
-	e.audit(ctx, store, "recompute", "leaderboard", fmt.Sprintf("stored=%d", st.Stored))
+	e.audit(ctx, store, "recompute", "leaderboard", fmt.Sprintf("stored=%d history=%q", st.Stored, step))
 	fmt.Fprintf(e.stdout, "stored %d leaderboards from %d valid votes in %s\n", st.Stored, st.Votes, st.Elapsed.Round(1e6))
 	return nil
 }

@@ -17,6 +17,7 @@ type rankingConfig struct {
 	Rounds      int
 	AnchorSlug  string
 	AnchorScore float64
+	MinVotes    int64 // set by the commands that store boards
 }
 
 func (c *rankingConfig) register(fs *flag.FlagSet, e env) error {
@@ -42,7 +43,15 @@ func (c rankingConfig) validate() error {
 }
 
 func (c rankingConfig) options() leaderboard.Options {
-	return leaderboard.Options{Rounds: c.Rounds, AnchorSlug: c.AnchorSlug, AnchorScore: c.AnchorScore}
+	return leaderboard.Options{Rounds: c.Rounds, AnchorSlug: c.AnchorSlug, AnchorScore: c.AnchorScore, MinVotes: c.MinVotes}
+}
+
+// rankingOptions are the server's: its provisional threshold decides which
+// models the rank feed follows.
+func (c serveConfig) rankingOptions() leaderboard.Options {
+	o := c.Ranking.options()
+	o.MinVotes = int64(c.MinVotes)
+	return o
 }
 
 // openForRanking parses the common flags of the ranking commands and opens

@@ -110,7 +110,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	boards := leaderboard.New(store, cfg.Ranking.options())
+	boards := leaderboard.New(store, cfg.rankingOptions())
 	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{})
 	if err != nil {
 		return err
