@@ -56,7 +56,7 @@ func (s *Server) existingVoterID(c echo.Context) string {
 	if err != nil {
 		return ""
 	}
-	if id, ok := s.voterCookies.get(ck.Value); ok {
+	if id, ok := s.voterCookies.Get(ck.Value); ok {
 		return id
 	}
 	sess, _ := s.sessions.Get(c.Request(), voterSessionName)
@@ -64,6 +64,6 @@ func (s *Server) existingVoterID(c echo.Context) string {
 	if !models.ValidID(id) {
 		return ""
 	}
-	s.voterCookies.put(ck.Value, id)
+	s.voterCookies.Put(ck.Value, id)
 	return id
 }

@@ -57,7 +57,7 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		return IssuedMatchup{}, ErrNoMatchup
 	}
 	now := s.now().UTC()
-	vs := s.voters.get(voterID)
+	vs := s.voters.GetOrAdd(voterID, func() *voterState { return &voterState{} })
 	vs.mu.Lock()
 	if err := s.judgedPairsLocked(ctx, voterID, vs); err != nil {
 		vs.mu.Unlock()

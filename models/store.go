@@ -13,6 +13,8 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/arena-video/arena/models/gencache"
 )
 
 // Options configures a Store.
@@ -59,9 +61,9 @@ const DefaultMaxPending = 20
 // voting path fast, each caching one thing.
 type Store struct {
 	db     conns
-	cat    catalogCache // models, prompts and active clips; see catalog.go
-	voters *voterCache  // per-voter judged pairs; see voter_cache.go
-	stats  storeStats   // counters for /metrics and the recompute trigger
+	cat    catalogCache                         // models, prompts and active clips; see catalog.go
+	voters *gencache.Cache[string, *voterState] // per-voter judged pairs; see voter_cache.go
+	stats  storeStats                           // counters for /metrics and the recompute trigger
 	rules  matchupRules
 	pw     passwords // see Authenticate
 	now    func() time.Time

@@ -63,26 +63,6 @@ func TestWriter_RefusesWritesAfterClose(t *testing.T) {
 	}
 }
 
-func TestVoterCache_StaysBounded(t *testing.T) {
-	c := newVoterCache(10)
-	first := c.get("first")
-	for i := range 15 {
-		c.get(string(rune('a' + i)))
-	}
-	if c.peek("first") != first {
-		t.Fatal("a voter from the previous generation was forgotten too early")
-	}
-	for i := range 25 {
-		c.get(string(rune('A' + i)))
-	}
-	if c.peek("first") != nil {
-		t.Fatal("the cache kept a voter through two generations without use")
-	}
-	if len(c.cur)+len(c.old) > 20 {
-		t.Fatalf("cache holds %d voters, bound is 20", len(c.cur)+len(c.old))
-	}
-}
-
 // TestLeaderLock_OneHolderAtATime holds the leader lock in one Store and
 // checks that another Store on the same database cannot take it until it is
 // released. On SQLite there is one process, so the work always runs.
