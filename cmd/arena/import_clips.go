@@ -156,6 +156,18 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 		if m, _, err = im.store.EnsureModel(ctx, row.Slug, row.Model); err != nil {
 			return "", err
 		}
+		if (row.Family != "" && row.Family != m.Family) || (row.Version != "" && row.Version != m.Version) {
+			p := models.ModelPatch{}
+			if row.Family != "" {
+				p.Family = &row.Family
+			}
+			if row.Version != "" {
+				p.Version = &row.Version
+			}
+			if m, err = im.store.UpdateModel(ctx, im.env.actor(), row.Slug, p); err != nil {
+				return "", err
+			}
+		}
 		im.models[row.Slug] = m
 	}
 	p, err := im.prompt(ctx, row)
