@@ -1,16 +1,12 @@
 package handlers
 
 import (
-	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/arena-video/arena/models"
 )
 
 // handleLeaderboardJSON returns the newest leaderboard of a pool.
@@ -82,34 +78,4 @@ func csvText(s string) string {
 		return "'" + s
 	}
 	return s
-}
-
-// handleVotesJSONL streams every valid vote in the public battle format, in
-// pages, flushing as it goes: memory stays flat whatever the number of votes.
-func (s *Server) handleVotesJSONL(c echo.Context) error {
-	res := c.Response()
-	res.Header().Set(echo.HeaderContentType, "application/x-ndjson")
-	res.Header().Set("Content-Disposition", `attachment; filename="votes.jsonl"`)
-	res.WriteHeader(http.StatusOK)
-	w := bufio.NewWriterSize(res, 64<<10)
-	enc := json.NewEncoder(w)
-	n := 0
-	err := s.store.ExportVotes(c.Request().Context(), func(v models.BattleVote) error {
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		if n++; n%5000 == 0 {
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			res.Flush()
-		}
-		return nil
-	})
-	if err != nil {
-		// The status is sent; a cut-off stream is all that can tell the client.
-		s.log.Warn("votes export stopped", "err", err, "rows", n)
-		return nil
-	}
-	return w.Flush()
 }

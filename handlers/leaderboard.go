@@ -249,5 +249,8 @@ func sortRows(rows []boardRow, by string) {
 // addRanks adds each revealed model's current rank, read from the in-memory
 // leaderboard in one look-up: no database work on the vote path.
 func (s *Server) addRanks(c echo.Context, v *voteJSON, res models.VoteResult) {
+	if v.A == nil || v.B == nil {
+		return
+	}
 	v.A.Rank, v.B.Rank = s.boards.Ranks(c.Request().Context(), res.ClipA.Pool, res.A.ID, res.B.ID)
 }

@@ -19,9 +19,9 @@ type Actor struct {
 // "cli:<user>" when the operating-system user is known.
 func CLIActor(osUser string) Actor {
 	if osUser == "" {
-		return Actor{Name: "cli"}
+		return Actor{Name: "cli", IP: "local"}
 	}
-	return Actor{Name: "cli:" + osUser}
+	return Actor{Name: "cli:" + osUser, IP: "local"}
 }
 
 // Audit records one admin action that is not itself a change made through

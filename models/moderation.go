@@ -74,7 +74,7 @@ func (s *Store) RestoreVoterVotes(ctx context.Context, by Actor, voterID, reason
 }
 
 func (s *Store) voterExists(ctx context.Context, voterID string) error {
-	if !ValidID(voterID) {
+	if !ValidVoterID(voterID) {
 		return fmt.Errorf("%w: no voter %q", ErrNotFound, voterID)
 	}
 	var v Voter

@@ -34,6 +34,10 @@ type Options struct {
 	// count; it never exceeds the shorter clip's duration. Earlier votes are
 	// stored invalid as too_fast. Zero means no minimum.
 	MinWatch time.Duration
+	// RequireClipFetch counts a vote only when the voter's client fetched
+	// both clips of its matchup (RecordClipFetch); other votes are stored
+	// invalid as ReasonUnfetched.
+	RequireClipFetch bool
 	// MaxPending is how many unvoted, unexpired matchups a voter may hold;
 	// issuing one more expires the oldest. Zero means DefaultMaxPending.
 	MaxPending int
@@ -87,6 +91,9 @@ type matchupRules struct {
 	ttl        time.Duration
 	minWatch   time.Duration
 	maxPending int
+	// recordVoteSQL is the vote's UPDATE for these rules.
+	recordVoteSQL string
+	requireFetch  bool
 }
 
 // catalogCache holds the newest catalog; see catalog.go.
@@ -125,11 +132,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		opts.Logger = slog.Default()
 	}
 	s := &Store{
-		db:    conns{dialect: DialectSQLite},
-		cat:   catalogCache{maxAge: opts.CatalogMaxAge},
-		rules: matchupRules{ttl: opts.MatchupTTL, minWatch: opts.MinWatch, maxPending: opts.MaxPending},
-		now:   opts.Now,
-		log:   opts.Logger,
+		db:  conns{dialect: DialectSQLite},
+		cat: catalogCache{maxAge: opts.CatalogMaxAge},
+		rules: matchupRules{ttl: opts.MatchupTTL, minWatch: opts.MinWatch, maxPending: opts.MaxPending,
+			recordVoteSQL: recordVoteQuery(opts.RequireClipFetch), requireFetch: opts.RequireClipFetch},
+		now: opts.Now,
+		log: opts.Logger,
 	}
 	if err := s.setPasswordCost(opts.PasswordCost); err != nil {
 		return nil, err

@@ -101,45 +101,6 @@ func readPasswordTerminal(e env) (string, error) {
 	return pw, nil
 }
 
-// runAdminToken prints a new API token for an admin, or revokes all of the
-// admin's tokens with --revoke.
-func runAdminToken(ctx context.Context, e env, args []string) error {
-	var cfg baseConfig
-	fs := flagSet(e, "admin token", "Prints a new API token for an admin; send it as 'Authorization: Bearer <token>' to /api/v1/admin. Only its hash is stored, so it is shown once. --revoke revokes every token of the admin instead.")
-	cfg.register(fs, e)
-	username := fs.String("username", "", "the admin's username (required)")
-	revoke := fs.Bool("revoke", false, "revoke every token of the admin instead of making one")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *username == "" {
-		return errors.New("--username is required")
-	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if *revoke {
-		n, err := store.RevokeAdminTokens(ctx, e.actor(), *username)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "revoked %d token(s) of %q\n", n, *username)
-		return nil
-	}
-	tok, err := store.CreateAdminToken(ctx, e.actor(), *username)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, tok)
-	fmt.Fprintln(e.stderr, "keep this token secret: it is shown only once")
-	return nil
-}
-
 // demoAdmin is the username --demo creates.
 const demoAdmin = "admin"
 

@@ -36,7 +36,7 @@ func TestCLI_ChangesAreAudited(t *testing.T) {
 	for _, e := range es {
 		got = append([]string{fmt.Sprintf("%s %s %s", e.Actor, e.Action, e.Target)}, got...) // oldest first
 	}
-	want := []string{"cli admin.create admin:root", "cli token.create admin:root", "cli token.revoke admin:root", "cli votes.import voter:import:", "cli recompute leaderboard"}
+	want := []string{"cli admin.create admin:root", "cli admin.token.create admin:root", "cli admin.token.revoke admin:root", "cli votes.import voter:import:", "cli recompute leaderboard"}
 	if len(got) != len(want) {
 		t.Fatalf("audit log %q, want %q", got, want)
 	}

@@ -70,3 +70,11 @@ func envBool(e env, key string) (bool, error) {
 		return b, err == nil
 	}, "true or false")
 }
+
+// envBoolDefault is envBool with a default for an unset variable.
+func envBoolDefault(e env, key string, def bool) (bool, error) {
+	return envValue(e, key, def, func(v string) (bool, bool) {
+		b, err := strconv.ParseBool(v)
+		return b, err == nil
+	}, "true or false")
+}

@@ -83,9 +83,16 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 	if !blobs.HasFFmpeg() {
 		fmt.Fprintln(e.stderr, "warning: ffmpeg is not installed, so clip metadata is not stripped; clips may name their model")
 	}
+	// Files are opened through an os.Root on the manifest's folder, so no
+	// path in the manifest (nor a symbolic link) reaches outside it.
+	root, err := os.OpenRoot(filepath.Dir(cfg.Manifest))
+	if err != nil {
+		return fmt.Errorf("open the manifest's folder: %w", err)
+	}
+	defer root.Close()
 	imp := &importer{
 		env:   e,
-		store: store, blobs: blobs, dir: filepath.Dir(cfg.Manifest), maxBytes: maxBytes,
+		store: store, blobs: blobs, root: root, maxBytes: maxBytes,
 		models: make(map[string]models.Model), prompts: make(map[string]models.Prompt),
 	}
 	var bar *progressbar.ProgressBar
@@ -130,7 +137,7 @@ type importer struct {
 	env      env // for the audit entries
 	store    *models.Store
 	blobs    *media.Store
-	dir      string
+	root     *os.Root // the manifest's folder
 	maxBytes int64
 	models   map[string]models.Model
 	prompts  map[string]models.Prompt
@@ -141,8 +148,7 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 	if row.Err != nil {
 		return "", row.Err
 	}
-	path := im.path(row.File)
-	sum, err := fileSHA256(path)
+	sum, err := im.fileSHA256(row.File)
 	if err != nil {
 		return "", err
 	}
@@ -174,7 +180,7 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 	if err != nil {
 		return "", err
 	}
-	f, err := os.Open(path)
+	f, err := im.open(row.File)
 	if err != nil {
 		return "", err
 	}
@@ -188,7 +194,7 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 	}
 	// The same entry an upload through the web writes.
 	im.env.audit(ctx, im.store, "clip.upload", "clip:"+clip.PublicID, fmt.Sprintf("model=%s prompt=%d file=%q bytes=%d metadata_stripped=%t",
-		m.Slug, clip.PromptID, filepath.Base(path), clip.Size, clip.MetadataStripped))
+		m.Slug, clip.PromptID, filepath.Base(row.File), clip.Size, clip.MetadataStripped))
 	return "imported", nil
 }
 
@@ -204,7 +210,7 @@ func (im *importer) prompt(ctx context.Context, row manifest.Row) (models.Prompt
 		p = models.Prompt{Text: row.Prompt, Category: row.Category, Modality: row.Modality}
 		var img io.Reader
 		if row.SourceImage != "" {
-			f, err := os.Open(im.path(row.SourceImage))
+			f, err := im.open(row.SourceImage)
 			if err != nil {
 				return models.Prompt{}, err
 			}
@@ -220,16 +226,17 @@ func (im *importer) prompt(ctx context.Context, row manifest.Row) (models.Prompt
 	return p, nil
 }
 
-// path resolves a manifest path against the manifest's directory.
-func (im *importer) path(p string) string {
-	if filepath.IsAbs(p) {
-		return p
+// open opens a file named in the manifest, relative to the manifest's
+// folder and confined to it.
+func (im *importer) open(p string) (*os.File, error) {
+	if !manifest.LocalPath(p) {
+		return nil, fmt.Errorf("%q is not a path inside the manifest's folder", p)
 	}
-	return filepath.Join(im.dir, filepath.FromSlash(p))
+	return im.root.Open(filepath.FromSlash(p))
 }
 
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+func (im *importer) fileSHA256(path string) (string, error) {
+	f, err := im.open(path)
 	if err != nil {
 		return "", err
 	}

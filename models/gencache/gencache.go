@@ -76,3 +76,13 @@ func (c *Cache[K, V]) putLocked(key K, v V) {
 	}
 	c.cur[key] = v
 }
+
+// Delete drops keys from both generations.
+func (c *Cache[K, V]) Delete(keys ...K) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, k := range keys {
+		delete(c.cur, k)
+		delete(c.old, k)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 )
@@ -165,10 +166,22 @@ func check(r Row) error {
 	if r.File == "" {
 		problems = append(problems, "file is empty")
 	}
+	for _, f := range []struct{ name, v string }{{"file", r.File}, {"source_image", r.SourceImage}} {
+		if f.v != "" && !LocalPath(f.v) {
+			problems = append(problems, f.name+" must be a relative path inside the manifest's folder (no absolute path, no ..)")
+		}
+	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// LocalPath reports whether p, a manifest path with forward slashes, stays
+// inside the manifest's folder: not absolute, no ".." that climbs out, no
+// backslash, which another system would read as a separator.
+func LocalPath(p string) bool {
+	return !strings.Contains(p, "\\") && filepath.IsLocal(filepath.FromSlash(p))
 }
 
 // Slug makes a model slug from a model name: lowercase ASCII letters and

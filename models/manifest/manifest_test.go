@@ -98,6 +98,24 @@ func FuzzManifest(f *testing.F) {
 	})
 }
 
+func TestLocalPath(t *testing.T) {
+	for p, want := range map[string]bool{
+		"clips/a.mp4":      true,
+		"a.mp4":            true,
+		"clips/../a.mp4":   true,
+		"../a.mp4":         false,
+		"clips/../../a":    false,
+		"/etc/passwd":      false,
+		"":                 false,
+		"clips\\..\\a.mp4": false,
+		"C:\\x.mp4":        false,
+	} {
+		if LocalPath(p) != want {
+			t.Errorf("LocalPath(%q) = %v, want %v", p, !want, want)
+		}
+	}
+}
+
 func TestParse_FamilyAndVersionColumns(t *testing.T) {
 	in := "model,prompt,category,modality,file,family,version\n" +
 		"HappyHorse 1.1,A kite,nature,t2v,a.mp4,HappyHorse,1.1\n" +
