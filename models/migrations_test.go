@@ -17,6 +17,11 @@ var shippedMigrations = []string{
 	"0100_admin_tokens_sessions",
 	"0200_ranking_indexes",
 	"0600_clip_style_features",
+	"0700_history",
+	"0701_history_scan_index",
+	"0500_admin_access",
+	"0510_vote_evidence",
+	"0520_targeting_flags",
 }
 
 func TestMigrations_ShippedOrderNeverChanges(t *testing.T) {
