@@ -219,8 +219,17 @@ func TestVotesJSONL_PublicFormatWithoutVoterIdentity(t *testing.T) {
 		for k := range row {
 			keys = append(keys, k)
 		}
-		if len(keys) != 7 {
-			t.Errorf("line %d has fields %v, want model_a, model_b, winner, prompt_id, category, pool, tstamp", n, keys)
+		if len(keys) != 8 {
+			t.Errorf("line %d has fields %v, want model_a, model_b, winner, prompt_id, category, pool, tstamp, style", n, keys)
+		}
+		// The demo clips are measured, so every vote carries both clips'
+		// style features.
+		style, _ := row["style"].(map[string]any)
+		for _, side := range []string{"a", "b"} {
+			f, _ := style[side].(map[string]any)
+			if len(f) != 5 || f["duration_s"] == nil || f["motion"] == nil || f["brightness"] == nil || f["saturation"] == nil || (f["has_audio"] != 0.0 && f["has_audio"] != 1.0) {
+				t.Errorf("line %d: style of side %s is %v", n, side, f)
+			}
 		}
 		if w := row["winner"]; n == 1 && w != "tie (bothbad)" {
 			t.Errorf("first vote's winner = %v, want tie (bothbad)", w)

@@ -31,6 +31,32 @@ type BattleVote struct {
 	Category string `json:"category"`
 	Pool     string `json:"pool"`
 	Tstamp   int64  `json:"tstamp"` // unix seconds; 0 when the line had none
+	// Style holds the measured features of both clips, so that anyone can
+	// refit the style-controlled board; nil when either clip is unmeasured
+	// or the vote was imported without them.
+	Style *BattleStyle `json:"style,omitempty"`
+}
+
+// BattleStyle is the style features of the clips on side A and side B.
+type BattleStyle struct {
+	A StyleFeatures `json:"a"`
+	B StyleFeatures `json:"b"`
+}
+
+// StyleFeatures are one clip's style features as exported: duration in
+// seconds, motion, brightness and saturation (0–255 scales, see
+// media.Features), and has_audio 0 or 1.
+type StyleFeatures struct {
+	DurationS  float64 `json:"duration_s"`
+	Motion     float64 `json:"motion"`
+	Brightness float64 `json:"brightness"`
+	Saturation float64 `json:"saturation"`
+	HasAudio   float64 `json:"has_audio"`
+}
+
+// styleFeaturesOf spells out a clip's features for export.
+func styleFeaturesOf(c ClipStyle) StyleFeatures {
+	return StyleFeatures{DurationS: c[0], Motion: c[1], Brightness: c[2], Saturation: c[3], HasAudio: c[4]}
 }
 
 // winnerOf maps a stored choice to the public winner.
