@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/static"
 )
 
 type promptHealthBody struct {
@@ -25,7 +26,7 @@ type promptHealthBody struct {
 func TestAdminPromptHealth(t *testing.T) {
 	a := newAdminApp(t, adminOptions{suiteDB: true})
 	ctx := context.Background()
-	if _, err := a.store.SeedDemo(ctx, a.blobs); err != nil {
+	if _, err := static.SeedDemo(ctx, a.store, a.blobs); err != nil {
 		t.Fatal(err)
 	}
 	const cast = 12

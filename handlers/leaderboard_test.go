@@ -382,7 +382,7 @@ func TestLeaderboard_InvalidatedVotesLeaveIt(t *testing.T) {
 	if err != nil || len(newest) != 1 {
 		t.Fatalf("recent votes: %v %v", newest, err)
 	}
-	n, err := a.store.InvalidateVoterVotes(context.Background(), newest[0].VoterID)
+	n, err := a.store.InvalidateVoterVotes(context.Background(), models.Actor{Name: "test"}, newest[0].VoterID, "test")
 	if err != nil || n != 8 {
 		t.Fatalf("invalidated %d votes (%v), want 8", n, err)
 	}
@@ -435,12 +435,12 @@ func TestLeaderboardPage_CachedPageFollowsChanges(t *testing.T) {
 		{"served again", func() {}, []string{one.Name, two.Name}, ""},
 		{"new snapshot", func() { v.castVotes(12); a.recompute() }, nil, ""},
 		{"model renamed", func() {
-			if _, err := a.store.UpdateModel(ctx, one.Slug, models.ModelPatch{Name: &renamed}); err != nil {
+			if _, err := a.store.UpdateModel(ctx, models.Actor{Name: "test"}, one.Slug, models.ModelPatch{Name: &renamed}); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{renamed}, ">" + one.Name},
 		{"model retired", func() {
-			if _, err := a.store.UpdateModel(ctx, two.Slug, models.ModelPatch{Active: &off}); err != nil {
+			if _, err := a.store.UpdateModel(ctx, models.Actor{Name: "test"}, two.Slug, models.ModelPatch{Active: &off}); err != nil {
 				t.Fatal(err)
 			}
 		}, nil, two.Name},

@@ -128,7 +128,7 @@ func ParseBattleLine(line []byte) (BattleVote, error) {
 		return BattleVote{}, errors.New("winner is missing")
 	}
 	if _, ok := choiceOf(*raw.Winner); !ok {
-		return BattleVote{}, fmt.Errorf("winner %q must be model_a, model_b, tie or \"tie (bothbad)\"", clip(*raw.Winner))
+		return BattleVote{}, fmt.Errorf("winner %q must be model_a, model_b, tie or \"tie (bothbad)\"", Truncate(*raw.Winner, 40))
 	}
 	v.Winner = *raw.Winner
 	id, err := wholeNumber("prompt_id", raw.PromptID, math.MaxUint32)
@@ -151,7 +151,7 @@ func ParseBattleLine(line []byte) (BattleVote, error) {
 		v.Pool = *raw.Modality
 	}
 	if !ValidPool(v.Pool) {
-		return BattleVote{}, fmt.Errorf("pool %q must be one of %s", clip(v.Pool), strings.Join(Pools, ", "))
+		return BattleVote{}, fmt.Errorf("pool %q must be one of %s", Truncate(v.Pool, 40), strings.Join(Pools, ", "))
 	}
 	if v.Tstamp, err = wholeNumber("tstamp", raw.Tstamp, maxTstamp); err != nil {
 		return BattleVote{}, err
@@ -183,7 +183,7 @@ func wholeNumber(name string, raw json.RawMessage, limit float64) (int64, error)
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || f < 0 || f > limit {
-		return 0, fmt.Errorf("%s %q must be a whole number from 0 to %.0f", name, clip(s), limit)
+		return 0, fmt.Errorf("%s %q must be a whole number from 0 to %.0f", name, Truncate(s, 40), limit)
 	}
 	return int64(f), nil
 }
@@ -198,16 +198,4 @@ func printable(s string) bool {
 		}
 	}
 	return true
-}
-
-// clip shortens user text quoted back in an error.
-func clip(s string) string {
-	if len(s) <= 40 {
-		return s
-	}
-	n := 40
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -73,7 +73,7 @@ type PromptVoteCount struct {
 func (s *Store) PromptHealthCounts(ctx context.Context) ([]PromptVoteCount, error) {
 	now := s.now().UTC()
 	var rows []PromptVoteCount
-	err := s.r.WithContext(ctx).Raw(`SELECT prompt_id, model_a_id, model_b_id,
+	err := s.db.r.WithContext(ctx).Raw(`SELECT prompt_id, model_a_id, model_b_id,
 			COALESCE(choice, '') AS choice, valid, COUNT(*) AS n,
 			SUM(CASE WHEN issued_at >= ? THEN 1 ELSE 0 END) AS recent
 		FROM matchups WHERE choice IS NOT NULL OR expires_at < ?
@@ -92,7 +92,7 @@ func (s *Store) LoadPromptHealth(ctx context.Context) ([]PromptHealth, error) {
 		return nil, err
 	}
 	var prompts []Prompt
-	if err := s.r.WithContext(ctx).Order("id").Find(&prompts).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Order("id").Find(&prompts).Error; err != nil {
 		return nil, fmt.Errorf("load prompts: %w", err)
 	}
 	return ComputePromptHealth(prompts, rows), nil

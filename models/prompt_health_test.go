@@ -133,7 +133,7 @@ func TestPromptHealthCounts(t *testing.T) {
 	if total != int64(votes) {
 		t.Fatalf("prompt health counts %d valid votes, want %d", total, votes)
 	}
-	clock.Advance(s.ttl + time.Second)
+	clock.Advance(s.rules.ttl + time.Second)
 	if v, sk := sum(); v != int64(votes) || sk != 1 {
 		t.Fatalf("voted %d skipped %d, want %d and 1 once the open matchup expired", v, sk, votes)
 	}

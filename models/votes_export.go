@@ -48,7 +48,7 @@ func (s *Store) ExportVotes(ctx context.Context, fn func(BattleVote) error) erro
 	)
 	for {
 		rows = rows[:0]
-		q := s.r.WithContext(ctx).Model(&Matchup{}).
+		q := s.db.r.WithContext(ctx).Model(&Matchup{}).
 			Select("id, prompt_id, pool, category, model_a_id, model_b_id, clip_a_id, clip_b_id, choice, voted_at").
 			Where("choice IS NOT NULL AND valid = ?", true)
 		if !first {
@@ -88,7 +88,7 @@ func (s *Store) ExportVotes(ctx context.Context, fn func(BattleVote) error) erro
 // resolveSlugs adds models created since the catalog was loaded.
 func (s *Store) resolveSlugs(ctx context.Context, slugs map[uint]string, ids ...uint) error {
 	var ms []Model
-	if err := s.r.WithContext(ctx).Select("id, slug").Where("id IN ?", ids).Find(&ms).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Select("id, slug").Where("id IN ?", ids).Find(&ms).Error; err != nil {
 		return fmt.Errorf("load models: %w", err)
 	}
 	for _, m := range ms {

@@ -48,6 +48,8 @@ type Source interface {
 	// VotesRecorded counts the votes recorded through this Source, so the
 	// Recomputer knows whether a recompute is due.
 	VotesRecorded() uint64
+	// NoteRecompute records how long a recompute took, for /metrics.
+	NoteRecompute(d time.Duration)
 
 	// LastVote is the time of the newest valid vote of a pool and category
 	// (any category when empty) cast at or before until (any time when

@@ -119,5 +119,6 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 		return st, err
 	}
 	st.Elapsed = time.Since(start)
+	b.src.NoteRecompute(st.Elapsed)
 	return st, nil
 }
