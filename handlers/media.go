@@ -2,14 +2,15 @@ package handlers
 
 import (
 	"errors"
+	"io/fs"
 	"net/http"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/media"
 )
 
 // immutableCache lets browsers and proxies keep clip bytes forever: a clip's
@@ -46,33 +47,55 @@ func (s *Server) handlePromptImage(c echo.Context) error {
 	return s.serveBlob(c, p.ImageKey, p.ImageMIME)
 }
 
+// serveBlob streams a stored blob with Range, ETag and immutable caching. A
+// blob missing from the store is a 404 and a log line (the row points at
+// bytes that are gone, which an operator must hear about); a store that
+// fails answers 503 for this request only.
 func (s *Server) serveBlob(c echo.Context, key, mimeType string) error {
-	f, err := s.blobs.Open(key)
+	ctx := c.Request().Context()
+	b, err := s.blobs.Open(ctx, key)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			s.log.Error("stored file missing", "key", key)
+		switch {
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, media.ErrInvalidKey):
+			s.log.Error("stored file missing", "key", key, "err", err)
 			return echo.NewHTTPError(http.StatusNotFound, "the file for this id is missing")
+		case ctx.Err() != nil:
+			return nil // the client went away; nothing to answer
+		default:
+			s.log.Error("blob store failed", "key", key, "err", err)
+			return echo.NewHTTPError(http.StatusServiceUnavailable, "media storage is unavailable; try again shortly")
 		}
-		return err
 	}
-	defer f.Close()
+	defer b.Close()
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, mimeType)
 	h.Set("Cache-Control", immutableCache)
 	h.Set("ETag", `"`+key+`"`)
 	// The zero modification time keeps Last-Modified out: the upload time of
 	// a file says nothing useful and ETag already validates caches.
-	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, f)
+	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, b)
 	return nil
 }
 
-// handleHealth answers 200 when the database answers.
+// handleHealth answers 200 when the database and the blob store answer, and
+// 503 naming the one that does not, so a load balancer stops sending voters
+// to an instance that cannot serve their clips.
 func (s *Server) handleHealth(c echo.Context) error {
-	if err := s.store.Ping(c.Request().Context()); err != nil {
-		s.log.Error("health check failed", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+	ctx := c.Request().Context()
+	body := map[string]string{"status": "ok", "database": "ok", "blob_store": "ok"}
+	status := http.StatusOK
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("health check failed", "part", "database", "err", err)
+		body["status"], body["database"], status = "database unavailable", "unavailable", http.StatusServiceUnavailable
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	if err := s.blobs.Blobs().Check(ctx); err != nil {
+		s.log.Error("health check failed", "part", "blob store", "store", s.blobs.Blobs().String(), "err", err)
+		body["blob_store"], status = "unavailable", http.StatusServiceUnavailable
+		if body["status"] == "ok" {
+			body["status"] = "blob store unavailable"
+		}
+	}
+	return c.JSON(status, body)
 }
 
 func uintString(v uint) string { return strconv.FormatUint(uint64(v), 10) }

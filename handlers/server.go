@@ -4,18 +4,19 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/media"
 	"github.com/arena-video/arena/static"
 	"github.com/arena-video/arena/templates"
 )
@@ -23,8 +24,10 @@ import (
 // Blobs opens stored clip and image bytes by their content key, and stores
 // new ones (admin uploads); *media.Store is one.
 type Blobs interface {
-	Open(key string) (*os.File, error)
+	Open(ctx context.Context, key string) (media.Blob, error)
 	models.Files
+	// Blobs is the store the bytes live in, checked by /healthz.
+	Blobs() media.BlobStore
 	// HasFFmpeg reports whether stored clips have their metadata stripped.
 	HasFFmpeg() bool
 }

@@ -120,7 +120,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		// The demo clips were made without metadata (static/demo/make-demo.sh
 		// checks it), so seeding skips the ffmpeg remux that would otherwise
 		// cost about a second per clip on a first start.
-		demoBlobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{DisableFFmpeg: true})
+		demoBlobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{DisableFFmpeg: true, Blobs: blobs.Blobs()})
 		if err != nil {
 			return err
 		}
