@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -53,6 +55,9 @@ func (s *Server) handlePromptImage(c echo.Context) error {
 // fails answers 503 for this request only.
 func (s *Server) serveBlob(c echo.Context, key, mimeType string) error {
 	ctx := c.Request().Context()
+	if p, ok := s.blobs.Blobs().(presigner); ok && s.cfg.PresignMedia > 0 {
+		return s.redirectToBlob(c, p, key, mimeType)
+	}
 	b, err := s.blobs.Open(ctx, key)
 	if err != nil {
 		switch {
@@ -75,6 +80,24 @@ func (s *Server) serveBlob(c echo.Context, key, mimeType string) error {
 	// a file says nothing useful and ETag already validates caches.
 	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, b)
 	return nil
+}
+
+// presigner is a blob store that can hand out URLs fetching a blob directly.
+type presigner interface {
+	PresignGet(ctx context.Context, key, mimeType, cacheControl string, ttl time.Duration) (*url.URL, error)
+}
+
+// redirectToBlob answers with a short-lived URL of the bucket. The redirect
+// itself may be reused by the browser for half the URL's life, so a clip's
+// Range requests during playback do not each come back here.
+func (s *Server) redirectToBlob(c echo.Context, p presigner, key, mimeType string) error {
+	u, err := p.PresignGet(c.Request().Context(), key, mimeType, immutableCache, s.cfg.PresignMedia)
+	if err != nil {
+		s.log.Error("presign blob", "key", key, "err", err)
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "media storage is unavailable; try again shortly")
+	}
+	c.Response().Header().Set("Cache-Control", "private, max-age="+strconv.Itoa(int(s.cfg.PresignMedia.Seconds()/2)))
+	return c.Redirect(http.StatusFound, u.String())
 }
 
 // handleHealth answers 200 when the database and the blob store answer, and

@@ -68,6 +68,10 @@ type Config struct {
 	// MeMinVotes is how many valid votes a voter needs before /me shows
 	// their own ranking.
 	MeMinVotes int
+	// PresignMedia, when positive and the blob store can presign URLs (an
+	// S3 bucket), makes /media answer with a redirect to a URL of the
+	// bucket valid this long instead of streaming the bytes.
+	PresignMedia time.Duration
 }
 
 // DefaultMaxUploadBytes is the clip size limit when Config leaves it at 0.

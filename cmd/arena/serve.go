@@ -16,6 +16,7 @@ import (
 
 type serveConfig struct {
 	baseConfig
+	blobConfig
 	Addr       string
 	Demo       bool
 	PublicURL  string
@@ -39,7 +40,8 @@ type serveConfig struct {
 func runServe(ctx context.Context, e env, args []string) error {
 	var cfg serveConfig
 	fs := flagSet(e, "serve", "Runs the arena's web server until SIGINT or SIGTERM, then finishes in-flight requests and exits.")
-	cfg.register(fs, e)
+	cfg.baseConfig.register(fs, e)
+	cfg.blobConfig.register(fs, e)
 	demo, err := envBool(e, "ARENA_DEMO")
 	if err != nil {
 		return err
@@ -109,7 +111,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{})
+	presign, err := cfg.presign()
+	if err != nil {
+		return err
+	}
+	bs, err := openBlobStore(ctx, e, cfg.BlobStore, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	log.Info("blob store", "store", bs.String())
+	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{Blobs: bs})
 	if err != nil {
 		return err
 	}
@@ -169,6 +180,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		MinVotes:       cfg.MinVotes,
 		MeMinVotes:     cfg.MeMinVotes,
 		Recompute:      recomputer.Trigger,
+		PresignMedia:   presign,
 	})
 	if err != nil {
 		return err
