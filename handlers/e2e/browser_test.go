@@ -17,6 +17,7 @@ import (
 
 	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 	"github.com/arena-video/arena/models/media"
 )
 
@@ -36,6 +37,7 @@ const minWatch = 1500 * time.Millisecond
 type site struct {
 	URL    string
 	Store  *models.Store
+	Boards *leaderboard.Boards
 	Models []models.Model
 }
 
@@ -64,8 +66,10 @@ func startSite(t *testing.T, seed bool, watch ...time.Duration) *site {
 			t.Fatal(err)
 		}
 	}
+	boards := leaderboard.New(store, leaderboard.Options{})
 	srv, err := handlers.New(handlers.Config{
 		Store:       store,
+		Boards:      boards,
 		Blobs:       blobs,
 		SessionKeys: [][]byte{[]byte(strings.Repeat("h", 32)), []byte(strings.Repeat("e", 32))},
 		Logger:      slog.New(slog.DiscardHandler),
@@ -83,7 +87,7 @@ func startSite(t *testing.T, seed bool, watch ...time.Duration) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &site{URL: ts.URL, Store: store, Models: ms}
+	return &site{URL: ts.URL, Store: store, Boards: boards, Models: ms}
 }
 
 // browser is one Chromium tab driven by a test.
