@@ -131,14 +131,20 @@ func (s *Server) handleLogin(c echo.Context) error {
 	ip := clientIP(c)
 	keys := []string{"ip:" + ip, "user:" + strings.ToLower(username)}
 	now := s.store.Now()
-	if wait := s.throttle.retryAfter(now, keys...); wait > 0 {
+	wait, err := s.throttle.RetryAfter(ctx, now, keys...)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(secs))
 		return echo.NewHTTPError(http.StatusTooManyRequests, "too many failed sign-ins; try again in "+(time.Duration(secs)*time.Second).String())
 	}
 	a, err := s.store.Authenticate(ctx, username, password)
 	if errors.Is(err, models.ErrBadCredentials) {
-		s.throttle.fail(now, keys...)
+		if err := s.throttle.Fail(ctx, now, keys...); err != nil {
+			s.log.Error("record failed sign-in", "err", err)
+		}
 		s.auditAs(c, username, "login.failed", "admin:"+username, "")
 		return s.render(c, http.StatusUnauthorized, "admin_login", page{
 			Title: "Admin sign-in",
@@ -148,7 +154,9 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.throttle.reset(keys...)
+	if err := s.throttle.Reset(ctx, keys...); err != nil {
+		s.log.Error("forget failed sign-ins", "err", err)
+	}
 	// Sign-in replaces whatever session this browser had.
 	if _, oldSID, err := s.sessionAdmin(c); err == nil {
 		_ = s.store.EndAdminSession(ctx, oldSID)

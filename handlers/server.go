@@ -77,6 +77,10 @@ type Config struct {
 	// S3 bucket), makes /media answer with a redirect to a URL of the
 	// bucket valid this long instead of streaming the bytes.
 	PresignMedia time.Duration
+	// SharedLimits, when set, keeps rate limits and the sign-in throttle
+	// in the database so they hold across instances; nil keeps them in
+	// memory (one instance, SQLite).
+	SharedLimits *models.SharedLimits
 }
 
 // DefaultMaxUploadBytes is the clip size limit when Config leaves it at 0.
@@ -95,15 +99,15 @@ type Server struct {
 	versions map[string]string // asset path -> content hash, for cache busting
 	echo     *echo.Echo
 	secure   bool
-	// byIP and byVoter are the rate limiters; nil when limits are off.
-	byIP, byVoter *limiter
+	// limits spends rate-limit tokens; nil when limits are off.
+	limits Limiter
 	// voterCookies skips decoding a voter cookie seen before.
 	voterCookies *cookieCache
 	metrics      *metrics
 	boardPages   *boardPageCache
 
 	adminCookies *sessions.CookieStore
-	throttle     *loginThrottle
+	throttle     FailureLog
 }
 
 // New builds the Server and its routes.
@@ -143,8 +147,10 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	if !cfg.RateLimit.Off() {
-		s.byIP = newLimiter(cfg.RateLimit, ipLimitFactor, cfg.Now)
-		s.byVoter = newLimiter(cfg.RateLimit, 1, cfg.Now)
+		s.limits = newMemoryLimiter(cfg.Now)
+		if cfg.SharedLimits != nil {
+			s.limits = &sharedLimiter{db: cfg.SharedLimits, now: cfg.Now}
+		}
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
 	s.voterCookies = newCookieCache()
@@ -152,6 +158,9 @@ func New(cfg Config) (*Server, error) {
 	s.metrics = newMetrics(cfg.Store)
 	s.adminCookies = newAdminCookieStore(cfg.SessionKeys, s.secure)
 	s.throttle = newLoginThrottle(loginFailureLimit, loginFailureWindow)
+	if cfg.SharedLimits != nil {
+		s.throttle = sharedThrottle{db: cfg.SharedLimits, limit: loginFailureLimit, window: loginFailureWindow}
+	}
 	if s.cfg.MaxUploadBytes <= 0 {
 		s.cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -17,8 +18,8 @@ const (
 )
 
 // loginThrottle counts recent login failures per key ("ip:..." and
-// "user:..."). It lives in memory, per instance: with several instances an
-// attacker gets the limit once per instance, which still stops guessing.
+// "user:...") in memory, for a single instance; instances sharing a
+// PostgreSQL database use sharedThrottle, the same rule kept there.
 type loginThrottle struct {
 	mu     sync.Mutex
 	limit  int
@@ -89,4 +90,19 @@ func (t *loginThrottle) recent(now time.Time, k string) []time.Time {
 		t.fails[k] = list
 	}
 	return list
+}
+
+// RetryAfter, Fail and Reset make loginThrottle a FailureLog.
+func (t *loginThrottle) RetryAfter(_ context.Context, now time.Time, keys ...string) (time.Duration, error) {
+	return t.retryAfter(now, keys...), nil
+}
+
+func (t *loginThrottle) Fail(_ context.Context, now time.Time, keys ...string) error {
+	t.fail(now, keys...)
+	return nil
+}
+
+func (t *loginThrottle) Reset(_ context.Context, keys ...string) error {
+	t.reset(keys...)
+	return nil
 }

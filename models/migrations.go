@@ -48,6 +48,7 @@ func migrations() []*gormigrate.Migration {
 			ID:      "0200_ranking_indexes",
 			Migrate: migrateRankingIndexes,
 		},
+		{ID: "0800_shared_limits", Migrate: migrateSharedLimits},
 	}
 }
 

@@ -179,6 +179,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		MeMinVotes:     cfg.MeMinVotes,
 		Recompute:      recomputer.Trigger,
 		PresignMedia:   presign,
+		// On PostgreSQL the limits hold for every instance of the
+		// deployment; on SQLite (one instance) they stay in memory.
+		SharedLimits: store.SharedLimits(),
 	})
 	if err != nil {
 		return err
