@@ -31,7 +31,8 @@ func TestRateLimit_HoldsAcrossInstances(t *testing.T) {
 	second.ts = ts
 
 	v := app.newVoter()
-	onOther := &voter{t: t, app: &second, client: v.client} // the same browser, routed to the other instance
+	// The same browser, routed to the other instance.
+	onOther := &voter{t: t, app: &second, client: v.client}
 	v.matchup() // makes the voter: their own bucket starts with the next
 	v.matchup()
 	onOther.matchup()

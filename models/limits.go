@@ -154,4 +154,3 @@ func migrateSharedLimits(tx *gorm.DB) error {
 	}
 	return nil
 }
-
