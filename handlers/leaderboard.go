@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // poolLabels names the pools on the page's tabs.
@@ -56,6 +57,8 @@ type leaderboardData struct {
 	Heatmap     *heatmap
 	JSONURL     string
 	CSVURL      string
+	Cite        *citation // which stored board this is, and how to cite it
+	Past        bool      // a stored board, not the newest
 }
 
 // handleLeaderboardPage renders the leaderboard of one pool from its newest
@@ -68,10 +71,21 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !b.AsOf.IsZero() {
+		return s.redirectAsOf(c, b)
+	}
 	lb, _, err := s.boards.Get(ctx, b.Pool, b.Category)
 	if err != nil {
 		return err
 	}
+	return s.renderBoardPage(c, b, lb, false)
+}
+
+// renderBoardPage renders a board: the newest of its pool and category, or
+// a stored one (past) at its own address.
+func (s *Server) renderBoardPage(c echo.Context, b boardQuery, lb *leaderboard.Leaderboard, past bool) error {
+	ctx := c.Request().Context()
+	defMin := int64(s.cfg.MinVotes)
 	catalog, err := s.store.CatalogVersion(ctx)
 	if err != nil {
 		return err
@@ -80,7 +94,7 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key := b.values(defMin).Encode()
+	key := c.Request().URL.Path + "?" + b.values(defMin).Encode()
 	stamp := boardStamp{board: lb, catalog: catalog, categories: strings.Join(cats, "\x00")}
 	if body, ok := s.boardPages.get(key, stamp); ok {
 		return sendPage(c, http.StatusOK, body)
@@ -88,12 +102,12 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	if err := s.allowRender(c); err != nil {
 		return err
 	}
-	all, err := Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{Retired: b.Retired})
+	all, err := Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{Retired: b.Retired, Past: past})
 	if err != nil {
 		return err
 	}
 	d := leaderboardData{Pool: b.Pool, PoolLabel: poolLabels[b.Pool], Category: b.Category, MinVotes: b.MinVotes, Retired: b.Retired,
-		Votes: all.Votes, ComputedAt: all.ComputedAt, Sort: b.Sort}
+		Votes: all.Votes, ComputedAt: all.ComputedAt, Sort: b.Sort, Past: past, Cite: s.citationOf(c, all)}
 	for _, m := range all.Models {
 		row := toBoardRow(m)
 		if m.Votes >= b.MinVotes {
@@ -111,6 +125,9 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	d.Chart = newScoreChart(charted)
 	d.Heatmap = newHeatmap(lb, charted)
 	boardLinks(&d, b, cats, defMin)
+	if past {
+		pastBoardLinks(&d, b, lb.SnapshotID)
+	}
 	body, err := s.renderPage("leaderboard", page{Title: "Leaderboard · " + d.PoolLabel, Nav: "leaderboard", Data: d})
 	if err != nil {
 		return err

@@ -16,6 +16,8 @@ type PublicModel struct {
 	ReleaseDate  string `json:"release_date"`
 	License      string `json:"license"`
 	Homepage     string `json:"homepage,omitempty"`
+	Family       string `json:"family,omitempty"`
+	Version      string `json:"version,omitempty"`
 	Active       bool   `json:"active"`
 }
 
@@ -37,16 +39,27 @@ type PublicStanding struct {
 
 // PublicLeaderboard is the body of GET /api/v1/leaderboard.
 type PublicLeaderboard struct {
-	Pool       string           `json:"pool"`
-	ComputedAt *time.Time       `json:"computed_at"` // null before the first recompute
-	Votes      int64            `json:"votes"`
-	Models     []PublicStanding `json:"models"`
+	Pool       string     `json:"pool"`
+	Category   string     `json:"category,omitempty"`
+	ComputedAt *time.Time `json:"computed_at"` // null before the first recompute
+	Votes      int64      `json:"votes"`
+	// SnapshotID, VotesThrough, Method and SHA256 let a quoted number be
+	// checked later: the stored board (at /leaderboard/{pool}/{id}), its
+	// newest vote, the ranking method, and a hash of its rows (RowsSHA256).
+	SnapshotID   uint             `json:"snapshot_id,omitempty"`
+	VotesThrough *time.Time       `json:"votes_through,omitempty"`
+	Method       string           `json:"method,omitempty"`
+	SHA256       string           `json:"sha256,omitempty"`
+	Models       []PublicStanding `json:"models"`
 }
 
 // LeaderboardFilter chooses which rows a public leaderboard shows.
 type LeaderboardFilter struct {
 	MinVotes int64 // rows with fewer votes are left out
 	Retired  bool  // include models an admin has retired
+	// Past shows a stored board as it stood: a model retired after the
+	// board was computed is listed and ranked as it was then.
+	Past bool
 }
 
 // Public turns a leaderboard into the rows the public sees, resolving model
@@ -68,15 +81,22 @@ func Public(ctx context.Context, store *models.Store, pool string, lb *leaderboa
 	}
 	at := lb.ComputedAt.UTC()
 	out.ComputedAt, out.Votes = &at, lb.Votes
-	for _, st := range lb.Standings {
+	out.Category, out.SnapshotID, out.VotesThrough, out.Method = lb.Category, lb.SnapshotID, lb.VotesThrough, lb.Method
+	out.SHA256 = leaderboard.RowsSHA256(lb, func(id uint) string { return ms[id].Slug })
+	listed := func(id uint) bool { return ms[id].Active }
+	if f.Past {
+		listed = func(id uint) bool { return leaderboard.ListedAt(ms[id], lb.ComputedAt) }
+	}
+	// Ranks count the models the board lists, never a retired one.
+	for _, st := range leaderboard.RankAmong(lb.Standings, listed) {
 		m := ms[st.ModelID]
-		if st.Votes < f.MinVotes || (!m.Active && !f.Retired) {
+		if st.Votes < f.MinVotes || (!listed(st.ModelID) && !f.Retired) {
 			continue
 		}
 		out.Models = append(out.Models, PublicStanding{
 			Rank: st.Rank, RankSpread: [2]int{st.RankBest, st.RankWorst},
 			Model: PublicModel{Slug: m.Slug, Name: m.Name, Organization: m.Organization, ReleaseDate: m.ReleaseDate,
-				License: m.License, Homepage: m.Homepage, Active: m.Active},
+				License: m.License, Homepage: m.Homepage, Family: m.Family, Version: m.Version, Active: m.Active},
 			Score: st.Score, CILower: st.CILower, CIUpper: st.CIUpper, Votes: st.Votes, WinRate: st.WinRate,
 			Wins: st.Wins, Ties: st.Ties, Losses: st.Losses, RankChange: st.RankChange, ModelID: st.ModelID,
 		})

@@ -46,6 +46,7 @@ func (s *Store) AddClip(ctx context.Context, files Files, modelID, promptID uint
 		s.dropBlob(ctx, files, st)
 		return Clip{}, err
 	}
+	s.measureNewClip(ctx, files, &c)
 	return c, nil
 }
 

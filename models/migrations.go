@@ -48,6 +48,9 @@ func migrations() []*gormigrate.Migration {
 			ID:      "0200_ranking_indexes",
 			Migrate: migrateRankingIndexes,
 		},
+		{ID: "0600_clip_style_features", Migrate: migrateClipStyleFeatures},
+		{ID: "0700_history", Migrate: migrateHistory},
+		{ID: "0701_history_scan_index", Migrate: migrateHistoryScanIndex},
 		{ID: "0800_shared_limits", Migrate: migrateSharedLimits},
 	}
 }

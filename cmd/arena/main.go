@@ -41,6 +41,7 @@ func commands() []command {
 		{"admin create", "create an admin (password from the terminal or --password-stdin)", runAdminCreate},
 		{"admin token", "print a new admin API token, or --revoke them", runAdminToken},
 		{"import clips", "import clips listed in a CSV manifest", runImportClips},
+		{"media features", "measure clips' style features (motion, brightness, saturation) with ffmpeg", runMediaFeatures},
 		{"media migrate", "copy every stored clip and image to another blob store, verified", runMediaMigrate},
 		{"import votes", "record votes from a public battle-format JSON-lines file", runImportVotes},
 		{"export votes", "write every valid vote as public battle-format JSON lines", runExportVotes},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/history"
 	"github.com/arena-video/arena/models/leaderboard"
 )
 
@@ -23,6 +24,7 @@ type rankingConfig struct {
 	Rounds      int
 	AnchorSlug  string
 	AnchorScore float64
+	MinVotes    int64 // set by the commands that store boards
 }
 
 func (c *rankingConfig) register(fs *flag.FlagSet, e env) error {
@@ -48,7 +50,15 @@ func (c rankingConfig) validate() error {
 }
 
 func (c rankingConfig) options() leaderboard.Options {
-	return leaderboard.Options{Rounds: c.Rounds, AnchorSlug: c.AnchorSlug, AnchorScore: c.AnchorScore}
+	return leaderboard.Options{Rounds: c.Rounds, AnchorSlug: c.AnchorSlug, AnchorScore: c.AnchorScore, MinVotes: c.MinVotes}
+}
+
+// rankingOptions are the server's: its provisional threshold decides which
+// models the rank feed follows.
+func (c serveConfig) rankingOptions() leaderboard.Options {
+	o := c.Ranking.options()
+	o.MinVotes = int64(c.MinVotes)
+	return o
 }
 
 // envWhole reads a whole number (0 allowed) from the environment; a
@@ -156,14 +166,46 @@ func rankingCommandStore(ctx context.Context, e env, name, summary string, args 
 	return store, rc, err
 }
 
-// runRecompute refreshes every stored leaderboard.
+// runRecompute refreshes every stored leaderboard, and with --history first
+// rebuilds the boards of the past from the votes' times.
 func runRecompute(ctx context.Context, e env, args []string) error {
-	store, rc, err := rankingCommandStore(ctx, e, "recompute", "Refits and stores every leaderboard (each pool, and each category within a pool) from the current valid votes.", args)
+	var base baseConfig
+	var rc rankingConfig
+	var step string
+	fs := flagSet(e, "recompute", "Refits and stores every leaderboard (each pool, and each category within a pool) from the current valid votes. With --history daily or hourly it first stores each pool's board as it stood at the end of every day or hour since the first vote.")
+	base.register(fs, e)
+	if err := rc.register(fs, e); err != nil {
+		return err
+	}
+	minVotes, err := envWhole(e, "ARENA_MIN_VOTES", 20)
+	if err != nil {
+		return err
+	}
+	fs.Int64Var(&rc.MinVotes, "min-votes", int64(minVotes), "models with fewer votes are provisional: the rank feed follows ranked models only (ARENA_MIN_VOTES)")
+	fs.StringVar(&step, "history", "", "also rebuild the past boards of every pool, one per `step`: daily or hourly (UTC)")
+	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	st, err := leaderboard.New(store, rc.options()).Recompute(ctx, true)
+	boards := leaderboard.New(store, rc.options())
+	if step != "" {
+		s, err := history.ParseStep(step)
+		if err != nil {
+			return err
+		}
+		hs, err := boards.RebuildHistory(ctx, s)
+		if errors.Is(err, leaderboard.ErrNoVotes) {
+			return fmt.Errorf("--history: the database has no valid votes, so there is no history to rebuild; import votes first (arena import votes FILE)")
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "history: %d %s boards stored, %d steps already had one, from %d valid votes (%s to %s) in %s (reading votes %s); %d rank events\n",
+			hs.Stored, s, hs.Skipped, hs.Votes, hs.First.Format(time.RFC3339), hs.Last.Format(time.RFC3339),
+			hs.Elapsed.Round(time.Millisecond), hs.Read.Round(time.Millisecond), hs.Events)
+	}
+	st, err := boards.Recompute(ctx, true)
 	if err != nil {
 		return err
 	}

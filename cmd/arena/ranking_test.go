@@ -133,6 +133,7 @@ func TestLeaderboard_CLIAPIAndCSVAgree(t *testing.T) {
 	}
 	delete(cli, "computed_at") // the CLI computes now; the API shows the snapshot's time
 	delete(api, "computed_at")
+	delete(api, "snapshot_id") // the CLI's board is not stored, so it has no id
 	c, _ := json.Marshal(cli)
 	a, _ := json.Marshal(api)
 	if string(c) != string(a) || len(cli["models"].([]any)) != 4 {
@@ -177,5 +178,33 @@ func TestServe_RankingConfiguration(t *testing.T) {
 		if code == 0 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("env %v args %v: exit %d, stderr %q; want a refusal naming %s", tc.env, tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+func TestRecomputeHistory_ClearMessages(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	code, _, stderr := runArena(t, ctx, nil, "recompute", "--history", "daily", "--data-dir", dir)
+	if code == 0 || !strings.Contains(stderr, "no valid votes") || !strings.Contains(stderr, "arena import votes") {
+		t.Errorf("--history on an empty database: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runArena(t, ctx, nil, "recompute", "--history", "weekly", "--data-dir", dir)
+	if code == 0 || !strings.Contains(stderr, "daily or hourly") {
+		t.Errorf("--history weekly: exit %d, %q", code, stderr)
+	}
+	file := filepath.Join(t.TempDir(), "votes.jsonl")
+	lines := `{"model_a":"north","model_b":"south","winner":"model_a","tstamp":1780000000}
+{"model_a":"south","model_b":"north","winner":"model_a","tstamp":1780090000}
+{"model_a":"north","model_b":"south","winner":"tie","tstamp":1780180000}
+`
+	if err := os.WriteFile(file, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runArena(t, ctx, nil, "import", "votes", "--data-dir", dir, file); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	code, out, stderr := runArena(t, ctx, nil, "recompute", "--history", "daily", "--bootstrap-rounds", "20", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "history: 3 daily boards stored") {
+		t.Errorf("--history daily: exit %d, %q %q", code, out, stderr)
 	}
 }

@@ -112,7 +112,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	boards := leaderboard.New(store, cfg.Ranking.options())
+	boards := leaderboard.New(store, cfg.rankingOptions())
 	presign, err := cfg.presign()
 	if err != nil {
 		return err

@@ -24,6 +24,9 @@ type Options struct {
 	AnchorScore float64
 	// Workers spreads the bootstrap rounds; 0 means every core.
 	Workers int
+	// MinVotes is how many votes a model needs to be listed as ranked
+	// rather than provisional; the rank feed follows ranked models only.
+	MinVotes int64
 	// MaxAge bounds how long a cached leaderboard is served before the
 	// newest snapshot is looked up again, to pick up snapshots another
 	// instance wrote; 0 means 5 seconds.
@@ -85,7 +88,7 @@ func fit(o Options, pool, category string, ts []models.Tally, anchorID uint, at 
 	if err != nil {
 		return nil, err
 	}
-	lb := &Leaderboard{Pool: pool, Category: category, ComputedAt: at.UTC(), Votes: counts.Total(), Fingerprint: fingerprint(ts, o)}
+	lb := &Leaderboard{Pool: pool, Category: category, ComputedAt: at.UTC(), Votes: counts.Total(), Fingerprint: fingerprint(ts, o), Method: rating.MethodVersion}
 	if len(ids) == 0 {
 		return lb, nil
 	}
@@ -129,6 +132,7 @@ func fit(o Options, pool, category string, ts []models.Tally, anchorID uint, at 
 			Votes: m.Votes, Wins: m.Wins, Ties: m.Ties + m.BothBad, Losses: m.Losses, WinRate: round(m.WinRate, 4),
 		})
 	}
+	lb.Pairs = pairTallies(counts, order)
 	lb.WinRate = make([][]*float64, len(order))
 	lb.Battles = make([][]int64, len(order))
 	if weights != nil {

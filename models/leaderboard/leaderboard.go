@@ -25,11 +25,22 @@ type Leaderboard struct {
 	Fingerprint string `json:"fingerprint"`
 	// WinRate[i][j] is how often Standings[i]'s model beat Standings[j]'s
 	// (ties count half); nil where they never met.
-	WinRate [][]*float64 `json:"win_rate"`
-	Battles [][]int64    `json:"battles"`
+	WinRate [][]*float64 `json:"win_rate,omitempty"`
+	Battles [][]int64    `json:"battles,omitempty"`
 	// PairWeights[i][j] is how much a new matchup between the two models
 	// would teach us; only the all-category leaderboard of a pool has them.
 	PairWeights [][]float64 `json:"pair_weights,omitempty"`
+	// Pairs holds the votes of every pair that met, for head-to-head
+	// records. Like the matrices, only the newest board of a key keeps it:
+	// older boards keep their standings alone (compactBoard).
+	Pairs []PairTally `json:"pairs,omitempty"`
+	// VotesThrough is the time of the newest vote counted; nil without votes.
+	VotesThrough *time.Time `json:"votes_through,omitempty"`
+	// Method names the ranking method that computed the board.
+	Method string `json:"method,omitempty"`
+	// SnapshotID is the id of the snapshot the board was stored as; 0 for a
+	// board computed and not stored.
+	SnapshotID uint `json:"-"`
 }
 
 // Standing is one model's place on a leaderboard.

@@ -93,6 +93,9 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 		if err != nil {
 			return st, err
 		}
+		if lb.VotesThrough, err = b.src.LastVote(ctx, pool, category, asOf); err != nil {
+			return st, err
+		}
 		if err := b.setRankChanges(ctx, lb); err != nil {
 			return st, err
 		}

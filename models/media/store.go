@@ -192,6 +192,37 @@ func (s *Store) Open(ctx context.Context, key string) (Blob, error) {
 	return s.blobs.Open(ctx, key)
 }
 
+// localFile returns a path on this machine holding the blob's bytes, for
+// programs such as ffmpeg that read files: the blob's own file in a data
+// directory, else a temporary copy that done removes.
+func (s *Store) localFile(ctx context.Context, key string) (path string, done func(), err error) {
+	if d, ok := s.blobs.(*DirStore); ok {
+		if !validKey(key) {
+			return "", nil, ErrInvalidKey
+		}
+		return d.path(key), func() {}, nil
+	}
+	b, err := s.blobs.Open(ctx, key)
+	if err != nil {
+		return "", nil, err
+	}
+	defer b.Close()
+	f, err := os.CreateTemp(s.tmpDir, "blob-*")
+	if err != nil {
+		return "", nil, fmt.Errorf("copy blob: %w", err)
+	}
+	done = func() { os.Remove(f.Name()) }
+	_, err = io.Copy(f, b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		done()
+		return "", nil, fmt.Errorf("copy blob: %w", err)
+	}
+	return f.Name(), done, nil
+}
+
 // Remove deletes the blob stored under key. It exists to roll back a failed
 // insert (see Stored.Existed); removing a missing blob is not an error.
 func (s *Store) Remove(ctx context.Context, key string) error {

@@ -52,9 +52,43 @@
 // # Ranks
 //
 // Rank = 1 + the number of models whose lower bound is above this model's
-// upper bound: models whose intervals overlap share a rank. The rank spread
+// upper bound: the models that are surely better. Overlapping intervals do
+// not make a shared rank: with A=[10,20], B=[15,25] and C=[21,30], B
+// overlaps both others, yet A is ranked 2 (C lies wholly above it) while B
+// and C are ranked 1. Models hidden from a board (retired ones) are left out
+// before ranking (RankIntervals), so they leave no gap. The rank spread
 // runs from that rank (RankBest) to RankWorst, the number of models whose
 // upper bound is at or above this model's lower bound, itself included.
+//
+// # Style control
+//
+// ComputeStyle fits a second board that holds the clips' style equal, so a
+// model does not climb by making longer, busier, brighter, more saturated or
+// sounding clips that voters happen to favour. For a vote between clip a
+// (side A) and clip b, each continuous feature f gives
+// d_f = (f_a − f_b)/(f_a + f_b + 1) and a binary one d = a − b. Each d column
+// is standardised over the votes as shown (minus its mean, divided by its
+// population standard deviation); a column that never varies is left out.
+// Then P(a beats b) = σ(ln10·(r_a − r_b) + Σ γ_f d_f), ties and both-bad
+// votes half a win each way, and (r, γ) maximise the log-likelihood minus
+// StylePenalty·(Σ r² + Σ γ²) — the objective of the published style-control
+// fit. The penalty makes the maximum unique and finite for any data, so the
+// degenerate-data rule of the plain board is not needed. Scores are 400·r,
+// re-centred like the plain board's (mean 1000 or the anchor); γ_f is the
+// change in log-odds per standard deviation of d_f, so e^γ_f is the factor
+// one standard deviation more of f multiplies the odds by.
+//
+// Votes are aggregated into cells of identical (model A, model B, feature
+// differences, outcome); the fit is Newton's method with a line search on
+// the rows of cells, stopped when no parameter moves by more than
+// Options.Tolerance points. The bootstrap draws a multinomial resample of the
+// cells exactly as the plain board does, keeps the standardisation of the
+// data (as the published method does), and refits by chord steps with the
+// full data's Hessian from the full fit, the first of which reuses its
+// probabilities; it stops when the distance left, estimated from the rate of
+// convergence, is below 0.001 points, and falls back to Newton's method.
+// Intervals and ranks follow the plain board's rules; each γ gets the same
+// percentile interval.
 //
 // # Choosing the next pair
 //
@@ -68,9 +102,18 @@
 // subset of the pairs, such as those with clips for one prompt.
 package rating
 
+// MethodVersion names this method — the fit, the tie rule, the prior, the
+// bootstrap and the rank rule — in every stored leaderboard. It changes
+// whenever a change to any of them can move a published number, so a cited
+// board says which method made it.
+const MethodVersion = "bradley-terry/1"
+
 // Method describes the ranking for the methodology page.
 const Method = `Scores come from a Bradley-Terry model fitted by maximum likelihood to all valid votes, on the Elo scale: a 400-point gap means the higher model is expected to win 10 votes for every 1 it loses. A tie or a "both bad" vote counts as half a win for each model. Scores are shifted so that the ranked models average 1000. When the votes alone cannot place a model — it never lost, never won, or its group of models never met the others — every model is given one imaginary tie against an average model, which keeps all scores finite and barely moves models with real records.
 
-The 95% interval comes from a bootstrap: we redraw the votes at random with replacement 1000 times (a fixed seed, so the page is reproducible), refit each time, and keep the middle 95% of each model's scores. A model's rank is 1 plus the number of models whose whole interval lies above its own, so models whose intervals overlap share a rank; the rank spread shows the best and worst positions the intervals allow.
+The 95% interval comes from a bootstrap: we redraw the votes at random with replacement 1000 times (a fixed seed, so the page is reproducible), refit each time, and keep the middle 95% of each model's scores. A model's rank is 1 plus the number of models whose whole interval lies above its own. Overlapping intervals do not simply mean a shared rank: if A's interval is 10 to 20, B's 15 to 25 and C's 21 to 30, then B overlaps both, yet A is ranked 2 (C is surely better) while B and C are both ranked 1. The rank spread shows the best and worst positions the intervals allow. Retired models are left out before ranking.
 
 New matchups favour pairs whose next vote tells us most: models that are close in score and pairs that have met rarely, including every pair with a new model. A fifth of all matchups are spread evenly over all pairs, so every pair keeps being compared.`
+
+// StyleMethod describes the style-controlled board for the methodology page.
+const StyleMethod = `Voters may be swayed by how a clip looks and sounds as well as by what the model can do: a longer clip, more motion, brighter or more saturated colour, or sound. The style-controlled board asks what the scores would be if both clips were alike in these respects. For every vote we take the difference between the two clips in each feature — for duration, motion, brightness and saturation as (A − B) / (A + B + 1), for sound simply A − B — scale each difference to a standard deviation of one over all votes, and fit the same Bradley-Terry model with these differences as extra terms, each with its own coefficient. A small penalty (0.25 times the sum of all squared parameters, as in the published style-control method) keeps every estimate finite. A feature that never differs, such as sound in a silent pool, is left out. Scores, intervals (the same 1000-round bootstrap) and ranks then follow the rules of the raw board, and each coefficient is shown with its 95% interval as the factor by which one standard deviation more of that feature multiplies the odds of winning. Only votes whose two clips have measured features count on this board; it says how many it used.`
