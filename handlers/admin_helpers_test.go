@@ -41,6 +41,7 @@ type adminApp struct {
 type adminOptions struct {
 	maxUpload int64 // 0: the default
 	ffmpeg    bool  // use ffmpeg when installed
+	proxies   bool  // trust X-Forwarded-For from the test client
 }
 
 func newAdminApp(t *testing.T, o adminOptions) *adminApp {
@@ -61,11 +62,17 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 		t.Fatal(err)
 	}
 	a := &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock}
-	a.srv, err = New(Config{
+	cfg := Config{
 		Store: store, Blobs: blobs, SessionKeys: a.keys, Logger: slog.New(slog.DiscardHandler),
 		MaxUploadBytes: o.maxUpload,
 		Recompute:      func() { a.recomputes.Add(1) },
-	})
+		Now:            clock.Now,
+		ExportDir:      filepath.Join(dir, "export"),
+	}
+	if o.proxies {
+		cfg.TrustedProxies = loopback()
+	}
+	a.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

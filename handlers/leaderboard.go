@@ -36,6 +36,11 @@ type boardRow struct {
 	Change      string
 	ChangeClass string
 	ChangeSort  int
+	BothBadPct  float64
+	// VsRaw is the rank change against the raw board, on the style board.
+	VsRaw      string
+	VsRawClass string
+	VsRawSort  int
 }
 
 type leaderboardData struct {
@@ -57,8 +62,13 @@ type leaderboardData struct {
 	Heatmap     *heatmap
 	JSONURL     string
 	CSVURL      string
-	Cite        *citation // which stored board this is, and how to cite it
-	Past        bool      // a stored board, not the newest
+	// Control is "style" on the style-controlled board; Controls links the
+	// raw and style boards (plain links, so the toggle needs no script).
+	Control      string
+	Controls     []link
+	StyleControl *PublicStyleControl
+	Cite         *citation // which stored board this is, and how to cite it
+	Past         bool      // a stored board, not the newest
 }
 
 // handleLeaderboardPage renders the leaderboard of one pool from its newest
@@ -102,12 +112,12 @@ func (s *Server) renderBoardPage(c echo.Context, b boardQuery, lb *leaderboard.L
 	if err := s.allowRender(c); err != nil {
 		return err
 	}
-	all, err := Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{Retired: b.Retired, Past: past})
+	all, err := Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{Retired: b.Retired, Control: b.Control, Past: past})
 	if err != nil {
 		return err
 	}
 	d := leaderboardData{Pool: b.Pool, PoolLabel: poolLabels[b.Pool], Category: b.Category, MinVotes: b.MinVotes, Retired: b.Retired,
-		Votes: all.Votes, ComputedAt: all.ComputedAt, Sort: b.Sort, Past: past, Cite: s.citationOf(c, all)}
+		Votes: all.Votes, ComputedAt: all.ComputedAt, Sort: b.Sort, Past: past, Cite: s.citationOf(c, all), Control: b.Control, StyleControl: all.StyleControl}
 	for _, m := range all.Models {
 		row := toBoardRow(m)
 		if m.Votes >= b.MinVotes {
@@ -140,7 +150,7 @@ func (s *Server) renderBoardPage(c echo.Context, b boardQuery, lb *leaderboard.L
 // the other filters.
 func boardLinks(d *leaderboardData, b boardQuery, cats []string, defMin int64) {
 	for _, p := range models.Pools {
-		q := boardQuery{Pool: p, MinVotes: b.MinVotes, Retired: b.Retired}
+		q := boardQuery{Pool: p, MinVotes: b.MinVotes, Retired: b.Retired, Control: b.Control}
 		d.Tabs = append(d.Tabs, link{Label: poolLabels[p], URL: "/leaderboard?" + q.values(defMin).Encode(), Current: p == b.Pool})
 	}
 	base := b
@@ -163,13 +173,29 @@ func boardLinks(d *leaderboardData, b boardQuery, cats []string, defMin int64) {
 	r := b
 	r.Retired = !b.Retired
 	d.RetiredURL = "/leaderboard?" + r.values(defMin).Encode()
-	api := boardQuery{Pool: b.Pool, Category: b.Category, MinVotes: b.MinVotes, Retired: b.Retired}
+	for _, c := range []struct{ label, control string }{{"Raw", ""}, {"Style control", controlStyle}} {
+		q := b
+		q.Control = c.control
+		d.Controls = append(d.Controls, link{Label: c.label, URL: "/leaderboard?" + q.values(defMin).Encode(), Current: b.Control == c.control})
+	}
+	api := boardQuery{Pool: b.Pool, Category: b.Category, MinVotes: b.MinVotes, Retired: b.Retired, Control: b.Control}
 	d.JSONURL = "/api/v1/leaderboard?" + api.values(0).Encode()
 	d.CSVURL = "/api/v1/leaderboard.csv?" + api.values(0).Encode()
 }
 
 func toBoardRow(m PublicStanding) boardRow {
-	r := boardRow{PublicStanding: m, Minus: m.Score - m.CILower, Plus: m.CIUpper - m.Score, WinPct: 100 * m.WinRate}
+	r := boardRow{PublicStanding: m, Minus: m.Score - m.CILower, Plus: m.CIUpper - m.Score, WinPct: 100 * m.WinRate, BothBadPct: 100 * m.BothBadRate}
+	if v := m.RankChangeVsRaw; v != nil {
+		r.VsRawSort = *v
+		switch {
+		case *v > 0:
+			r.VsRaw, r.VsRawClass = fmt.Sprintf("▲ %d", *v), "change-up"
+		case *v < 0:
+			r.VsRaw, r.VsRawClass = fmt.Sprintf("▼ %d", -*v), "change-down"
+		default:
+			r.VsRaw, r.VsRawClass = "=", "change-same"
+		}
+	}
 	r.Spread = fmt.Sprint(m.RankSpread[0])
 	if m.RankSpread[1] != m.RankSpread[0] {
 		r.Spread = fmt.Sprintf("%d–%d", m.RankSpread[0], m.RankSpread[1])
@@ -223,5 +249,8 @@ func sortRows(rows []boardRow, by string) {
 // addRanks adds each revealed model's current rank, read from the in-memory
 // leaderboard in one look-up: no database work on the vote path.
 func (s *Server) addRanks(c echo.Context, v *voteJSON, res models.VoteResult) {
+	if v.A == nil || v.B == nil {
+		return
+	}
 	v.A.Rank, v.B.Rank = s.boards.Ranks(c.Request().Context(), res.ClipA.Pool, res.A.ID, res.B.ID)
 }

@@ -31,6 +31,12 @@ type PublicStanding struct {
 	CIUpper    float64     `json:"ci_upper"`
 	Votes      int64       `json:"votes"`
 	WinRate    float64     `json:"win_rate"`
+	// BothBadRate is the share of the model's votes where voters said both
+	// clips were bad.
+	BothBadRate float64 `json:"both_bad_rate"`
+	// RankChangeVsRaw, on the style-controlled board, is the raw rank minus
+	// this one (positive: holding style equal moves the model up).
+	RankChangeVsRaw *int `json:"rank_change_vs_raw,omitempty"`
 	// The rest is for the page; the API leaves it out.
 	Wins, Ties, Losses int64 `json:"-"`
 	RankChange         *int  `json:"-"`
@@ -51,12 +57,29 @@ type PublicLeaderboard struct {
 	Method       string           `json:"method,omitempty"`
 	SHA256       string           `json:"sha256,omitempty"`
 	Models       []PublicStanding `json:"models"`
+	// StyleControl describes the style-controlled fit; only with
+	// ?control=style.
+	StyleControl *PublicStyleControl `json:"style_control,omitempty"`
+}
+
+// PublicStyleControl is what the style-controlled board held equal and how
+// much each feature sways voters.
+type PublicStyleControl struct {
+	// Votes is the number of votes the style fit used: those between two
+	// clips with measured features.
+	Votes        int64                          `json:"votes"`
+	Features     []string                       `json:"features"`
+	Dropped      []string                       `json:"dropped"`
+	Coefficients []leaderboard.StyleCoefficient `json:"coefficients"`
 }
 
 // LeaderboardFilter chooses which rows a public leaderboard shows.
 type LeaderboardFilter struct {
 	MinVotes int64 // rows with fewer votes are left out
 	Retired  bool  // include models an admin has retired
+	// Control "style" shows the style-controlled board's scores, intervals
+	// and ranks.
+	Control string
 	// Past shows a stored board as it stood: a model retired after the
 	// board was computed is listed and ranked as it was then.
 	Past bool
@@ -87,8 +110,25 @@ func Public(ctx context.Context, store *models.Store, pool string, lb *leaderboa
 	if f.Past {
 		listed = func(id uint) bool { return leaderboard.ListedAt(ms[id], lb.ComputedAt) }
 	}
+	standings := lb.Standings
+	var vsRaw map[uint]int // style board: raw rank minus style rank, both among the listed models
+	if f.Control == "style" {
+		standings, vsRaw = styleRows(lb, listed)
+		sc := &PublicStyleControl{Features: []string{}, Dropped: []string{}, Coefficients: []leaderboard.StyleCoefficient{}}
+		if lb.Style != nil {
+			sc.Votes = lb.Style.Votes
+			sc.Features = append(sc.Features, lb.Style.Features...)
+			sc.Dropped = append(sc.Dropped, lb.Style.Dropped...)
+			sc.Coefficients = append(sc.Coefficients, lb.Style.Coefficients...)
+		}
+		out.StyleControl = sc
+	}
 	// Ranks count the models the board lists, never a retired one.
-	for _, st := range leaderboard.RankAmong(lb.Standings, listed) {
+	for _, st := range leaderboard.RankAmong(standings, listed) {
+		var change *int
+		if v, ok := vsRaw[st.ModelID]; ok {
+			change = &v
+		}
 		m := ms[st.ModelID]
 		if st.Votes < f.MinVotes || (!listed(st.ModelID) && !f.Retired) {
 			continue
@@ -98,8 +138,38 @@ func Public(ctx context.Context, store *models.Store, pool string, lb *leaderboa
 			Model: PublicModel{Slug: m.Slug, Name: m.Name, Organization: m.Organization, ReleaseDate: m.ReleaseDate,
 				License: m.License, Homepage: m.Homepage, Family: m.Family, Version: m.Version, Active: m.Active},
 			Score: st.Score, CILower: st.CILower, CIUpper: st.CIUpper, Votes: st.Votes, WinRate: st.WinRate,
+			BothBadRate: st.BothBadRate, RankChangeVsRaw: change,
 			Wins: st.Wins, Ties: st.Ties, Losses: st.Losses, RankChange: st.RankChange, ModelID: st.ModelID,
 		})
 	}
 	return out, nil
+}
+
+// styleRows turns the style-controlled board into rows of the raw board's
+// shape: scores, intervals, ranks and votes from the style fit, win and
+// both-bad rates from the raw votes. It also returns each model's raw rank
+// minus its style rank, both among the listed models.
+func styleRows(lb *leaderboard.Leaderboard, listed func(uint) bool) ([]leaderboard.Standing, map[uint]int) {
+	if lb.Style == nil {
+		return nil, nil
+	}
+	rows := make([]leaderboard.Standing, 0, len(lb.Style.Standings))
+	for _, ss := range lb.Style.Standings {
+		st, _ := lb.StandingOf(ss.ModelID)
+		st.ModelID = ss.ModelID
+		st.Score, st.CILower, st.CIUpper = ss.Score, ss.CILower, ss.CIUpper
+		st.Rank, st.RankBest, st.RankWorst, st.Votes = ss.Rank, ss.RankBest, ss.RankWorst, ss.Votes
+		rows = append(rows, st)
+	}
+	raw := map[uint]int{}
+	for _, st := range leaderboard.RankAmong(lb.Standings, listed) {
+		raw[st.ModelID] = st.Rank
+	}
+	change := map[uint]int{}
+	for _, st := range leaderboard.RankAmong(rows, listed) {
+		if r, ok := raw[st.ModelID]; ok {
+			change[st.ModelID] = r - st.Rank
+		}
+	}
+	return rows, change
 }

@@ -21,10 +21,15 @@ type boardQuery struct {
 	MinVotes int64
 	Retired  bool
 	Sort     string // page only: a column, "-" first for descending
+	// Control is "style" for the style-controlled board, "" for the raw one.
+	Control string
 	// AsOf asks for the newest stored board at or before a time (JSON and
 	// CSV; the page redirects to that board's own address).
 	AsOf time.Time
 }
+
+// controlStyle asks for the style-controlled board.
+const controlStyle = "style"
 
 // sortColumns are the columns the page sorts by.
 var sortColumns = map[string]bool{"rank": true, "model": true, "score": true, "ci": true, "votes": true, "win_rate": true, "change": true}
@@ -32,7 +37,10 @@ var sortColumns = map[string]bool{"rank": true, "model": true, "score": true, "c
 // parseBoardQuery reads and checks the filters. A bad filter is a 400 that
 // says what to send instead.
 func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin int64) (boardQuery, error) {
-	b := boardQuery{Pool: q.Get("pool"), Category: q.Get("category"), MinVotes: defaultMin, Sort: q.Get("sort")}
+	b := boardQuery{Pool: q.Get("pool"), Category: q.Get("category"), MinVotes: defaultMin, Sort: q.Get("sort"), Control: q.Get("control")}
+	if b.Control != "" && b.Control != controlStyle {
+		return b, badRequest("control must be %q (the style-controlled board) or left out (the raw board), not %q", controlStyle, truncate(b.Control, 40))
+	}
 	if b.Pool == "" {
 		b.Pool = models.PoolT2V
 	}
@@ -98,6 +106,9 @@ func (b boardQuery) values(defaultMin int64) url.Values {
 	if b.Sort != "" {
 		v.Set("sort", b.Sort)
 	}
+	if b.Control != "" {
+		v.Set("control", b.Control)
+	}
 	return v
 }
 
@@ -116,7 +127,7 @@ func (s *Server) publicBoard(c echo.Context, b boardQuery) (PublicLeaderboard, e
 	if err != nil {
 		return PublicLeaderboard{}, err
 	}
-	return Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired})
+	return Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired, Control: b.Control})
 }
 
 // parseAsOf reads an as_of time: RFC 3339, not in the future.

@@ -151,7 +151,10 @@ type Matchup struct {
 	// WatchUntil is the earliest time a vote counts: IssuedAt plus the
 	// minimum watch time, capped at the shorter clip. A vote before it is
 	// stored invalid as too_fast.
-	WatchUntil    time.Time
+	WatchUntil time.Time
+	// ClientNet is the client's network when the matchup was issued: its
+	// IPv4 address or IPv6 /64. Targeted-voting checks group votes by it.
+	ClientNet     string  `gorm:"size:64;not null;default:''"`
 	Choice        *string `gorm:"size:8"`
 	VotedAt       *time.Time
 	Valid         bool   `gorm:"not null;default:false"`
@@ -201,6 +204,9 @@ type Admin struct {
 	Username     string `gorm:"size:64;not null;uniqueIndex"`
 	PasswordHash string `gorm:"size:100;not null"`
 	CreatedAt    time.Time
+	// DisabledAt is when the admin was disabled: they can no longer sign
+	// in, and their sessions and tokens stopped working then.
+	DisabledAt *time.Time
 }
 
 // AuditEntry records one admin action.

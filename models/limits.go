@@ -19,8 +19,7 @@ type Bucket struct {
 
 func (b Bucket) perSecond() float64 { return float64(b.Events) / b.Per.Seconds() }
 
-// SharedLimits keeps rate-limit buckets and recent login failures in the
-// database, so that limits hold for a whole deployment of several instances
+// SharedLimits keeps rate-limit buckets in the database, so that limits hold for a whole deployment of several instances
 // on one PostgreSQL database rather than per instance. Each bucket is one
 // row updated by one statement, so instances never race on a token. A
 // SQLite deployment is one process and keeps its limits in memory instead.
@@ -96,42 +95,6 @@ func (l *SharedLimits) SweepBuckets(ctx context.Context, now time.Time) error {
 	return l.db.WithContext(ctx).Exec(`DELETE FROM rate_buckets WHERE tokens + EXTRACT(EPOCH FROM (?::timestamptz - at)) * rate >= burst`, now).Error
 }
 
-// FailuresSince counts the failures recorded under any of keys after since,
-// and returns the times of the most recent ones, newest last.
-func (l *SharedLimits) FailuresSince(ctx context.Context, since time.Time, keys ...string) (map[string][]time.Time, error) {
-	var rows []struct {
-		Key string
-		At  time.Time
-	}
-	err := l.db.WithContext(ctx).Raw(`SELECT key, at FROM login_failures WHERE key IN ? AND at > ? ORDER BY at`, keys, since).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("login throttle: %w", err)
-	}
-	out := make(map[string][]time.Time, len(keys))
-	for _, r := range rows {
-		out[r.Key] = append(out[r.Key], r.At)
-	}
-	return out, nil
-}
-
-// RecordFailure records a failed attempt at now under every key, and
-// deletes failures older than forget.
-func (l *SharedLimits) RecordFailure(ctx context.Context, now, forget time.Time, keys ...string) error {
-	return l.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, k := range keys {
-			if err := tx.Exec(`INSERT INTO login_failures (key, at) VALUES (?, ?)`, k, now).Error; err != nil {
-				return fmt.Errorf("login throttle: %w", err)
-			}
-		}
-		return tx.Exec(`DELETE FROM login_failures WHERE at < ?`, forget).Error
-	})
-}
-
-// ForgetFailures deletes the failures of keys, after a successful login.
-func (l *SharedLimits) ForgetFailures(ctx context.Context, keys ...string) error {
-	return l.db.WithContext(ctx).Exec(`DELETE FROM login_failures WHERE key IN ?`, keys).Error
-}
-
 // migrateSharedLimits creates the tables of SharedLimits. SQLite gets them
 // too, unused, so both databases have one schema.
 func migrateSharedLimits(tx *gorm.DB) error {
@@ -144,9 +107,6 @@ func migrateSharedLimits(tx *gorm.DB) error {
 		// it is full again, whatever limit it belongs to.
 		`CREATE TABLE IF NOT EXISTS rate_buckets (key varchar(200) PRIMARY KEY, tokens double precision NOT NULL, at ` + ts + ` NOT NULL,
 			burst double precision NOT NULL, rate double precision NOT NULL)`,
-		`CREATE TABLE IF NOT EXISTS login_failures (key varchar(200) NOT NULL, at ` + ts + ` NOT NULL)`,
-		`CREATE INDEX IF NOT EXISTS idx_login_failures_key_at ON login_failures (key, at)`,
-		`CREATE INDEX IF NOT EXISTS idx_login_failures_at ON login_failures (at)`,
 	} {
 		if err := tx.Exec(q).Error; err != nil {
 			return err

@@ -107,7 +107,7 @@ func runLeaderboard(ctx context.Context, e env, args []string) error {
 	var base baseConfig
 	var rc rankingConfig
 	var asJSON bool
-	var pool, category string
+	var pool, category, control string
 	var minVotes int64
 	fs := flagSet(e, "leaderboard", "Computes a leaderboard from the current valid votes and prints it: with --json, exactly the body of GET /api/v1/leaderboard.")
 	base.register(fs, e)
@@ -118,6 +118,7 @@ func runLeaderboard(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&pool, "pool", models.PoolT2V, "pool: "+strings.Join(models.Pools, ", "))
 	fs.StringVar(&category, "category", "", "only votes on prompts of this category")
 	fs.Int64Var(&minVotes, "min-votes", 0, "leave out models with fewer votes")
+	fs.StringVar(&control, "control", "", `"style" for the style-controlled board (clip duration, motion, brightness, saturation and sound held equal)`)
 	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
 	if err != nil {
 		return err
@@ -126,11 +127,14 @@ func runLeaderboard(ctx context.Context, e env, args []string) error {
 	if !models.ValidPool(pool) {
 		return fmt.Errorf("unknown pool %q: use one of %s", pool, strings.Join(models.Pools, ", "))
 	}
+	if control != "" && control != "style" {
+		return fmt.Errorf(`--control must be "style" or left out, not %q`, control)
+	}
 	lb, err := leaderboard.New(store, rc.options()).Compute(ctx, pool, category)
 	if err != nil {
 		return err
 	}
-	pub, err := handlers.Public(ctx, store, pool, lb, handlers.LeaderboardFilter{MinVotes: minVotes})
+	pub, err := handlers.Public(ctx, store, pool, lb, handlers.LeaderboardFilter{MinVotes: minVotes, Control: control})
 	if err != nil {
 		return err
 	}
@@ -142,6 +146,12 @@ func runLeaderboard(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "%-5d %-32s %8.1f %7.1f..%-6.1f %7d %6.1f%%\n", m.Rank, truncate(m.Model.Name, 32), m.Score, m.CILower, m.CIUpper, m.Votes, 100*m.WinRate)
 	}
 	fmt.Fprintf(e.stdout, "%d valid votes\n", pub.Votes)
+	if sc := pub.StyleControl; sc != nil {
+		fmt.Fprintf(e.stdout, "style control: %d votes between clips with measured features\n", sc.Votes)
+		for _, c := range sc.Coefficients {
+			fmt.Fprintf(e.stdout, "  %s\n", c.Description)
+		}
+	}
 	return nil
 }
 

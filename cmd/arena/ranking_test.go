@@ -153,6 +153,31 @@ func TestLeaderboard_CLIAPIAndCSVAgree(t *testing.T) {
 	if apiExport := get("/api/v1/votes.jsonl"); apiExport != cliExport || strings.Count(apiExport, "\n") != 144 {
 		t.Fatalf("export votes and votes.jsonl differ or miss votes (%d lines)", strings.Count(apiExport, "\n"))
 	}
+	// Imported votes without clip features count on the raw board only: the
+	// style-controlled board says it used none of them.
+	code, cliStyle, stderr := runArena(t, ctx, env, "leaderboard", "--json", "--pool", "t2v", "--control", "style")
+	if code != 0 {
+		t.Fatalf("leaderboard --control style: %s", stderr)
+	}
+	var style struct {
+		Votes        int64 `json:"votes"`
+		Models       []any `json:"models"`
+		StyleControl *struct {
+			Votes int64 `json:"votes"`
+		} `json:"style_control"`
+	}
+	if err := json.Unmarshal([]byte(cliStyle), &style); err != nil {
+		t.Fatal(err)
+	}
+	if style.StyleControl == nil || style.StyleControl.Votes != 0 || len(style.Models) != 0 || style.Votes != 144 {
+		t.Errorf("style board of imported votes: %s", cliStyle)
+	}
+	if apiStyle := get("/api/v1/leaderboard?pool=t2v&control=style"); !strings.Contains(apiStyle, `"style_control":{"votes":0`) {
+		t.Errorf("API style board of imported votes: %s", apiStyle)
+	}
+	if code, _, stderr := runArena(t, ctx, env, "leaderboard", "--control", "loud"); code == 0 || !strings.Contains(stderr, "--control") {
+		t.Errorf("--control loud: exit %d %q", code, stderr)
+	}
 }
 
 func TestServe_RankingConfiguration(t *testing.T) {

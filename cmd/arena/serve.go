@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/arena-video/arena/handlers"
@@ -36,6 +38,12 @@ type serveConfig struct {
 	RecomputeEvery time.Duration
 	MinVotes       int
 	MeMinVotes     int
+	// NewVotersPerHour and VotesPerDay are the per-address budgets ("off"
+	// or a count).
+	NewVotersPerHour string
+	VotesPerDay      string
+	// RequireClipFetch counts a vote only when its clips were fetched.
+	RequireClipFetch bool
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -73,10 +81,21 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	fs.BoolVar(&cfg.RelaxedSync, "sqlite-relaxed-sync", relaxed, "on SQLite, commit votes without waiting for the disk: faster, but a power loss can lose the last votes (ARENA_SQLITE_RELAXED_SYNC)")
 	fs.StringVar(&cfg.Pprof, "pprof", e.getenv("ARENA_PPROF"), "serve Go's profiler on this private address, e.g. 127.0.0.1:6060; off when empty (ARENA_PPROF)")
+	fs.StringVar(&cfg.NewVotersPerHour, "new-voters-per-hour", envOr(e, "ARENA_NEW_VOTERS_PER_HOUR", strconv.Itoa(models.DefaultNewVotersPerHour)), "new voters (cookies) one client address (IPv4, IPv6 /64) may create per hour, or off; more get 429 (ARENA_NEW_VOTERS_PER_HOUR)")
+	fs.StringVar(&cfg.VotesPerDay, "address-votes-per-day", envOr(e, "ARENA_ADDRESS_VOTES_PER_DAY", strconv.Itoa(models.DefaultVotesPerDay)), "valid votes one client address may cast per UTC day, or off; later votes are stored as address_budget and do not count (ARENA_ADDRESS_VOTES_PER_DAY)")
+	requireFetch, err := envBoolDefault(e, "ARENA_REQUIRE_CLIP_FETCH", true)
+	if err != nil {
+		return err
+	}
+	fs.BoolVar(&cfg.RequireClipFetch, "require-clip-fetch", requireFetch, "count a vote only when the voter's client fetched both clips (ARENA_REQUIRE_CLIP_FETCH)")
 	if err := cfg.registerRanking(fs, e); err != nil {
 		return err
 	}
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	budgets, err := parseBudgets(cfg.NewVotersPerHour, cfg.VotesPerDay)
+	if err != nil {
 		return err
 	}
 	maxUpload, err := uploadBytes(cfg.MaxUploadMB)
@@ -107,7 +126,15 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 
-	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, Logger: log, RelaxedSync: cfg.RelaxedSync})
+	// The lock comes before the database is opened: a restore holding it
+	// is replacing the file, and opening it now could create or migrate the
+	// database the restore is about to move aside.
+	unlock, err := holdDatabase(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, RequireClipFetch: cfg.RequireClipFetch, Logger: log, RelaxedSync: cfg.RelaxedSync})
 	if err != nil {
 		return err
 	}
@@ -178,8 +205,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 		MinVotes:       cfg.MinVotes,
 		MeMinVotes:     cfg.MeMinVotes,
 		Recompute:      recomputer.Trigger,
+		Budgets:        budgets,
+		ExportDir:      filepath.Join(cfg.DataDir, "export"),
 		PresignMedia:   presign,
-		// On PostgreSQL the limits hold for every instance of the
+		// On PostgreSQL the rate limits hold for every instance of the
 		// deployment; on SQLite (one instance) they stay in memory.
 		SharedLimits: store.SharedLimits(),
 	})
@@ -188,15 +217,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	stopRecompute := startRecomputer(ctx, recomputer)
 	defer stopRecompute()
+	stopPrune := startPruner(ctx, store, log)
+	defer stopPrune()
+	stopChecks := startIntegrityChecks(ctx, store, boards, log, recomputer.Trigger)
+	defer stopChecks()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	unlock, err := holdDatabase(cfg.DB)
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	return serveUntilDone(ctx, log, ln, srv, defaultServerLimits)
 }
 

@@ -19,6 +19,11 @@ type Source interface {
 	Now() time.Time
 	// VoteTallies counts valid votes by pool, category, models and choice.
 	VoteTallies(ctx context.Context, f models.TallyFilter) ([]models.Tally, error)
+	// StyleTallies counts valid votes by pool, category, models, clips and
+	// choice, for the style-controlled boards.
+	StyleTallies(ctx context.Context, f models.TallyFilter) ([]models.StyleTally, error)
+	// MeasuredClipStyles returns the style features of the measured clips.
+	MeasuredClipStyles(ctx context.Context) (map[uint]models.ClipStyle, error)
 	// NewestSnapshotID finds the newest snapshot of key computed at or
 	// before notAfter (any time when zero); 0 when there is none.
 	NewestSnapshotID(ctx context.Context, key string, notAfter time.Time) (uint, error)
@@ -127,16 +132,46 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 	if err != nil {
 		return nil, err
 	}
+	sts, err := b.src.StyleTallies(ctx, models.TallyFilter{Pool: pool, Category: category})
+	if err != nil {
+		return nil, err
+	}
+	styles, err := b.src.MeasuredClipStyles(ctx)
+	if err != nil {
+		return nil, err
+	}
 	anchor, err := b.anchorID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	lb, err := fit(b.opts, pool, category, mergeCategories(ts), anchor, b.src.Now(), category == "")
+	lb, err := fitBoth(b.opts, pool, category, mergeCategories(ts), sts, styles, anchor, b.src.Now())
 	if err != nil {
 		return nil, err
 	}
 	lb.VotesThrough, err = b.src.LastVote(ctx, pool, category, time.Time{})
 	return lb, err
+}
+
+// fitBoth fits the raw board and the style-controlled board beside it.
+func fitBoth(o Options, pool, category string, ts []models.Tally, sts []models.StyleTally, styles map[uint]models.ClipStyle, anchor uint, at time.Time) (*Leaderboard, error) {
+	lb, err := fit(o, pool, category, ts, anchor, at, category == "")
+	if err != nil {
+		return nil, err
+	}
+	if lb.Style, err = fitStyle(o, sts, styles, anchor, lb); err != nil {
+		return nil, fmt.Errorf("style-controlled %s: %w", Key(pool, category), err)
+	}
+	lb.Fingerprint = boardFingerprint(ts, sts, styles, o)
+	return lb, nil
+}
+
+// boardFingerprint identifies the inputs of both boards.
+func boardFingerprint(ts []models.Tally, sts []models.StyleTally, styles map[uint]models.ClipStyle, o Options) string {
+	f := fingerprint(ts, o)
+	if sf := styleFingerprint(sts, styles); sf != "" {
+		f += "-" + sf
+	}
+	return f
 }
 
 // anchorID is the id of the configured anchor model, 0 when there is none

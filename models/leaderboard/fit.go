@@ -130,6 +130,7 @@ func fit(o Options, pool, category string, ts []models.Tally, anchorID uint, at 
 			ModelID: ids[i], Score: round(m.Score, 2), CILower: round(m.Lower, 2), CIUpper: round(m.Upper, 2),
 			Rank: m.Rank, RankBest: m.RankBest, RankWorst: m.RankWorst,
 			Votes: m.Votes, Wins: m.Wins, Ties: m.Ties + m.BothBad, Losses: m.Losses, WinRate: round(m.WinRate, 4),
+			BothBad: m.BothBad, BothBadRate: bothBadRate(m.BothBad, m.Votes),
 		})
 	}
 	lb.Pairs = pairTallies(counts, order)

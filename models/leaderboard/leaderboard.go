@@ -30,6 +30,9 @@ type Leaderboard struct {
 	// PairWeights[i][j] is how much a new matchup between the two models
 	// would teach us; only the all-category leaderboard of a pool has them.
 	PairWeights [][]float64 `json:"pair_weights,omitempty"`
+	// Style is the style-controlled board of the same pool and category, nil
+	// when no vote compared two clips with measured features.
+	Style *StyleBoard `json:"style,omitempty"`
 	// Pairs holds the votes of every pair that met, for head-to-head
 	// records. Like the matrices, only the newest board of a key keeps it:
 	// older boards keep their standings alone (compactBoard).
@@ -57,6 +60,11 @@ type Standing struct {
 	Ties      int64   `json:"ties"`
 	Losses    int64   `json:"losses"`
 	WinRate   float64 `json:"win_rate"`
+	// BothBad counts the votes (among Ties) where voters said both clips
+	// were bad; BothBadRate is its share of Votes, an absolute-quality
+	// signal that win rates hide.
+	BothBad     int64   `json:"both_bad"`
+	BothBadRate float64 `json:"both_bad_rate"`
 	// RankChange is the rank 7 days ago minus the rank now (positive: it
 	// climbed); nil when the model was not ranked then.
 	RankChange *int `json:"rank_change,omitempty"`
