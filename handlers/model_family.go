@@ -95,7 +95,7 @@ func (s *Server) handleFamilyPage(c echo.Context) error {
 		if !ok {
 			continue
 		}
-		pub, err := Public(ctx, s.store, p, lb, LeaderboardFilter{Retired: true})
+		pub, err := Public(ctx, s.store, p, lb, LeaderboardFilter{Retired: true, RowsOnly: true})
 		if err != nil {
 			return err
 		}

@@ -188,7 +188,7 @@ func (s *Server) modelPool(ctx context.Context, ms map[uint]models.Model, m mode
 // publicRow finds a model's row on a board as the public sees it (retired
 // models shown, so that a retired model's page still has its numbers).
 func (s *Server) publicRow(ctx context.Context, pool string, lb *leaderboard.Leaderboard, id uint) (PublicStanding, bool, error) {
-	pub, err := Public(ctx, s.store, pool, lb, LeaderboardFilter{Retired: true})
+	pub, err := Public(ctx, s.store, pool, lb, LeaderboardFilter{Retired: true, RowsOnly: true})
 	if err != nil {
 		return PublicStanding{}, false, err
 	}

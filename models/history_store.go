@@ -187,3 +187,14 @@ func (s *Store) CatalogModels(ctx context.Context) (map[uint]Model, error) {
 	}
 	return cat.models, nil
 }
+
+// DeleteRebuiltSnapshots removes every rebuilt board and the rank events
+// that link to one, so a benchmark can rebuild from nothing.
+func (s *Store) DeleteRebuiltSnapshots(ctx context.Context) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("DELETE FROM rank_events WHERE snapshot_id IN (SELECT id FROM snapshots WHERE rebuilt = ?)", true).Error; err != nil {
+			return err
+		}
+		return tx.Exec("DELETE FROM snapshots WHERE rebuilt = ?", true).Error
+	})
+}
