@@ -5,13 +5,15 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/arena-video/arena/models/testclock"
 )
 
 // TestRateLimit_HoldsAcrossInstances runs two servers on one PostgreSQL
 // database, as two instances behind a load balancer: a voter who spends
 // the limit on one is refused by the other.
 func TestRateLimit_HoldsAcrossInstances(t *testing.T) {
-	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	limit := RateLimit{Events: 3, Per: time.Minute}
 	app := newConfiguredApp(t, "", true, func(c *Config) {
 		if c.SharedLimits = c.Store.SharedLimits(); c.SharedLimits == nil {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
 )
 
@@ -25,9 +24,6 @@ const immutableCache = "public, max-age=31536000, immutable"
 func (s *Server) handleMedia(c echo.Context) error {
 	clip, err := s.store.ClipByPublicID(c.Request().Context(), c.Param("id"))
 	if err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			return echo.NewHTTPError(http.StatusNotFound, "no clip with this id")
-		}
 		return err
 	}
 	voter := ""
@@ -52,11 +48,11 @@ func (s *Server) handlePromptImage(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "no prompt with this id")
 	}
 	p, err := s.store.PromptByID(c.Request().Context(), uint(id))
-	if err != nil || p.ImageKey == "" {
-		if err == nil || errors.Is(err, models.ErrNotFound) {
-			return echo.NewHTTPError(http.StatusNotFound, "no image for this prompt")
-		}
+	if err != nil {
 		return err
+	}
+	if p.ImageKey == "" {
+		return echo.NewHTTPError(http.StatusNotFound, "no image for this prompt")
 	}
 	return s.serveBlob(c, p.ImageKey, p.ImageMIME)
 }
@@ -110,27 +106,6 @@ func (s *Server) redirectToBlob(c echo.Context, p presigner, key, mimeType strin
 	}
 	c.Response().Header().Set("Cache-Control", "private, max-age="+strconv.Itoa(int(s.cfg.PresignMedia.Seconds()/2)))
 	return c.Redirect(http.StatusFound, u.String())
-}
-
-// handleHealth answers 200 when the database and the blob store answer, and
-// 503 naming the one that does not, so a load balancer stops sending voters
-// to an instance that cannot serve their clips.
-func (s *Server) handleHealth(c echo.Context) error {
-	ctx := c.Request().Context()
-	body := map[string]string{"status": "ok", "database": "ok", "blob_store": "ok"}
-	status := http.StatusOK
-	if err := s.store.Ping(ctx); err != nil {
-		s.log.Error("health check failed", "part", "database", "err", err)
-		body["status"], body["database"], status = "database unavailable", "unavailable", http.StatusServiceUnavailable
-	}
-	if err := s.blobs.Blobs().Check(ctx); err != nil {
-		s.log.Error("health check failed", "part", "blob store", "store", s.blobs.Blobs().String(), "err", err)
-		body["blob_store"], status = "unavailable", http.StatusServiceUnavailable
-		if body["status"] == "ok" {
-			body["status"] = "blob store unavailable"
-		}
-	}
-	return c.JSON(status, body)
 }
 
 func uintString(v uint) string { return strconv.FormatUint(uint64(v), 10) }

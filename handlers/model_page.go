@@ -83,7 +83,7 @@ type categoryJSON struct {
 // be one, or names no model, is a 404 saying which.
 func (s *Server) modelBySlug(ctx context.Context, slug string) (models.Model, error) {
 	if !models.ValidSlug(slug) {
-		return models.Model{}, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no model %q: a model's address is its slug, lowercase letters, digits and dashes", truncate(slug, 40)))
+		return models.Model{}, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no model %q: a model's address is its slug, lowercase letters, digits and dashes", models.Truncate(slug, 40)))
 	}
 	m, err := s.store.ModelBySlug(ctx, slug)
 	if err != nil {

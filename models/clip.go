@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"github.com/arena-video/arena/models/media"
 )
 
 // CreateClip adds a clip whose bytes are already stored under c.BlobKey. The
@@ -14,7 +16,7 @@ import (
 // track. The same uploaded bytes twice is ErrConflict.
 func (s *Store) CreateClip(ctx context.Context, c *Clip) error {
 	var p Prompt
-	if err := s.r.WithContext(ctx).Where("id = ?", c.PromptID).Take(&p).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("id = ?", c.PromptID).Take(&p).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return fmt.Errorf("%w: prompt %d", ErrNotFound, c.PromptID)
 		}
@@ -23,10 +25,10 @@ func (s *Store) CreateClip(ctx context.Context, c *Clip) error {
 	c.PublicID = NewID()
 	c.Pool = PoolOf(p.Modality, c.HasAudio)
 	c.Active = true
-	err := s.w.WithContext(ctx).Create(c).Error
+	err := s.db.w.WithContext(ctx).Create(c).Error
 	if isUniqueViolation(err) {
 		var existing Clip
-		s.r.WithContext(ctx).Where("sha256 = ?", c.SHA256).Limit(1).Find(&existing)
+		s.db.r.WithContext(ctx).Where("sha256 = ?", c.SHA256).Limit(1).Find(&existing)
 		return fmt.Errorf("%w: the same file is already clip %s", ErrConflict, existing.PublicID)
 	}
 	if err != nil {
@@ -39,7 +41,7 @@ func (s *Store) CreateClip(ctx context.Context, c *Clip) error {
 // ClipBySHA256 returns the clip made from the given uploaded bytes.
 func (s *Store) ClipBySHA256(ctx context.Context, sum string) (Clip, error) {
 	var c Clip
-	err := s.r.WithContext(ctx).Where("sha256 = ?", sum).Take(&c).Error
+	err := s.db.r.WithContext(ctx).Where("sha256 = ?", sum).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Clip{}, ErrNotFound
 	}
@@ -57,4 +59,19 @@ func isUniqueViolation(err error) bool {
 	}
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "duplicate key value")
+}
+
+// ClipFromStored fills a Clip's file fields from what the media store kept.
+func ClipFromStored(st media.Stored) Clip {
+	return Clip{
+		SHA256:           st.SHA256,
+		BlobKey:          st.Key,
+		MIME:             st.Info.MIME,
+		Size:             st.Size,
+		DurationMS:       st.Info.DurationMS,
+		Width:            st.Info.Width,
+		Height:           st.Info.Height,
+		HasAudio:         st.Info.HasAudio,
+		MetadataStripped: st.MetadataStripped,
+	}
 }

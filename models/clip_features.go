@@ -18,7 +18,7 @@ type FeatureMeasurer interface {
 // it measured, so its votes count on the style-controlled board from the
 // next recompute.
 func (s *Store) SetClipFeatures(ctx context.Context, clipID uint, f media.Features) error {
-	res := s.w.WithContext(ctx).Model(&Clip{}).Where("id = ?", clipID).Updates(map[string]any{
+	res := s.db.w.WithContext(ctx).Model(&Clip{}).Where("id = ?", clipID).Updates(map[string]any{
 		"motion": f.Motion, "brightness": f.Brightness, "saturation": f.Saturation, "features_measured": true,
 	})
 	if res.Error != nil {
@@ -34,7 +34,7 @@ func (s *Store) SetClipFeatures(ctx context.Context, clipID uint, f media.Featur
 // ClipsToMeasure returns the clips whose features have not been measured,
 // or every clip when all is set, in id order.
 func (s *Store) ClipsToMeasure(ctx context.Context, all bool) ([]Clip, error) {
-	q := s.r.WithContext(ctx).Order("id")
+	q := s.db.r.WithContext(ctx).Order("id")
 	if !all {
 		q = q.Where("features_measured = ?", false)
 	}

@@ -30,10 +30,10 @@ type SharedLimits struct {
 // SharedLimits returns the store's database-backed limits, or nil on
 // SQLite, where there is only one instance to limit.
 func (s *Store) SharedLimits() *SharedLimits {
-	if s.dialect != DialectPostgres {
+	if s.Dialect() != DialectPostgres {
 		return nil
 	}
-	return &SharedLimits{db: s.w}
+	return &SharedLimits{db: s.db.w}
 }
 
 // Take spends one token from every bucket at now, or none: when a bucket is empty
