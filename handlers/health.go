@@ -6,11 +6,23 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// handleHealth answers 200 when the database answers.
+// handleHealth answers 200 when the database and the blob store answer, and
+// 503 naming the one that does not, so a load balancer stops sending voters
+// to an instance that cannot serve their clips.
 func (s *Server) handleHealth(c echo.Context) error {
-	if err := s.store.Ping(c.Request().Context()); err != nil {
-		s.log.Error("health check failed", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+	ctx := c.Request().Context()
+	body := map[string]string{"status": "ok", "database": "ok", "blob_store": "ok"}
+	status := http.StatusOK
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("health check failed", "part", "database", "err", err)
+		body["status"], body["database"], status = "database unavailable", "unavailable", http.StatusServiceUnavailable
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	if err := s.blobs.Blobs().Check(ctx); err != nil {
+		s.log.Error("health check failed", "part", "blob store", "store", s.blobs.Blobs().String(), "err", err)
+		body["blob_store"], status = "unavailable", http.StatusServiceUnavailable
+		if body["status"] == "ok" {
+			body["status"] = "blob store unavailable"
+		}
+	}
+	return c.JSON(status, body)
 }

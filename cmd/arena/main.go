@@ -61,6 +61,7 @@ func commands() []command {
 		{"admin logout", "end every session of an admin", runAdminLogout},
 		{"import clips", "import clips listed in a CSV manifest", runImportClips},
 		{"media features", "measure clips' style features (motion, brightness, saturation) with ffmpeg", runMediaFeatures},
+		{"media migrate", "copy every stored clip and image to another blob store, verified", runMediaMigrate},
 		{"import votes", "record votes from a public battle-format JSON-lines file", runImportVotes},
 		{"export votes", "write every valid vote as public battle-format JSON lines", runExportVotes},
 		{"leaderboard", "compute a leaderboard from the current votes and print it", runLeaderboard},

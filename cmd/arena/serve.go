@@ -19,6 +19,7 @@ import (
 
 type serveConfig struct {
 	baseConfig
+	blobConfig
 	Addr       string
 	Demo       bool
 	PublicURL  string
@@ -48,7 +49,8 @@ type serveConfig struct {
 func runServe(ctx context.Context, e env, args []string) error {
 	var cfg serveConfig
 	fs := flagSet(e, "serve", "Runs the arena's web server until SIGINT or SIGTERM, then finishes in-flight requests and exits.")
-	cfg.register(fs, e)
+	cfg.baseConfig.register(fs, e)
+	cfg.blobConfig.register(fs, e)
 	demo, err := envBool(e, "ARENA_DEMO")
 	if err != nil {
 		return err
@@ -138,7 +140,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	defer store.Close()
 	boards := leaderboard.New(store, cfg.rankingOptions())
-	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{})
+	presign, err := cfg.presign()
+	if err != nil {
+		return err
+	}
+	bs, err := openBlobStore(ctx, e, cfg.BlobStore, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	log.Info("blob store", "store", bs.String())
+	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{Blobs: bs})
 	if err != nil {
 		return err
 	}
@@ -149,7 +160,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		// The demo clips were made without metadata (static/demo/make-demo.sh
 		// checks it), so seeding skips the ffmpeg remux that would otherwise
 		// cost about a second per clip on a first start.
-		demoBlobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{DisableFFmpeg: true})
+		demoBlobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{DisableFFmpeg: true, Blobs: blobs.Blobs()})
 		if err != nil {
 			return err
 		}
@@ -196,6 +207,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Recompute:      recomputer.Trigger,
 		Budgets:        budgets,
 		ExportDir:      filepath.Join(cfg.DataDir, "export"),
+		PresignMedia:   presign,
+		// On PostgreSQL the rate limits hold for every instance of the
+		// deployment; on SQLite (one instance) they stay in memory.
+		SharedLimits: store.SharedLimits(),
 	})
 	if err != nil {
 		return err
