@@ -25,9 +25,11 @@ type StoreOptions struct {
 	// DisableFFmpeg uses neither program even when installed, which is how
 	// tests exercise the pure-Go path.
 	DisableFFmpeg bool
-	// Timeout bounds one ffmpeg or ffprobe run; zero means 10 minutes, enough
-	// to remux a 1 GB clip on a slow disk.
+	// Timeout bounds one ffmpeg or ffprobe run; zero means 30 minutes, enough
+	// to transcode a one-minute 4K clip on two slow cores.
 	Timeout time.Duration
+	// Limits bounds the originals PutOriginal accepts.
+	Limits Limits
 }
 
 // Store keeps clip and image files in a content-addressed directory:
@@ -38,6 +40,7 @@ type Store struct {
 	blobDir, tmpDir string
 	ffmpeg, ffprobe string // resolved paths, "" when not used
 	timeout         time.Duration
+	limits          Limits
 }
 
 // Stored describes a file the store has kept.
@@ -73,9 +76,10 @@ func NewStore(dataDir string, opts StoreOptions) (*Store, error) {
 		blobDir: filepath.Join(dataDir, "blobs"),
 		tmpDir:  filepath.Join(dataDir, "tmp"),
 		timeout: opts.Timeout,
+		limits:  opts.Limits.withDefaults(),
 	}
 	if s.timeout <= 0 {
-		s.timeout = 10 * time.Minute
+		s.timeout = 30 * time.Minute
 	}
 	for _, dir := range []string{s.blobDir, s.tmpDir} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
