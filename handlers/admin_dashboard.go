@@ -43,10 +43,37 @@ func (s *Server) handleAdminDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ingestion, err := s.ingestion(c)
+	if err != nil {
+		return err
+	}
+	skips, err := s.store.SkipCounts(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	reported, err := s.store.ReportedClips(c.Request().Context(), 50)
+	if err != nil {
+		return err
+	}
 	return s.renderAdmin(c, http.StatusOK, "admin_dashboard", "Dashboard", "dashboard", struct {
 		models.Dashboard
-		HasFFmpeg    bool
+		Ingestion    ingestionJSON
+		Skips        map[string]int64
+		Reported     []models.ReportedClip
+		BrokenLimit  int
 		HasRecompute bool
 		Integrity    integrityData
-	}{d, s.blobs.HasFFmpeg(), s.cfg.Recompute != nil, integrity})
+	}{d, ingestion, skips, reported, models.BrokenReportLimit, s.cfg.Recompute != nil, integrity})
+}
+
+// handleAdminClipRestoreForm puts a clip voters reported broken back into
+// matchups, forgetting the reports.
+func (s *Server) handleAdminClipRestoreForm(c echo.Context) error {
+	clip, err := s.store.RestoreClip(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	s.audit(c, "clip.restore", "clip:"+clip.PublicID, "broken reports cleared")
+	s.recompute()
+	return c.Redirect(http.StatusSeeOther, "/admin")
 }

@@ -27,7 +27,27 @@ func (s *Server) handleMedia(c echo.Context) error {
 		}
 		return err
 	}
+	// Until its rendition exists a clip has nothing voters may see: the
+	// original is for admins only.
+	if clip.Status != models.ClipReady || clip.BlobKey == "" {
+		return echo.NewHTTPError(http.StatusNotFound, "this clip is not ready")
+	}
 	return s.serveBlob(c, clip.BlobKey, clip.MIME)
+}
+
+// handlePoster serves the poster frame of a clip's rendition.
+func (s *Server) handlePoster(c echo.Context) error {
+	clip, err := s.store.ClipByPublicID(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return echo.NewHTTPError(http.StatusNotFound, "no clip with this id")
+		}
+		return err
+	}
+	if clip.Status != models.ClipReady || clip.PosterKey == "" {
+		return echo.NewHTTPError(http.StatusNotFound, "this clip has no poster")
+	}
+	return s.serveBlob(c, clip.PosterKey, "image/jpeg")
 }
 
 // handlePromptImage serves the source image of an image-to-video prompt.
@@ -66,13 +86,21 @@ func (s *Server) serveBlob(c echo.Context, key, mimeType string) error {
 	return nil
 }
 
-// handleHealth answers 200 when the database answers.
+// handleHealth answers 200 when the database answers, with whether clips
+// can be ingested and how the transcode queue stands.
 func (s *Server) handleHealth(c echo.Context) error {
 	if err := s.store.Ping(c.Request().Context()); err != nil {
 		s.log.Error("health check failed", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	ing, err := s.ingestion(c)
+	if err != nil {
+		s.log.Error("health check failed", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+	}
+	// Ingestion without ffmpeg is degraded, not down: voting still works,
+	// so the answer stays 200 and says what is missing.
+	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "ingestion": ing})
 }
 
 func uintString(v uint) string { return strconv.FormatUint(uint64(v), 10) }

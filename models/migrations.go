@@ -48,6 +48,8 @@ func migrations() []*gormigrate.Migration {
 			ID:      "0200_ranking_indexes",
 			Migrate: migrateRankingIndexes,
 		},
+		{ID: "0400_clip_renditions", Migrate: migrateClipRenditions},
+		{ID: "0401_skips_and_reports", Migrate: migrateSkipsAndReports},
 	}
 }
 

@@ -55,7 +55,7 @@ func (s *Store) SeedDemo(ctx context.Context, blobs *media.Store) (bool, error) 
 		if !okM || !okP {
 			return false, fmt.Errorf("demo.json: clip %s names an unknown model or prompt", c.File)
 		}
-		st, err := putFile(ctx, demo, c.File, blobs.Put)
+		st, err := putFile(ctx, demo, c.File, blobs.PutRendition)
 		if err != nil {
 			return false, err
 		}

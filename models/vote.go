@@ -78,7 +78,7 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 const recordVoteSQL = `UPDATE matchups SET choice = ?, voted_at = ?,
 	   invalid_reason = ` + invalidReasonSQL + `,
 	   valid = (` + invalidReasonSQL + `) = ''
-	 WHERE id = ? AND voter_id = ? AND choice IS NULL AND expires_at > ?
+	 WHERE id = ? AND voter_id = ? AND choice IS NULL AND skip_reason = '' AND expires_at > ?
 	 RETURNING model_a_id, model_b_id, clip_a_id, clip_b_id, prompt_id, invalid_reason`
 
 // invalidReasonSQL is the reason a vote being recorded does not count, or
@@ -98,6 +98,8 @@ func (s *Store) whyNoVote(ctx context.Context, voterID, matchupID string, now ti
 		return ErrNotFound
 	case m.Choice != nil:
 		return ErrAlreadyVoted
+	case m.SkipReason != "":
+		return ErrSkipped
 	case !now.Before(m.ExpiresAt):
 		return ErrExpired
 	}

@@ -34,6 +34,7 @@ type serveConfig struct {
 	RecomputeEvery time.Duration
 	MinVotes       int
 	MeMinVotes     int
+	Media          mediaConfig
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -73,6 +74,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := cfg.registerRanking(fs, e); err != nil {
 		return err
 	}
+	if err := cfg.Media.register(fs, e); err != nil {
+		return err
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -97,6 +101,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := cfg.Ranking.validate(); err != nil {
 		return err
 	}
+	profile, err := cfg.Media.profile()
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	if cfg.Pprof != "" {
 		if err := startPprof(ctx, log, cfg.Pprof); err != nil {
@@ -109,23 +117,20 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{})
+	blobs, err := media.NewStore(cfg.DataDir, cfg.Media.storeOptions())
 	if err != nil {
 		return err
 	}
+	if !blobs.CanTranscode() {
+		log.Warn("ffmpeg is not installed: clip uploads and imports are refused until it is (apt-get install ffmpeg); the arena itself runs")
+	}
+
 	if cfg.Demo {
 		// Instances starting together on one PostgreSQL database seed once.
 		var seeded bool
 		var pw string
-		// The demo clips were made without metadata (static/demo/make-demo.sh
-		// checks it), so seeding skips the ffmpeg remux that would otherwise
-		// cost about a second per clip on a first start.
-		demoBlobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{DisableFFmpeg: true})
-		if err != nil {
-			return err
-		}
 		err = store.WithLock(ctx, "seed-demo", func() (err error) {
-			if seeded, err = store.SeedDemo(ctx, demoBlobs); err != nil {
+			if seeded, err = store.SeedDemo(ctx, blobs); err != nil {
 				return fmt.Errorf("seed demo data: %w", err)
 			}
 			if seeded {
@@ -154,6 +159,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	recomputer := models.NewRecomputer(store, models.RecomputerOptions{Every: cfg.RecomputeEvery, Logger: log})
+	transcoder := cfg.Media.transcoder(store, blobs, profile, models.TranscoderOptions{Logger: log, Ready: recomputer.Trigger})
 	srv, err := handlers.New(handlers.Config{
 		Store:          store,
 		Blobs:          blobs,
@@ -169,12 +175,20 @@ func runServe(ctx context.Context, e env, args []string) error {
 		MinVotes:       cfg.MinVotes,
 		MeMinVotes:     cfg.MeMinVotes,
 		Recompute:      recomputer.Trigger,
+		Transcode:      transcoder.Trigger,
+		// The page shows the sound pools' profile: the silent one is the
+		// same without audio.
+		RenditionProfile: transcoder.ProfileFor(models.PoolT2VAudio).String(),
 	})
 	if err != nil {
 		return err
 	}
 	stopRecompute := startRecomputer(ctx, recomputer)
 	defer stopRecompute()
+	if blobs.CanTranscode() {
+		stopTranscoder := startTranscoder(ctx, transcoder)
+		defer stopTranscoder()
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

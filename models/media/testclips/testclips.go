@@ -84,7 +84,10 @@ func Args(s Spec, out string) []string {
 	}
 	dur := fmt.Sprint(secs)
 	args := []string{"-v", "error", "-nostdin", "-y",
-		"-f", "lavfi", "-i", fmt.Sprintf("testsrc2=size=%dx%d:rate=%d:duration=%s", s.Width, s.Height, s.FPS, dur)}
+		// The pattern is drawn small and scaled up: drawing 4K frames costs
+		// more than encoding them.
+		"-f", "lavfi", "-i", fmt.Sprintf("testsrc2=size=%dx%d:rate=%d:duration=%s,scale=%d:%d",
+			min(s.Width, 480)/2*2, min(s.Height, 480)/2*2, s.FPS, dur, s.Width, s.Height)}
 	if s.Audio {
 		args = append(args, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration="+dur)
 	}
