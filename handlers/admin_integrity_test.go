@@ -19,7 +19,7 @@ func TestAdminIntegrity_CountsEachInvalidReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	vote := func(voter, choice string) {
-		m, err := a.store.IssueMatchup(ctx, voter, models.MatchupFilter{})
+		m, err := a.store.IssueMatchup(ctx, voter, models.MatchupFilter{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -48,7 +48,7 @@ func (s *Server) handleLeaderboardCSV(c echo.Context) error {
 	return writeLeaderboardCSV(c.Response(), pub)
 }
 
-func writeLeaderboardCSV(w io.Writer, pub models.PublicLeaderboard) error {
+func writeLeaderboardCSV(w io.Writer, pub PublicLeaderboard) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err

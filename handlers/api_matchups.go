@@ -84,7 +84,8 @@ func (s *Server) handleCreateMatchup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.store.IssueMatchup(c.Request().Context(), voter, models.MatchupFilter{Pool: req.Pool, Category: req.Category})
+	ctx := c.Request().Context()
+	m, err := s.store.IssueMatchup(ctx, voter, models.MatchupFilter{Pool: req.Pool, Category: req.Category}, s.boards.PairWeigher(ctx, req.Pool))
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,8 @@ func (s *Server) handleArenaPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.store.IssueMatchup(c.Request().Context(), voter, models.MatchupFilter{})
+	ctx := c.Request().Context()
+	m, err := s.store.IssueMatchup(ctx, voter, models.MatchupFilter{}, s.boards.PairWeigher(ctx, ""))
 	if errors.Is(err, models.ErrNoMatchup) {
 		_, msg := statusOf(err)
 		return s.render(c, http.StatusServiceUnavailable, "arena", page{Title: "Arena", Nav: "arena", Data: arenaData{Unusable: msg, MinWatchMS: s.minWatchMS()}})

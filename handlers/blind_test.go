@@ -155,7 +155,7 @@ func TestBlind_SidesAreBalanced(t *testing.T) {
 	const n = 3000
 	for i := range n {
 		// Many voters, so no voter's history steers the pairs.
-		m, err := app.store.IssueMatchup(ctx, fmt.Sprintf("voter%018d", i%200)[:22], models.MatchupFilter{})
+		m, err := app.store.IssueMatchup(ctx, fmt.Sprintf("voter%018d", i%200)[:22], models.MatchupFilter{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

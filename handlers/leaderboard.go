@@ -28,7 +28,7 @@ type link struct {
 
 // boardRow is one table row as the page shows it.
 type boardRow struct {
-	models.PublicStanding
+	PublicStanding
 	Minus, Plus float64
 	WinPct      float64
 	Spread      string // "1–3", or "2" when best and worst agree
@@ -68,7 +68,7 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lb, _, err := s.store.Leaderboard(ctx, b.Pool, b.Category)
+	lb, _, err := s.boards.Get(ctx, b.Pool, b.Category)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cats, err := s.store.Categories(ctx, b.Pool)
+	cats, err := s.boards.Categories(ctx, b.Pool)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	if err := s.allowRender(c); err != nil {
 		return err
 	}
-	all, err := s.store.Public(ctx, b.Pool, lb, models.LeaderboardFilter{Retired: b.Retired})
+	all, err := Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{Retired: b.Retired})
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	}
 	sortRows(d.Ranked, b.Sort)
 	sortRows(d.Provisional, b.Sort)
-	var charted []models.PublicStanding
+	var charted []PublicStanding
 	for _, r := range d.Ranked {
 		charted = append(charted, r.PublicStanding)
 	}
@@ -151,7 +151,7 @@ func boardLinks(d *leaderboardData, b boardQuery, cats []string, defMin int64) {
 	d.CSVURL = "/api/v1/leaderboard.csv?" + api.values(0).Encode()
 }
 
-func toBoardRow(m models.PublicStanding) boardRow {
+func toBoardRow(m PublicStanding) boardRow {
 	r := boardRow{PublicStanding: m, Minus: m.Score - m.CILower, Plus: m.CIUpper - m.Score, WinPct: 100 * m.WinRate}
 	r.Spread = fmt.Sprint(m.RankSpread[0])
 	if m.RankSpread[1] != m.RankSpread[0] {
@@ -204,9 +204,7 @@ func sortRows(rows []boardRow, by string) {
 }
 
 // addRanks adds each revealed model's current rank, read from the in-memory
-// leaderboard: no database work on the vote path.
+// leaderboard in one look-up: no database work on the vote path.
 func (s *Server) addRanks(c echo.Context, v *voteJSON, res models.VoteResult) {
-	ctx := c.Request().Context()
-	v.A.Rank = s.store.CurrentRank(ctx, res.ClipA.Pool, res.A.ID)
-	v.B.Rank = s.store.CurrentRank(ctx, res.ClipB.Pool, res.B.ID)
+	v.A.Rank, v.B.Rank = s.boards.Ranks(c.Request().Context(), res.ClipA.Pool, res.A.ID, res.B.ID)
 }

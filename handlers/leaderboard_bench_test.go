@@ -1,11 +1,8 @@
 package handlers
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
+	"github.com/arena-video/arena/models/synthetic"
 )
 
 // BenchmarkLeaderboardPage measures the server time of /leaderboard with 100
@@ -23,16 +22,26 @@ import (
 //	go test ./handlers/ -run '^$' -bench LeaderboardPage
 func BenchmarkLeaderboardPage(b *testing.B) {
 	ctx := context.Background()
-	store, blobs := openBenchStore(b, models.Options{Ranking: models.RankingOptions{Rounds: 100}})
+	store, blobs := openBenchStore(b, models.Options{})
 	votes := filepath.Join(b.TempDir(), "votes.jsonl")
-	writeBattles(b, votes, 100, 200_000)
+	f, err := os.Create(votes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := synthetic.Write(f, synthetic.Options{Models: 100, Votes: 200_000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
 	if _, err := store.ImportVotes(ctx, votes, models.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := store.RecomputeLeaderboards(ctx, false); err != nil {
+	boards := leaderboard.New(store, leaderboard.Options{Rounds: 100})
+	if _, err := boards.Recompute(ctx, false); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Config{Store: store, Blobs: blobs, SessionKeys: testKeys(), Logger: slog.New(slog.DiscardHandler)})
+	srv, err := New(Config{Store: store, Boards: boards, Blobs: blobs, SessionKeys: testKeys(), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,29 +64,4 @@ func BenchmarkLeaderboardPage(b *testing.B) {
 			get()
 		}
 	})
-}
-
-// writeBattles writes n votes among the given number of models in the
-// import format, one category per prompt.
-func writeBattles(b *testing.B, path string, models, n int) {
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	rng := rand.New(rand.NewPCG(1, 2))
-	winners := []string{"model_a", "model_b", "tie", "tie (bothbad)"}
-	cats := []string{"people", "nature", "animals", "city"}
-	for i := range n {
-		a := rng.IntN(models)
-		o := (a + 1 + rng.IntN(models-1)) % models
-		fmt.Fprintf(w, `{"model_a":"model-%03d","model_b":"model-%03d","winner":%q,"prompt_id":%d,"category":%q,"tstamp":%d}`+"\n",
-			a, o, winners[rng.IntN(len(winners))], i%50, cats[i%50%len(cats)], 1_700_000_000+i)
-	}
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
 }

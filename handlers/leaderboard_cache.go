@@ -3,7 +3,7 @@ package handlers
 import (
 	"sync"
 
-	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // maxCachedBoardBytes bounds the page cache: the filters include a free
@@ -27,7 +27,7 @@ type boardPageCache struct {
 // query. The snapshot pointer is stable for as long as the Store serves the
 // same snapshot.
 type boardStamp struct {
-	board      *models.Leaderboard
+	board      *leaderboard.Leaderboard
 	catalog    uint64
 	categories string
 }

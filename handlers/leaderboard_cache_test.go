@@ -4,12 +4,12 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 func TestBoardPageCache(t *testing.T) {
-	lb1, lb2 := &models.Leaderboard{}, &models.Leaderboard{}
-	at := func(lb *models.Leaderboard, catalog uint64, cats string) boardStamp {
+	lb1, lb2 := &leaderboard.Leaderboard{}, &leaderboard.Leaderboard{}
+	at := func(lb *leaderboard.Leaderboard, catalog uint64, cats string) boardStamp {
 		return boardStamp{board: lb, catalog: catalog, categories: cats}
 	}
 	c := newBoardPageCache()

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // The charts are SVG drawn by the template from geometry computed here: no
@@ -47,7 +47,7 @@ const (
 )
 
 // newScoreChart lays out the rows in the order given.
-func newScoreChart(rows []models.PublicStanding) *scoreChart {
+func newScoreChart(rows []PublicStanding) *scoreChart {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -125,7 +125,7 @@ const (
 )
 
 // newHeatmap lays out the observed win rates between the rows' models.
-func newHeatmap(lb *models.Leaderboard, rows []models.PublicStanding) *heatmap {
+func newHeatmap(lb *leaderboard.Leaderboard, rows []PublicStanding) *heatmap {
 	if lb == nil || len(rows) < 2 {
 		return nil
 	}

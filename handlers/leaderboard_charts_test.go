@@ -4,18 +4,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 func TestCharts_EscapeModelNames(t *testing.T) {
 	evil := `<script>alert("x")</script>&`
-	rows := []models.PublicStanding{
-		{ModelID: 1, Model: models.PublicModel{Name: evil}, Score: 1050, CILower: 1030, CIUpper: 1070, Rank: 1},
-		{ModelID: 2, Model: models.PublicModel{Name: "plain"}, Score: 950, CILower: 930, CIUpper: 970, Rank: 2},
+	rows := []PublicStanding{
+		{ModelID: 1, Model: PublicModel{Name: evil}, Score: 1050, CILower: 1030, CIUpper: 1070, Rank: 1},
+		{ModelID: 2, Model: PublicModel{Name: "plain"}, Score: 950, CILower: 930, CIUpper: 970, Rank: 2},
 	}
 	half := 0.5
-	lb := &models.Leaderboard{
-		Standings: []models.Standing{{ModelID: 1}, {ModelID: 2}},
+	lb := &leaderboard.Leaderboard{
+		Standings: []leaderboard.Standing{{ModelID: 1}, {ModelID: 2}},
 		WinRate:   [][]*float64{{nil, &half}, {&half, nil}},
 		Battles:   [][]int64{{0, 10}, {10, 0}},
 	}

@@ -56,7 +56,7 @@ func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin i
 		if len(b.Category) > 64 || !utf8.ValidString(b.Category) || strings.ContainsRune(b.Category, 0) {
 			return b, badRequest("category must be at most 64 characters of text")
 		}
-		known, err := s.store.Categories(ctx, b.Pool)
+		known, err := s.boards.Categories(ctx, b.Pool)
 		if err != nil {
 			return b, err
 		}
@@ -91,11 +91,11 @@ func (b boardQuery) values(defaultMin int64) url.Values {
 }
 
 // publicBoard loads the newest snapshot for the query and filters its rows.
-func (s *Server) publicBoard(c echo.Context, b boardQuery) (models.PublicLeaderboard, error) {
+func (s *Server) publicBoard(c echo.Context, b boardQuery) (PublicLeaderboard, error) {
 	ctx := c.Request().Context()
-	lb, _, err := s.store.Leaderboard(ctx, b.Pool, b.Category)
+	lb, _, err := s.boards.Get(ctx, b.Pool, b.Category)
 	if err != nil {
-		return models.PublicLeaderboard{}, err
+		return PublicLeaderboard{}, err
 	}
-	return s.store.Public(ctx, b.Pool, lb, models.LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired})
+	return Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired})
 }

@@ -33,7 +33,7 @@ func (v *voter) castVotes(n int) {
 // recompute refreshes the stored leaderboards as the background job would.
 func (a *testApp) recompute() {
 	a.t.Helper()
-	if _, err := a.store.RecomputeLeaderboards(context.Background(), false); err != nil {
+	if _, err := a.srv.boards.Recompute(context.Background(), false); err != nil {
 		a.t.Fatal(err)
 	}
 }
@@ -179,7 +179,7 @@ func TestLeaderboard_CategoryFilterUsesThatCategorysVotes(t *testing.T) {
 	var all apiBoard
 	v.get("/api/v1/leaderboard").json(t, &all)
 	var total int64
-	cats, err := a.store.Categories(context.Background(), models.PoolT2V)
+	cats, err := a.srv.boards.Categories(context.Background(), models.PoolT2V)
 	if err != nil || len(cats) < 2 {
 		t.Fatalf("categories %v (%v)", cats, err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 type meRow struct {
@@ -37,7 +37,7 @@ type meData struct {
 // votes, beside the public one, once they have voted enough.
 func (s *Server) handleMePage(c echo.Context) error {
 	ctx := c.Request().Context()
-	votes, boards, err := s.store.VoterLeaderboards(ctx, s.existingVoterID(c))
+	votes, boards, err := s.boards.Voter(ctx, s.existingVoterID(c))
 	if err != nil {
 		return err
 	}
@@ -57,21 +57,21 @@ func (s *Server) handleMePage(c echo.Context) error {
 
 // comparePools lines the voter's ranking up against the public one of the
 // same pool.
-func (s *Server) comparePools(c echo.Context, mine *models.Leaderboard) (mePool, error) {
+func (s *Server) comparePools(c echo.Context, mine *leaderboard.Leaderboard) (mePool, error) {
 	ctx := c.Request().Context()
-	public, _, err := s.store.Leaderboard(ctx, mine.Pool, "")
+	public, _, err := s.boards.Get(ctx, mine.Pool, "")
 	if err != nil {
 		return mePool{}, err
 	}
-	pubView, err := s.store.Public(ctx, mine.Pool, public, models.LeaderboardFilter{Retired: true})
+	pubView, err := Public(ctx, s.store, mine.Pool, public, LeaderboardFilter{Retired: true})
 	if err != nil {
 		return mePool{}, err
 	}
-	myView, err := s.store.Public(ctx, mine.Pool, mine, models.LeaderboardFilter{Retired: true})
+	myView, err := Public(ctx, s.store, mine.Pool, mine, LeaderboardFilter{Retired: true})
 	if err != nil {
 		return mePool{}, err
 	}
-	pubByID := make(map[uint]models.PublicStanding, len(pubView.Models))
+	pubByID := make(map[uint]PublicStanding, len(pubView.Models))
 	for _, m := range pubView.Models {
 		pubByID[m.ModelID] = m
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 	"github.com/arena-video/arena/static"
 	"github.com/arena-video/arena/templates"
 )
@@ -36,7 +37,11 @@ type Blobs interface {
 // environment: cmd/arena builds a Config.
 type Config struct {
 	Store *models.Store
-	Blobs Blobs
+	// Boards serves the leaderboards; nil means leaderboards over Store
+	// with default options. Share one with the Recomputer, so what it
+	// stores shows at once.
+	Boards *leaderboard.Boards
+	Blobs  Blobs
 	// SessionKeys are pairs of hash and encryption keys; the first pair signs,
 	// later pairs still verify, so keys can be rotated.
 	SessionKeys [][]byte
@@ -83,6 +88,7 @@ const DefaultMaxUploadBytes = 500 << 20
 type Server struct {
 	cfg      Config
 	store    *models.Store
+	boards   *leaderboard.Boards
 	blobs    Blobs
 	log      *slog.Logger
 	sessions *sessions.CookieStore
@@ -113,12 +119,16 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Boards == nil {
+		cfg.Boards = leaderboard.New(cfg.Store, leaderboard.Options{})
+	}
 	if cfg.MeMinVotes <= 0 {
 		cfg.MeMinVotes = 20
 	}
 	s := &Server{
 		cfg:    cfg,
 		store:  cfg.Store,
+		boards: cfg.Boards,
 		blobs:  cfg.Blobs,
 		log:    cfg.Logger,
 		assets: static.Assets(),

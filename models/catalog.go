@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -142,6 +143,32 @@ func distinctModels(cs []Clip) int {
 		seen[c.ModelID] = true
 	}
 	return len(seen)
+}
+
+// PromptCategories lists the categories of the prompts with clips from two
+// active models in a pool (in every pool when pool is empty), sorted.
+func (s *Store) PromptCategories(ctx context.Context, pool string) ([]string, error) {
+	cat, err := s.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool)
+	for p, prompts := range cat.pools {
+		if pool != "" && p != pool {
+			continue
+		}
+		for _, cp := range prompts {
+			if cp.prompt.Category != "" {
+				seen[cp.prompt.Category] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // ClipByPublicID returns the clip with the given public id, active or not.

@@ -100,6 +100,15 @@ type Clip struct {
 	MetadataStripped bool   `gorm:"not null"`
 	Active           bool   `gorm:"not null;default:true"`
 	CreatedAt        time.Time
+	// Motion, Brightness and Saturation are the clip's style features as
+	// media.Features measures them (0–255 scales); with DurationMS and
+	// HasAudio they feed the style-controlled leaderboard. FeaturesMeasured
+	// is false until ffmpeg has measured them: votes on such a clip count on
+	// the raw board only.
+	Motion           float64 `gorm:"type:double precision;not null;default:0"`
+	Brightness       float64 `gorm:"type:double precision;not null;default:0"`
+	Saturation       float64 `gorm:"type:double precision;not null;default:0"`
+	FeaturesMeasured bool    `gorm:"not null;default:false"`
 	// Status is ClipProcessing until the canonical rendition is stored
 	// (Progress counts to 100 meanwhile), then ClipReady; ClipFailed keeps
 	// ffmpeg's reason in Error. Only ready clips enter matchups. BlobKey,

@@ -22,7 +22,7 @@ func BenchmarkVoteCycle(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		v := voters[i%len(voters)]
-		m, err := s.IssueMatchup(ctx, v, MatchupFilter{})
+		m, err := s.IssueMatchup(ctx, v, MatchupFilter{}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -81,7 +81,7 @@ func TestRecordVote_TooFastIsStoredInvalid(t *testing.T) {
 			s, clock := openClocked(t, Options{MinWatch: tc.minWatch}, tc.durations...)
 			ctx := context.Background()
 			voter := NewID()
-			m, err := s.IssueMatchup(ctx, voter, MatchupFilter{})
+			m, err := s.IssueMatchup(ctx, voter, MatchupFilter{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +111,7 @@ func TestRecordVote_PositionBiasFlagsTheVoterForLaterVotes(t *testing.T) {
 	ctx := context.Background()
 	vote := func(voter, choice string) VoteResult {
 		t.Helper()
-		m, err := s.IssueMatchup(ctx, voter, MatchupFilter{})
+		m, err := s.IssueMatchup(ctx, voter, MatchupFilter{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestRecordVote_PositionBiasFlagsTheVoterForLaterVotes(t *testing.T) {
 	}
 	// Too-fast votes do not count towards the bias counters.
 	for range 40 {
-		m, _ := s.IssueMatchup(ctx, fast, MatchupFilter{})
+		m, _ := s.IssueMatchup(ctx, fast, MatchupFilter{}, nil)
 		if res, err := s.RecordVote(ctx, fast, m.ID, ChoiceB); err != nil || res.InvalidReason != ReasonTooFast {
 			t.Fatalf("fast vote: %+v %v", res, err)
 		}
@@ -187,14 +187,14 @@ func TestIssueMatchup_OldestPendingExpiresBeyondTheLimit(t *testing.T) {
 	voter, other := NewID(), NewID()
 	var ids []string
 	for range 5 {
-		m, err := s.IssueMatchup(ctx, voter, MatchupFilter{})
+		m, err := s.IssueMatchup(ctx, voter, MatchupFilter{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, m.ID)
 		clock.Advance(time.Millisecond)
 	}
-	if _, err := s.IssueMatchup(ctx, other, MatchupFilter{}); err != nil {
+	if _, err := s.IssueMatchup(ctx, other, MatchupFilter{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i, id := range ids {
@@ -270,7 +270,7 @@ func TestModeration_InvalidateFlagsAndRestoreClears(t *testing.T) {
 	ctx := context.Background()
 	vote := func(voter, choice string, wait time.Duration) VoteResult {
 		t.Helper()
-		m, err := s.IssueMatchup(ctx, voter, MatchupFilter{})
+		m, err := s.IssueMatchup(ctx, voter, MatchupFilter{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

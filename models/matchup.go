@@ -29,8 +29,8 @@ type IssuedMatchup struct {
 // IssueMatchup picks a prompt and two clips of it from different active
 // models in one pool, assigns sides at random and records the matchup for
 // the voter. Where the voter has already judged some clip pairs, it prefers
-// pairs they have not seen.
-func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilter) (IssuedMatchup, error) {
+// pairs they have not seen; among the rest it draws in proportion to weigh.
+func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilter, weigh PairWeigher) (IssuedMatchup, error) {
 	cat, err := s.catalog(ctx)
 	if err != nil {
 		return IssuedMatchup{}, err
@@ -63,7 +63,7 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		vs.mu.Unlock()
 		return IssuedMatchup{}, err
 	}
-	a, b, p := pickPair(prompts, vs.judged, s.pairWeigher(ctx, f.Pool))
+	a, b, p := pickPair(prompts, vs.judged, weigh.clipWeight)
 	voterStored := vs.stored
 	// Every trimEvery matchups issued here, the voter's oldest pending
 	// ones beyond the bound expire: a count per issue would cost a query.

@@ -48,6 +48,7 @@ func migrations() []*gormigrate.Migration {
 			ID:      "0200_ranking_indexes",
 			Migrate: migrateRankingIndexes,
 		},
+		{ID: "0600_clip_style_features", Migrate: migrateClipStyleFeatures},
 		{ID: "0400_clip_renditions", Migrate: migrateClipRenditions},
 		{ID: "0401_skips_and_reports", Migrate: migrateSkipsAndReports},
 	}

@@ -1,41 +1,18 @@
 package models
 
-import (
-	"context"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
-// pairWeigher returns how strongly to favour a matchup between two models,
-// from the pair weights of the newest leaderboard of the pool (every pool
-// when none is asked for: a clip pair's own pool decides). A model the
-// leaderboard has not seen yet gets the largest weight of its pool, so new
-// models meet the field quickly. Without any leaderboard every pair weighs
-// the same.
-func (s *Store) pairWeigher(ctx context.Context, pool string) func(a, b Clip) float64 {
-	var boards [4]*cachedBoard // by position in Pools
-	for k, p := range Pools {
-		if pool != "" && p != pool {
-			continue
-		}
-		if e, err := s.cachedLeaderboard(ctx, boardKey(p, "")); err == nil && e.weights != nil {
-			boards[k] = e
-		}
+// PairWeigher says how strongly to favour a matchup between two models of
+// a pool: the leaderboard's pair weights, which favour the comparisons that
+// would teach the ranking most. A nil PairWeigher weighs every pair alike.
+type PairWeigher func(pool string, modelA, modelB uint) float64
+
+// clipWeight applies w to a pair of clips.
+func (w PairWeigher) clipWeight(a, b Clip) float64 {
+	if w == nil {
+		return 1
 	}
-	return func(a, b Clip) float64 {
-		var e *cachedBoard
-		for k, p := range Pools {
-			if p == a.Pool {
-				e = boards[k]
-			}
-		}
-		if e == nil {
-			return 1
-		}
-		if w, ok := e.weights[modelPairKey(a.ModelID, b.ModelID)]; ok {
-			return w
-		}
-		return e.maxWeight
-	}
+	return w(a.Pool, a.ModelID, b.ModelID)
 }
 
 // pickPair chooses a prompt uniformly among those that still have a clip

@@ -61,6 +61,9 @@ func (s *Store) SeedDemo(ctx context.Context, blobs *media.Store) (bool, error) 
 		}
 		clip := ClipFromStored(st)
 		clip.ModelID, clip.PromptID = mid, pid
+		if f := c.Features; f != nil {
+			clip.Motion, clip.Brightness, clip.Saturation, clip.FeaturesMeasured = f.Motion, f.Brightness, f.Saturation, true
+		}
 		if err := s.CreateClip(ctx, &clip); err != nil {
 			return false, err
 		}

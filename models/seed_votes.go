@@ -29,8 +29,9 @@ const demoSpan = 14 * 24 * time.Hour
 // demo shows a leaderboard, its charts and its exports before anyone has
 // voted. Each model gets a hidden strength, nudged per pool so the pools do
 // not all rank alike; outcomes follow the Bradley-Terry model with some ties
-// and both-bad votes, spread over the last two weeks, and the leaderboards
-// of a week ago are stored as if computed then. Run it once, after
+// and both-bad votes, spread over the last two weeks (recompute the
+// leaderboards as of a week ago afterwards, so the 7-day rank change has
+// something to compare with). Run it once, after
 // SeedDemo, on a database with no votes; the same seed gives the same votes.
 func (s *Store) SeedDemoVotes(ctx context.Context, n int, seed uint64) error {
 	if n <= 0 {
@@ -117,11 +118,6 @@ func (s *Store) SeedDemoVotes(ctx context.Context, n int, seed uint64) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("seed demo votes: %w", err)
-	}
-	// The leaderboards as they stood a week ago, so the demo's 7-day rank
-	// change column has something to compare with.
-	if _, err := s.recomputeAsOf(ctx, true, now.Add(-7*24*time.Hour)); err != nil {
 		return fmt.Errorf("seed demo votes: %w", err)
 	}
 	s.votes.Add(uint64(n))

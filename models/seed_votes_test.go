@@ -11,7 +11,8 @@ import (
 
 // The demo's made-up votes must look like votes cast through the arena:
 // real clips of the prompt, two different models, valid, in the past, and
-// enough of them that every demo model is ranked in every pool.
+// all four choices among them (cmd/arena checks that they rank every
+// demo model).
 func TestSeedDemoVotes(t *testing.T) {
 	dir := t.TempDir()
 	s := openTestStore(t, filepath.Join(dir, "a.db"))
@@ -69,24 +70,4 @@ func TestSeedDemoVotes(t *testing.T) {
 		}
 	}
 
-	if _, err := s.RecomputeLeaderboards(ctx, true); err != nil {
-		t.Fatal(err)
-	}
-	for _, pool := range []string{PoolT2V, PoolI2V, PoolT2VAudio} {
-		lb, ok, err := s.Leaderboard(ctx, pool, "")
-		if err != nil || !ok {
-			t.Fatalf("%s leaderboard: %v %v", pool, ok, err)
-		}
-		if len(lb.Standings) != 5 {
-			t.Fatalf("%s ranks %d models, want the 5 demo models", pool, len(lb.Standings))
-		}
-		for _, st := range lb.Standings {
-			if st.Votes < 20 {
-				t.Errorf("%s: model %d has %d votes, under the default threshold of 20", pool, st.ModelID, st.Votes)
-			}
-			if st.RankChange == nil {
-				t.Errorf("%s: model %d has no rank change: no leaderboard from a week ago", pool, st.ModelID)
-			}
-		}
-	}
 }

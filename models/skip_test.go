@@ -10,7 +10,7 @@ func TestSkipMatchup(t *testing.T) {
 	ctx := context.Background()
 	issue := func(t *testing.T, s *Store, voter string) IssuedMatchup {
 		t.Helper()
-		m, err := s.IssueMatchup(ctx, voter, MatchupFilter{})
+		m, err := s.IssueMatchup(ctx, voter, MatchupFilter{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestSkipMatchup(t *testing.T) {
 		if len(res.Withdrawn) != 1 {
 			t.Fatalf("withdrawn after three voters = %v, want the clip", res.Withdrawn)
 		}
-		if _, err := s.IssueMatchup(ctx, NewID(), MatchupFilter{}); !errors.Is(err, ErrNoMatchup) {
+		if _, err := s.IssueMatchup(ctx, NewID(), MatchupFilter{}, nil); !errors.Is(err, ErrNoMatchup) {
 			t.Errorf("a matchup was issued with the withdrawn clip: %v", err)
 		}
 		reported, err := s.ReportedClips(ctx, 10)
@@ -102,7 +102,7 @@ func TestSkipMatchup(t *testing.T) {
 		if _, err := s.RestoreClip(ctx, reported[0].PublicID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.IssueMatchup(ctx, NewID(), MatchupFilter{}); err != nil {
+		if _, err := s.IssueMatchup(ctx, NewID(), MatchupFilter{}, nil); err != nil {
 			t.Errorf("after restoring, matchup = %v", err)
 		}
 	})

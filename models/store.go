@@ -45,8 +45,6 @@ type Options struct {
 	// BcryptCost. Lower values exist for tests, where bcrypt under the race
 	// detector takes seconds; production never sets it.
 	PasswordCost int
-	// Ranking configures how leaderboards are computed.
-	Ranking RankingOptions
 }
 
 // DefaultMaxPending bounds the matchups a voter may hold unvoted. A browser
@@ -81,9 +79,7 @@ type Store struct {
 	cat       atomic.Pointer[catalog]
 	catLoads  atomic.Uint64 // numbers each catalog load; see CatalogVersion
 
-	ranking RankingOptions
-	boards  boardCache    // newest leaderboard snapshots, parsed
-	votes   atomic.Uint64 // counts recorded votes, so a recompute knows when one is due
+	votes atomic.Uint64 // counts recorded votes, so a recompute knows when one is due
 }
 
 // Open connects to the database, applies pending migrations and returns a
@@ -115,7 +111,6 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		now:        opts.Now,
 		log:        opts.Logger,
 		catMaxAge:  opts.CatalogMaxAge,
-		ranking:    opts.Ranking.withDefaults(),
 	}
 	if err := s.setPasswordCost(opts.PasswordCost); err != nil {
 		return nil, err
@@ -240,6 +235,10 @@ func (s *Store) Dialect() string { return s.dialect }
 
 // Now returns the Store's clock reading.
 func (s *Store) Now() time.Time { return s.now() }
+
+// VotesRecorded counts the votes this Store has recorded since it opened. The
+// background recompute compares readings to know whether one is due.
+func (s *Store) VotesRecorded() uint64 { return s.votes.Load() }
 
 // MinWatch returns the configured minimum watch time, so the arena page can
 // ask for the same wait the server checks.

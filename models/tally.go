@@ -3,12 +3,9 @@ package models
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"gorm.io/gorm"
-
-	"github.com/arena-video/arena/models/rating"
 )
 
 // migrateRankingIndexes adds the indexes the leaderboard reads through. The
@@ -86,51 +83,4 @@ func (s *Store) VoteTallies(ctx context.Context, f TallyFilter) ([]Tally, error)
 		return nil, fmt.Errorf("count votes: %w", err)
 	}
 	return out, nil
-}
-
-// outcomeOf maps a stored choice to the rating package's outcome.
-func outcomeOf(choice string) (rating.Outcome, bool) {
-	switch choice {
-	case ChoiceA:
-		return rating.OutcomeA, true
-	case ChoiceB:
-		return rating.OutcomeB, true
-	case ChoiceTie:
-		return rating.OutcomeTie, true
-	case ChoiceBothBad:
-		return rating.OutcomeBothBad, true
-	}
-	return 0, false
-}
-
-// countsOf numbers the models that appear in the tallies by ascending id and
-// aggregates the tallies into rating counts. ids[i] is model i's id.
-func countsOf(ts []Tally) (c *rating.Counts, ids []uint, err error) {
-	seen := make(map[uint]bool)
-	for _, t := range ts {
-		if t.ModelAID == t.ModelBID {
-			continue // cannot happen through the arena; never let it reach the fit
-		}
-		seen[t.ModelAID], seen[t.ModelBID] = true, true
-	}
-	ids = make([]uint, 0, len(seen))
-	for id := range seen {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	index := make(map[uint]int, len(ids))
-	for i, id := range ids {
-		index[id] = i
-	}
-	c = rating.NewCounts(len(ids))
-	for _, t := range ts {
-		o, ok := outcomeOf(t.Choice)
-		if !ok || t.ModelAID == t.ModelBID {
-			continue
-		}
-		if err := c.Add(index[t.ModelAID], index[t.ModelBID], o, t.N); err != nil {
-			return nil, nil, err
-		}
-	}
-	return c, ids, nil
 }

@@ -169,6 +169,7 @@ func (t *Transcoder) run(ctx context.Context, job ClipJob, clip Clip) {
 		err = t.store.FinishClipJob(done, job, t.o.Owner, r, p.String())
 		if err == nil {
 			t.o.Logger.Info("rendered clip", "clip", clip.PublicID, "ms", time.Since(start).Milliseconds(), "bytes", r.Size)
+			t.measure(done, clip, r)
 			if t.o.Ready != nil {
 				t.o.Ready()
 			}
@@ -191,6 +192,21 @@ func (t *Transcoder) run(ctx context.Context, job ClipJob, clip Clip) {
 		}
 	}
 	t.o.Logger.Error("transcode job", "clip", clip.PublicID, "err", err)
+}
+
+// measure takes the style features of a new rendition, when the renderer
+// can: style control holds equal what voters see, so it measures the
+// rendition, not the original. A clip left unmeasured still plays and
+// counts on the raw board; `arena media features` can measure it later.
+func (t *Transcoder) measure(ctx context.Context, clip Clip, r media.Rendition) {
+	m, ok := t.renderer.(FeatureMeasurer)
+	if !ok {
+		return
+	}
+	clip.BlobKey, clip.MIME = r.Key, r.Info.MIME
+	if _, err := t.store.MeasureClipFeatures(ctx, m, clip); err != nil && ctx.Err() == nil {
+		t.o.Logger.Warn("clip rendered without style features", "clip", clip.PublicID, "err", err)
+	}
 }
 
 // failureReason is the message a failed clip shows its admin: the media

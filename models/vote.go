@@ -66,12 +66,22 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 	s.votes.Add(1)
 	valid := row.InvalidReason == ""
 	res := VoteResult{MatchupID: matchupID, Choice: choice, Valid: valid, InvalidReason: row.InvalidReason}
-	if res.A, res.B, err = s.modelPair(ctx, row.ModelAID, row.ModelBID); err != nil {
+	// One catalog read serves the models, clips and prompt of the reveal.
+	cat, err := s.catalog(ctx)
+	if err != nil {
 		return VoteResult{}, err
 	}
-	if cat, err := s.catalog(ctx); err == nil {
-		res.ClipA, res.ClipB, res.Prompt = cat.clips[row.ClipAID], cat.clips[row.ClipBID], cat.prompts[row.PromptID]
+	var okA, okB bool
+	res.A, okA = cat.models[row.ModelAID]
+	res.B, okB = cat.models[row.ModelBID]
+	if !okA || !okB { // a model added by another process since the catalog loaded
+		ms, err := s.modelsIn(ctx, cat, []uint{row.ModelAID, row.ModelBID})
+		if err != nil {
+			return VoteResult{}, err
+		}
+		res.A, res.B = ms[row.ModelAID], ms[row.ModelBID]
 	}
+	res.ClipA, res.ClipB, res.Prompt = cat.clips[row.ClipAID], cat.clips[row.ClipBID], cat.prompts[row.PromptID]
 	return res, nil
 }
 
@@ -106,27 +116,36 @@ func (s *Store) whyNoVote(ctx context.Context, voterID, matchupID string, now ti
 	return ErrAlreadyVoted
 }
 
-func (s *Store) modelPair(ctx context.Context, a, b uint) (Model, Model, error) {
+// ModelsByID returns the models with the given ids, active or not, from
+// the catalog; models it does not hold yet (added by another process since
+// it was loaded) are read from the database. Unknown ids are left out.
+func (s *Store) ModelsByID(ctx context.Context, ids ...uint) (map[uint]Model, error) {
 	cat, err := s.catalog(ctx)
 	if err != nil {
-		return Model{}, Model{}, err
+		return nil, err
 	}
-	ma, okA := cat.models[a]
-	mb, okB := cat.models[b]
-	if okA && okB {
-		return ma, mb, nil
+	return s.modelsIn(ctx, cat, ids)
+}
+
+func (s *Store) modelsIn(ctx context.Context, cat *catalog, ids []uint) (map[uint]Model, error) {
+	out := make(map[uint]Model, len(ids))
+	var missing []uint
+	for _, id := range ids {
+		if m, ok := cat.models[id]; ok {
+			out[id] = m
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
 	}
 	var ms []Model
-	if err := s.r.WithContext(ctx).Where("id IN ?", []uint{a, b}).Find(&ms).Error; err != nil {
-		return Model{}, Model{}, fmt.Errorf("load models: %w", err)
+	if err := s.r.WithContext(ctx).Where("id IN ?", missing).Find(&ms).Error; err != nil {
+		return nil, fmt.Errorf("load models: %w", err)
 	}
 	for _, m := range ms {
-		if m.ID == a {
-			ma = m
-		}
-		if m.ID == b {
-			mb = m
-		}
+		out[m.ID] = m
 	}
-	return ma, mb, nil
+	return out, nil
 }

@@ -13,7 +13,7 @@ func TestMostActiveVoters(t *testing.T) {
 		t.Helper()
 		wins := make(map[uint]int64)
 		for i := range issue {
-			m, err := s.IssueMatchup(ctx, voter, MatchupFilter{})
+			m, err := s.IssueMatchup(ctx, voter, MatchupFilter{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

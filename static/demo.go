@@ -70,9 +70,20 @@ type DemoPrompt struct {
 }
 
 // DemoClip says which model made which clip for which prompt; File is a path
-// inside Demo() whose name does not reveal the model.
+// inside Demo() whose name does not reveal the model. Features, when
+// present, are the clip's style features as ffmpeg measures them, shipped so
+// that seeding needs no ffmpeg run per clip.
 type DemoClip struct {
-	Model  string `json:"model"`
-	Prompt string `json:"prompt"`
-	File   string `json:"file"`
+	Model    string        `json:"model"`
+	Prompt   string        `json:"prompt"`
+	File     string        `json:"file"`
+	Features *DemoFeatures `json:"features,omitempty"`
+}
+
+// DemoFeatures are a demo clip's measured style features (see the media
+// package's Features).
+type DemoFeatures struct {
+	Motion     float64 `json:"motion"`
+	Brightness float64 `json:"brightness"`
+	Saturation float64 `json:"saturation"`
 }

@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // rankingConfig is how leaderboards are computed, shared by serve and the
@@ -45,8 +47,8 @@ func (c rankingConfig) validate() error {
 	return nil
 }
 
-func (c rankingConfig) options() models.RankingOptions {
-	return models.RankingOptions{Rounds: c.Rounds, AnchorSlug: c.AnchorSlug, AnchorScore: c.AnchorScore}
+func (c rankingConfig) options() leaderboard.Options {
+	return leaderboard.Options{Rounds: c.Rounds, AnchorSlug: c.AnchorSlug, AnchorScore: c.AnchorScore}
 }
 
 // envWhole reads a whole number (0 allowed) from the environment; a
@@ -87,7 +89,7 @@ func openForRanking(ctx context.Context, e env, fs *flag.FlagSet, args []string,
 	if err := base.resolve(); err != nil {
 		return nil, err
 	}
-	return models.Open(ctx, models.Options{DSN: base.DB, Ranking: rc.options(), Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
+	return models.Open(ctx, models.Options{DSN: base.DB, Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
 }
 
 // runLeaderboard prints a leaderboard computed from the current votes.
@@ -114,11 +116,11 @@ func runLeaderboard(ctx context.Context, e env, args []string) error {
 	if !models.ValidPool(pool) {
 		return fmt.Errorf("unknown pool %q: use one of %s", pool, strings.Join(models.Pools, ", "))
 	}
-	lb, err := store.ComputeLeaderboard(ctx, pool, category)
+	lb, err := leaderboard.New(store, rc.options()).Compute(ctx, pool, category)
 	if err != nil {
 		return err
 	}
-	pub, err := store.Public(ctx, pool, lb, models.LeaderboardFilter{MinVotes: minVotes})
+	pub, err := handlers.Public(ctx, store, pool, lb, handlers.LeaderboardFilter{MinVotes: minVotes})
 	if err != nil {
 		return err
 	}
@@ -142,25 +144,26 @@ func truncate(s string, n int) string {
 
 // rankingCommandStore parses the flags of a command that only needs the data
 // dir and the ranking options, and opens the store.
-func rankingCommandStore(ctx context.Context, e env, name, summary string, args []string) (*models.Store, error) {
+func rankingCommandStore(ctx context.Context, e env, name, summary string, args []string) (*models.Store, rankingConfig, error) {
 	var base baseConfig
 	var rc rankingConfig
 	fs := flagSet(e, name, summary)
 	base.register(fs, e)
 	if err := rc.register(fs, e); err != nil {
-		return nil, err
+		return nil, rc, err
 	}
-	return openForRanking(ctx, e, fs, args, &base, &rc)
+	store, err := openForRanking(ctx, e, fs, args, &base, &rc)
+	return store, rc, err
 }
 
 // runRecompute refreshes every stored leaderboard.
 func runRecompute(ctx context.Context, e env, args []string) error {
-	store, err := rankingCommandStore(ctx, e, "recompute", "Refits and stores every leaderboard (each pool, and each category within a pool) from the current valid votes.", args)
+	store, rc, err := rankingCommandStore(ctx, e, "recompute", "Refits and stores every leaderboard (each pool, and each category within a pool) from the current valid votes.", args)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	st, err := store.RecomputeLeaderboards(ctx, true)
+	st, err := leaderboard.New(store, rc.options()).Recompute(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -170,7 +173,7 @@ func runRecompute(ctx context.Context, e env, args []string) error {
 
 // runExportVotes writes every valid vote as JSON lines, as the API does.
 func runExportVotes(ctx context.Context, e env, args []string) error {
-	store, err := rankingCommandStore(ctx, e, "export votes", "Writes every valid vote to standard output in the public battle format (one JSON object a line), with nothing about voters.", args)
+	store, _, err := rankingCommandStore(ctx, e, "export votes", "Writes every valid vote to standard output in the public battle format (one JSON object a line), with nothing about voters.", args)
 	if err != nil {
 		return err
 	}
@@ -255,7 +258,7 @@ func (c *serveConfig) registerRanking(fs *flag.FlagSet, e env) error {
 
 // startRecomputer runs the background leaderboard recompute until ctx ends
 // or the returned stop is called; stop waits for it to finish.
-func startRecomputer(ctx context.Context, r *models.Recomputer) (stop func()) {
+func startRecomputer(ctx context.Context, r *leaderboard.Recomputer) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

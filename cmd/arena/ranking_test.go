@@ -17,6 +17,7 @@ import (
 
 	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 	"github.com/arena-video/arena/models/media"
 )
 
@@ -95,7 +96,7 @@ func TestLeaderboard_CLIAPIAndCSVAgree(t *testing.T) {
 	}
 	_, cliExport, _ := runArena(t, ctx, env, "export", "votes")
 
-	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Ranking: models.RankingOptions{Rounds: 200}})
+	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestLeaderboard_CLIAPIAndCSVAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := handlers.New(handlers.Config{Store: store, Blobs: blobs, SessionKeys: [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)}, Logger: slog.New(slog.DiscardHandler)})
+	srv, err := handlers.New(handlers.Config{Store: store, Boards: leaderboard.New(store, leaderboard.Options{Rounds: 200}), Blobs: blobs, SessionKeys: [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)}, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

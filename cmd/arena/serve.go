@@ -11,6 +11,7 @@ import (
 
 	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 	"github.com/arena-video/arena/models/media"
 )
 
@@ -112,11 +113,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 
-	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, Logger: log, RelaxedSync: cfg.RelaxedSync, Ranking: cfg.Ranking.options()})
+	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, Logger: log, RelaxedSync: cfg.RelaxedSync})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	boards := leaderboard.New(store, cfg.Ranking.options())
 	blobs, err := media.NewStore(cfg.DataDir, cfg.Media.storeOptions())
 	if err != nil {
 		return err
@@ -130,13 +132,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		var seeded bool
 		var pw string
 		err = store.WithLock(ctx, "seed-demo", func() (err error) {
-			if seeded, err = store.SeedDemo(ctx, blobs); err != nil {
-				return fmt.Errorf("seed demo data: %w", err)
-			}
-			if seeded {
-				if err := store.SeedDemoVotes(ctx, models.DemoVotes, 1); err != nil {
-					return err
-				}
+			if seeded, err = seedDemo(ctx, store, boards, blobs); err != nil {
+				return err
 			}
 			if pw, err = ensureDemoAdmin(ctx, store); err != nil {
 				return fmt.Errorf("create demo admin: %w", err)
@@ -158,10 +155,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	recomputer := models.NewRecomputer(store, models.RecomputerOptions{Every: cfg.RecomputeEvery, Logger: log})
+	recomputer := leaderboard.NewRecomputer(boards, leaderboard.RecomputerOptions{Every: cfg.RecomputeEvery, Logger: log})
 	transcoder := cfg.Media.transcoder(store, blobs, profile, models.TranscoderOptions{Logger: log, Ready: recomputer.Trigger})
 	srv, err := handlers.New(handlers.Config{
 		Store:          store,
+		Boards:         boards,
 		Blobs:          blobs,
 		SessionKeys:    keys,
 		Logger:         log,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 	"github.com/arena-video/arena/models/media"
 )
 
@@ -37,6 +38,7 @@ type site struct {
 	URL    string
 	Store  *models.Store
 	Blobs  *media.Store
+	Boards *leaderboard.Boards
 	Models []models.Model
 }
 
@@ -69,8 +71,10 @@ func startSite(t *testing.T, seed bool, watch ...time.Duration) *site {
 	profile := media.DefaultProfile()
 	profile.BoxWidth, profile.BoxHeight, profile.Kbps, profile.AudioKbps, profile.Preset = 640, 360, 800, 96, "superfast"
 	tc := models.NewTranscoder(store, blobs, models.TranscoderOptions{Profile: profile, Poll: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	boards := leaderboard.New(store, leaderboard.Options{})
 	srv, err := handlers.New(handlers.Config{
 		Store:            store,
+		Boards:           boards,
 		Blobs:            blobs,
 		SessionKeys:      [][]byte{[]byte(strings.Repeat("h", 32)), []byte(strings.Repeat("e", 32))},
 		Logger:           slog.New(slog.DiscardHandler),
@@ -98,7 +102,7 @@ func startSite(t *testing.T, seed bool, watch ...time.Duration) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &site{URL: ts.URL, Store: store, Blobs: blobs, Models: ms}
+	return &site{URL: ts.URL, Store: store, Blobs: blobs, Boards: boards, Models: ms}
 }
 
 // browser is one Chromium tab driven by a test.

@@ -52,7 +52,7 @@ func TestLeaderboard_RendersTableAndCharts(t *testing.T) {
 	b := newBrowser(t)
 	b.open(s.URL + "/")
 	b.voteFromPage(40)
-	if _, err := s.Store.RecomputeLeaderboards(context.Background(), true); err != nil {
+	if _, err := s.Boards.Recompute(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
 

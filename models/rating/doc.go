@@ -56,6 +56,36 @@
 // runs from that rank (RankBest) to RankWorst, the number of models whose
 // upper bound is at or above this model's lower bound, itself included.
 //
+// # Style control
+//
+// ComputeStyle fits a second board that holds the clips' style equal, so a
+// model does not climb by making longer, busier, brighter, more saturated or
+// sounding clips that voters happen to favour. For a vote between clip a
+// (side A) and clip b, each continuous feature f gives
+// d_f = (f_a − f_b)/(f_a + f_b + 1) and a binary one d = a − b. Each d column
+// is standardised over the votes as shown (minus its mean, divided by its
+// population standard deviation); a column that never varies is left out.
+// Then P(a beats b) = σ(ln10·(r_a − r_b) + Σ γ_f d_f), ties and both-bad
+// votes half a win each way, and (r, γ) maximise the log-likelihood minus
+// StylePenalty·(Σ r² + Σ γ²) — the objective of the published style-control
+// fit. The penalty makes the maximum unique and finite for any data, so the
+// degenerate-data rule of the plain board is not needed. Scores are 400·r,
+// re-centred like the plain board's (mean 1000 or the anchor); γ_f is the
+// change in log-odds per standard deviation of d_f, so e^γ_f is the factor
+// one standard deviation more of f multiplies the odds by.
+//
+// Votes are aggregated into cells of identical (model A, model B, feature
+// differences, outcome); the fit is Newton's method with a line search on
+// the rows of cells, stopped when no parameter moves by more than
+// Options.Tolerance points. The bootstrap draws a multinomial resample of the
+// cells exactly as the plain board does, keeps the standardisation of the
+// data (as the published method does), and refits by chord steps with the
+// full data's Hessian from the full fit, the first of which reuses its
+// probabilities; it stops when the distance left, estimated from the rate of
+// convergence, is below 0.001 points, and falls back to Newton's method.
+// Intervals and ranks follow the plain board's rules; each γ gets the same
+// percentile interval.
+//
 // # Choosing the next pair
 //
 // PairWeights gives each pair of models a share of the next matchups. A
@@ -74,3 +104,6 @@ const Method = `Scores come from a Bradley-Terry model fitted by maximum likelih
 The 95% interval comes from a bootstrap: we redraw the votes at random with replacement 1000 times (a fixed seed, so the page is reproducible), refit each time, and keep the middle 95% of each model's scores. A model's rank is 1 plus the number of models whose whole interval lies above its own, so models whose intervals overlap share a rank; the rank spread shows the best and worst positions the intervals allow.
 
 New matchups favour pairs whose next vote tells us most: models that are close in score and pairs that have met rarely, including every pair with a new model. A fifth of all matchups are spread evenly over all pairs, so every pair keeps being compared.`
+
+// StyleMethod describes the style-controlled board for the methodology page.
+const StyleMethod = `Voters may be swayed by how a clip looks and sounds as well as by what the model can do: a longer clip, more motion, brighter or more saturated colour, or sound. The style-controlled board asks what the scores would be if both clips were alike in these respects. For every vote we take the difference between the two clips in each feature — for duration, motion, brightness and saturation as (A − B) / (A + B + 1), for sound simply A − B — scale each difference to a standard deviation of one over all votes, and fit the same Bradley-Terry model with these differences as extra terms, each with its own coefficient. A small penalty (0.25 times the sum of all squared parameters, as in the published style-control method) keeps every estimate finite. A feature that never differs, such as sound in a silent pool, is left out. Scores, intervals (the same 1000-round bootstrap) and ranks then follow the rules of the raw board, and each coefficient is shown with its 95% interval as the factor by which one standard deviation more of that feature multiplies the odds of winning. Only votes whose two clips have measured features count on this board; it says how many it used.`

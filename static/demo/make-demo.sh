@@ -194,3 +194,7 @@ mapfile -t clips_sorted < <(printf '%s\n' "${clips_json[@]}" | sort -t'"' -k12,1
 } >demo.json
 
 du -sh clips images demo.json
+
+# Style features per clip (motion, brightness, saturation), measured with
+# ffmpeg and written into demo.json, so that seeding the demo needs no ffmpeg.
+(cd ../.. && ARENA_UPDATE_DEMO_FEATURES=1 go test -count=1 -run TestDemoFeatures ./models/)

@@ -1,10 +1,11 @@
-package models
+package handlers
 
 import (
 	"context"
-	"sort"
-	"strings"
 	"time"
+
+	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // PublicModel describes a model on the public leaderboard.
@@ -18,7 +19,7 @@ type PublicModel struct {
 	Active       bool   `json:"active"`
 }
 
-// PublicStanding is one row of the public leaderboard (DESIGN §4).
+// PublicStanding is one row of the public leaderboard.
 type PublicStanding struct {
 	Rank       int         `json:"rank"`
 	RankSpread [2]int      `json:"rank_spread"` // best and worst rank the intervals allow
@@ -34,7 +35,7 @@ type PublicStanding struct {
 	ModelID            uint  `json:"-"`
 }
 
-// PublicLeaderboard is the leaderboard as the API returns it.
+// PublicLeaderboard is the body of GET /api/v1/leaderboard.
 type PublicLeaderboard struct {
 	Pool       string           `json:"pool"`
 	ComputedAt *time.Time       `json:"computed_at"` // null before the first recompute
@@ -49,28 +50,26 @@ type LeaderboardFilter struct {
 }
 
 // Public turns a leaderboard into the rows the public sees, resolving model
-// details from the catalog so that renames and retirements show at once. A
-// nil leaderboard gives an empty one.
-func (s *Store) Public(ctx context.Context, pool string, lb *Leaderboard, f LeaderboardFilter) (PublicLeaderboard, error) {
+// details through the store's catalog so that renames and retirements show
+// at once. A nil leaderboard gives an empty one. The CLI's
+// `arena leaderboard --json` prints the same shape.
+func Public(ctx context.Context, store *models.Store, pool string, lb *leaderboard.Leaderboard, f LeaderboardFilter) (PublicLeaderboard, error) {
 	out := PublicLeaderboard{Pool: pool, Models: []PublicStanding{}}
 	if lb == nil {
 		return out, nil
 	}
-	cat, err := s.catalog(ctx)
+	ids := make([]uint, len(lb.Standings))
+	for i, st := range lb.Standings {
+		ids[i] = st.ModelID
+	}
+	ms, err := store.ModelsByID(ctx, ids...)
 	if err != nil {
 		return out, err
 	}
 	at := lb.ComputedAt.UTC()
 	out.ComputedAt, out.Votes = &at, lb.Votes
 	for _, st := range lb.Standings {
-		m, ok := cat.models[st.ModelID]
-		if !ok {
-			var one Model
-			if err := s.r.WithContext(ctx).Where("id = ?", st.ModelID).Limit(1).Find(&one).Error; err != nil {
-				return out, err
-			}
-			m = one
-		}
+		m := ms[st.ModelID]
 		if st.Votes < f.MinVotes || (!m.Active && !f.Retired) {
 			continue
 		}
@@ -83,60 +82,4 @@ func (s *Store) Public(ctx context.Context, pool string, lb *Leaderboard, f Lead
 		})
 	}
 	return out, nil
-}
-
-// Categories lists the prompt categories of a pool (every pool when empty)
-// that a leaderboard can be narrowed to: those of prompts with clips in it
-// and those of stored leaderboards (imported votes bring their own).
-func (s *Store) Categories(ctx context.Context, pool string) ([]string, error) {
-	cat, err := s.catalog(ctx)
-	if err != nil {
-		return nil, err
-	}
-	seen := make(map[string]bool)
-	for p, prompts := range cat.pools {
-		if pool != "" && p != pool {
-			continue
-		}
-		for _, cp := range prompts {
-			if cp.prompt.Category != "" {
-				seen[cp.prompt.Category] = true
-			}
-		}
-	}
-	var keys []string
-	q := s.r.WithContext(ctx).Model(&Snapshot{}).Distinct("key")
-	if pool != "" {
-		q = q.Where("key LIKE ?", boardKey(pool, "")+"_%")
-	}
-	if err := q.Pluck("key", &keys).Error; err != nil {
-		return nil, err
-	}
-	for _, k := range keys {
-		for _, p := range Pools {
-			if c, ok := strings.CutPrefix(k, boardKey(p, "")); ok && c != "" && (pool == "" || p == pool) {
-				seen[c] = true
-			}
-		}
-	}
-	out := make([]string, 0, len(seen))
-	for c := range seen {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-// CurrentRank returns a model's rank on its pool's newest leaderboard, or 0
-// when it is not ranked there yet. It reads the in-memory snapshot.
-func (s *Store) CurrentRank(ctx context.Context, pool string, modelID uint) int {
-	lb, ok, err := s.Leaderboard(ctx, pool, "")
-	if err != nil || !ok {
-		return 0
-	}
-	st, at := lb.standingOf(modelID)
-	if at < 0 {
-		return 0
-	}
-	return st.Rank
 }

@@ -1,0 +1,242 @@
+package leaderboard
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/arena-video/arena/models"
+)
+
+// Source is what the rankings need from the database; *models.Store is one.
+// Snapshot bodies are JSON-encoded Leaderboards.
+type Source interface {
+	// Now is the clock snapshots are dated by.
+	Now() time.Time
+	// VoteTallies counts valid votes by pool, category, models and choice.
+	VoteTallies(ctx context.Context, f models.TallyFilter) ([]models.Tally, error)
+	// NewestSnapshotID finds the newest snapshot of key computed at or
+	// before notAfter (any time when zero); 0 when there is none.
+	NewestSnapshotID(ctx context.Context, key string, notAfter time.Time) (uint, error)
+	// Snapshot loads one snapshot.
+	Snapshot(ctx context.Context, id uint) (models.Snapshot, error)
+	// AddSnapshot stores a snapshot and sets its id.
+	AddSnapshot(ctx context.Context, snap *models.Snapshot) error
+	// SnapshotKeys lists the distinct keys of stored snapshots.
+	SnapshotKeys(ctx context.Context) ([]string, error)
+	// SnapshotTimes lists every snapshot's id, key and time, without bodies,
+	// by key and then newest first.
+	SnapshotTimes(ctx context.Context) ([]models.Snapshot, error)
+	// DeleteSnapshots removes snapshots by id.
+	DeleteSnapshots(ctx context.Context, ids []uint) error
+	// ModelBySlug finds the anchor model.
+	ModelBySlug(ctx context.Context, slug string) (models.Model, error)
+	// PromptCategories lists the categories of the prompts with clips in a
+	// pool (every pool when empty).
+	PromptCategories(ctx context.Context, pool string) ([]string, error)
+	// WithLeaderLock runs fn unless another instance holds the named lock.
+	WithLeaderLock(ctx context.Context, name string, fn func() error) (bool, error)
+	// VotesRecorded counts the votes recorded through this Source, so the
+	// Recomputer knows whether a recompute is due.
+	VotesRecorded() uint64
+}
+
+// Boards computes, stores and serves the leaderboards. It is safe for
+// concurrent use; one Boards per process serves every request and the
+// Recomputer, so what one stores the others see at once.
+type Boards struct {
+	src   Source
+	opts  Options
+	cache boardCache
+}
+
+// New returns Boards over src.
+func New(src Source, o Options) *Boards {
+	return &Boards{src: src, opts: o.withDefaults()}
+}
+
+// Get returns the newest stored leaderboard of a pool and category (empty
+// for every category), or ok false when none has been computed. It reads
+// memory; it goes to the database only when the cached copy is older than
+// Options.MaxAge, to pick up snapshots another instance wrote.
+func (b *Boards) Get(ctx context.Context, pool, category string) (lb *Leaderboard, ok bool, err error) {
+	e, err := b.cached(ctx, Key(pool, category))
+	if err != nil || e.board == nil {
+		return nil, false, err
+	}
+	return e.board, true, nil
+}
+
+// Ranks returns the ranks of two models on their pool's newest leaderboard,
+// 0 for a model not ranked there yet: the reveal after a vote shows both
+// from one look-up.
+func (b *Boards) Ranks(ctx context.Context, pool string, modelA, modelB uint) (rankA, rankB int) {
+	lb, ok, err := b.Get(ctx, pool, "")
+	if err != nil || !ok {
+		return 0, 0
+	}
+	for _, st := range lb.Standings {
+		switch st.ModelID {
+		case modelA:
+			rankA = st.Rank
+		case modelB:
+			rankB = st.Rank
+		}
+	}
+	return rankA, rankB
+}
+
+// Compute fits one leaderboard from the current valid votes, without
+// storing it. The CLI uses it; pages read snapshots instead.
+func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboard, error) {
+	ts, err := b.src.VoteTallies(ctx, models.TallyFilter{Pool: pool, Category: category})
+	if err != nil {
+		return nil, err
+	}
+	anchor, err := b.anchorID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return fit(b.opts, pool, category, mergeCategories(ts), anchor, b.src.Now(), category == "")
+}
+
+// anchorID is the id of the configured anchor model, 0 when there is none
+// or it does not exist (the scores are then centred).
+func (b *Boards) anchorID(ctx context.Context) (uint, error) {
+	if b.opts.AnchorSlug == "" {
+		return 0, nil
+	}
+	m, err := b.src.ModelBySlug(ctx, b.opts.AnchorSlug)
+	switch {
+	case err == nil:
+		return m.ID, nil
+	case errors.Is(err, models.ErrNotFound):
+		return 0, nil
+	}
+	return 0, err
+}
+
+// Categories lists the prompt categories of a pool (every pool when empty)
+// that a leaderboard can be narrowed to: those of prompts with clips in it
+// and those of stored leaderboards (imported votes bring their own).
+func (b *Boards) Categories(ctx context.Context, pool string) ([]string, error) {
+	cats, err := b.src.PromptCategories(ctx, pool)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(cats))
+	for _, c := range cats {
+		seen[c] = true
+	}
+	keys, err := b.src.SnapshotKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if p, c, ok := parseKey(k); ok && c != "" && (pool == "" || p == pool) {
+			seen[c] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// PairWeigher returns how strongly to favour a matchup between two models,
+// from the pair weights of the newest leaderboard of each pool (only pool's
+// when one is given). A model the leaderboard has not seen yet gets the
+// largest weight of its pool, so new models meet the field quickly. Without
+// any leaderboard every pair weighs the same.
+func (b *Boards) PairWeigher(ctx context.Context, pool string) models.PairWeigher {
+	boards := make(map[string]*cachedBoard, len(models.Pools))
+	for _, p := range models.Pools {
+		if pool != "" && p != pool {
+			continue
+		}
+		if e, err := b.cached(ctx, Key(p, "")); err == nil && e.weights != nil {
+			boards[p] = e
+		}
+	}
+	return func(pool string, modelA, modelB uint) float64 {
+		e := boards[pool]
+		if e == nil {
+			return 1
+		}
+		if w, ok := e.weights[modelPairKey(modelA, modelB)]; ok {
+			return w
+		}
+		return e.maxWeight
+	}
+}
+
+func (b *Boards) cached(ctx context.Context, key string) (*cachedBoard, error) {
+	now := b.src.Now()
+	e := b.cache.get(key)
+	if e != nil && now.Sub(e.checkedAt) < b.opts.MaxAge {
+		return e, nil
+	}
+	if e != nil && !b.cache.refresh.TryLock() {
+		return e, nil
+	}
+	if e == nil {
+		b.cache.refresh.Lock()
+	}
+	defer b.cache.refresh.Unlock()
+	id, err := b.src.NewestSnapshotID(ctx, key, time.Time{})
+	if err != nil {
+		return nil, fmt.Errorf("find snapshot %s: %w", key, err)
+	}
+	if e != nil && e.id == id {
+		fresh := *e
+		fresh.checkedAt = now
+		b.cache.put(key, &fresh)
+		return &fresh, nil
+	}
+	var lb *Leaderboard
+	if id != 0 {
+		if lb, err = b.load(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	e = newCachedBoard(id, lb, now)
+	b.cache.put(key, e)
+	return e, nil
+}
+
+func (b *Boards) load(ctx context.Context, id uint) (*Leaderboard, error) {
+	snap, err := b.src.Snapshot(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var lb Leaderboard
+	if err := json.Unmarshal([]byte(snap.Body), &lb); err != nil {
+		return nil, fmt.Errorf("parse snapshot %d: %w", id, err)
+	}
+	return &lb, nil
+}
+
+// save stores a computed leaderboard as the newest snapshot of its key and
+// caches it.
+func (b *Boards) save(ctx context.Context, lb *Leaderboard) error {
+	body, err := json.Marshal(lb)
+	if err != nil {
+		return err
+	}
+	key := Key(lb.Pool, lb.Category)
+	snap := models.Snapshot{Key: key, ComputedAt: lb.ComputedAt, Votes: lb.Votes, Body: string(body)}
+	if err := b.src.AddSnapshot(ctx, &snap); err != nil {
+		return err
+	}
+	b.cache.put(key, newCachedBoard(snap.ID, lb, b.src.Now()))
+	return nil
+}
+
+// isBoardKey reports whether a snapshot key names a leaderboard.
+func isBoardKey(key string) bool { return strings.HasPrefix(key, keyPrefix) }

@@ -1,0 +1,213 @@
+package rating
+
+import (
+	"fmt"
+	"math"
+)
+
+// minFeatureSD is the standard deviation below which a feature difference
+// counts as constant over the votes and is left out of the fit: the
+// differences lie in [-1, 1], so this is rounding, not signal.
+const minFeatureSD = 1e-12
+
+// Coefficient is one style feature's effect on the odds of winning.
+type Coefficient struct {
+	// Name is the feature's name.
+	Name string
+	// Value is γ: the change in the natural-log odds that a clip wins when
+	// its difference from the other clip in this feature is one standard
+	// deviation larger. Lower and Upper bound its 95% bootstrap interval.
+	Value, Lower, Upper float64
+	// Mean and SD are the mean and population standard deviation of the
+	// feature's difference over the votes, which standardise it.
+	Mean, SD float64
+}
+
+// Odds returns the factor by which one standard deviation more of the
+// feature multiplies the odds of winning, e^γ, with its interval.
+func (c Coefficient) Odds() (value, lower, upper float64) {
+	return math.Exp(c.Value), math.Exp(c.Lower), math.Exp(c.Upper)
+}
+
+// Describe says in words what the coefficient means, for people: "one
+// standard deviation more motion than the other clip multiplies the odds
+// of winning by ×1.30 (95% interval ×1.21–×1.39)".
+func (c Coefficient) Describe() string {
+	v, lo, hi := c.Odds()
+	return fmt.Sprintf("one standard deviation more %s than the other clip multiplies the odds of winning by ×%.2f (95%% interval ×%.2f–×%.2f)", c.Name, v, lo, hi)
+}
+
+// StyleResult is a style-controlled leaderboard: the Result fields hold the
+// scores with the clips' style differences held equal (Predicted is then
+// for two clips of equal style), Coefficients the style effects.
+type StyleResult struct {
+	Result
+	// Coefficients lists the features that entered the fit, in the order
+	// of the StyleCounts' features.
+	Coefficients []Coefficient
+	// Dropped names the features left out because their difference was the
+	// same in every vote (such as has_audio in a silent pool).
+	Dropped []string
+	// Cells is the number of (clip-pair features, outcome) cells the
+	// bootstrap resampled.
+	Cells int
+}
+
+// ComputeStyle fits the style-controlled Bradley-Terry model (see the
+// package documentation), bootstraps intervals for the scores and the
+// coefficients, and derives ranks and matrices as Compute does. Options.Prior
+// is not used: the fit's L2 penalty keeps every score finite.
+func ComputeStyle(s *StyleCounts, opts Options) (*StyleResult, error) {
+	n := s.N()
+	if err := opts.check(n); err != nil {
+		return nil, err
+	}
+	if opts.Tolerance == 0 {
+		opts.Tolerance = DefaultTolerance
+	}
+	res := &StyleResult{Result: Result{Models: make([]ModelResult, n), Votes: s.Total()}}
+	tally(s.counts, &res.Result)
+	ranked := make([]int, 0, n)
+	pos := make([]int, n)
+	for i := range n {
+		pos[i] = -1
+		if res.Models[i].Votes > 0 {
+			pos[i] = len(ranked)
+			ranked = append(ranked, i)
+		}
+	}
+	anchor := -1
+	if opts.Anchor >= 0 {
+		if anchor = pos[opts.Anchor]; anchor < 0 {
+			return nil, fmt.Errorf("rating: anchor model %d has no votes", opts.Anchor)
+		}
+	}
+	d, coefs, dropped := buildStyleData(s, pos, len(ranked))
+	res.Dropped = dropped
+	m, k := d.m, d.dim()
+	theta := make([]float64, k)
+	var factor, prob []float64
+	if m >= 2 {
+		sv := newStyleSolver(d)
+		it, err := sv.fit(d, d.halfWi, d.total, theta, opts.Tolerance)
+		res.Iterations = it
+		if err != nil {
+			return nil, err
+		}
+		if opts.Rounds > 0 {
+			factor = make([]float64, k*k)
+			prob = make([]float64, len(d.i))
+			d.evaluate(d.halfWi, d.total, theta, sv.grad, factor, prob, false)
+			if !cholesky(factor, k, k) {
+				factor = nil // cannot happen with the penalty; fit each round instead
+			}
+		}
+	}
+	scores := make([]float64, m)
+	styleScale(theta[:m], anchor, opts.AnchorScore, scores)
+	lower, upper := scores, scores
+	gLower, gUpper := theta[m:], theta[m:]
+	if opts.Rounds > 0 && m >= 2 {
+		b := styleBootstrap{d: d, theta: theta, factor: factor, prob: prob, anchor: anchor,
+			anchorScore: opts.AnchorScore, tol: max(opts.Tolerance, bootstrapTolerance)}
+		lo, hi, cells, err := b.run(opts.Rounds, opts.Workers, opts.Seed)
+		if err != nil {
+			return nil, err
+		}
+		lower, upper, gLower, gUpper = lo[:m], hi[:m], lo[m:], hi[m:]
+		res.Rounds, res.Cells = opts.Rounds, cells
+	}
+	for r, i := range ranked {
+		mr := &res.Models[i]
+		mr.Ranked = true
+		mr.Score, mr.Lower, mr.Upper = scores[r], lower[r], upper[r]
+	}
+	for f := range coefs {
+		coefs[f].Value, coefs[f].Lower, coefs[f].Upper = theta[m+f], gLower[f], gUpper[f]
+	}
+	res.Coefficients = coefs
+	assignRanks(res.Models)
+	matrices(s.counts, &res.Result)
+	return res, nil
+}
+
+// styleScale turns log10 strengths r into Elo points 400·r, re-centred as
+// the plain board is (anchor, or a mean of 1000).
+func styleScale(r []float64, anchor int, anchorScore float64, out []float64) {
+	beta := make([]float64, len(r))
+	for i, v := range r {
+		beta[i] = math.Ln10 * v
+	}
+	scale(beta, anchor, anchorScore, out)
+}
+
+// buildStyleData standardises each feature difference over the votes as
+// shown (A minus B), drops the constant ones, and turns each cell group into
+// a row between ranked models i < j seen from i. pos maps a model to its
+// ranked index. It returns the coefficients' names and standardisation, and
+// the names of the dropped features.
+func buildStyleData(s *StyleCounts, pos []int, m int) (*styleData, []Coefficient, []string) {
+	nf := len(s.features)
+	mean, sq := make([]float64, nf), make([]float64, nf)
+	var votes float64
+	for _, u := range s.units {
+		n := float64(u.cells[0] + u.cells[1] + u.cells[2])
+		votes += n
+		for f := range nf {
+			mean[f] += n * u.key.d[f]
+		}
+	}
+	for f := range nf {
+		if votes > 0 {
+			mean[f] /= votes
+		}
+	}
+	for _, u := range s.units {
+		n := float64(u.cells[0] + u.cells[1] + u.cells[2])
+		for f := range nf {
+			dv := u.key.d[f] - mean[f]
+			sq[f] += n * dv * dv
+		}
+	}
+	var coefs []Coefficient
+	var kept []int
+	var dropped []string
+	for f, feat := range s.features {
+		sd := 0.0
+		if votes > 0 {
+			sd = math.Sqrt(sq[f] / votes)
+		}
+		if sd <= minFeatureSD {
+			dropped = append(dropped, feat.Name)
+			continue
+		}
+		kept = append(kept, f)
+		coefs = append(coefs, Coefficient{Name: feat.Name, Mean: mean[f], SD: sd})
+	}
+	p := len(kept)
+	d := &styleData{m: m, p: p, xabs: make([]float64, p)}
+	for _, u := range s.units {
+		t := u.cells[0] + u.cells[1] + u.cells[2]
+		if t == 0 {
+			continue
+		}
+		a, b := pos[u.key.i], pos[u.key.j]
+		sign := 1.0
+		cells := u.cells
+		if a > b {
+			a, b, sign = b, a, -1
+			cells[cellWinI], cells[cellWinJ] = cells[cellWinJ], cells[cellWinI]
+		}
+		for e, f := range kept {
+			x := sign * (u.key.d[f] - mean[f]) / coefs[e].SD
+			d.x = append(d.x, x)
+			d.xabs[e] = max(d.xabs[e], math.Abs(x))
+		}
+		d.i = append(d.i, int32(a))
+		d.j = append(d.j, int32(b))
+		d.cells = append(d.cells, cells)
+		d.total = append(d.total, float64(t))
+		d.halfWi = append(d.halfWi, float64(cells[cellWinI])+float64(cells[cellTie])/2)
+	}
+	return d, coefs, dropped
+}

@@ -1,0 +1,95 @@
+// Package synthetic makes up votes with a known answer, for benchmarks and
+// for checking the ranking against other implementations: battles in the
+// public battle format (the one `arena import votes` reads) between models
+// whose true strengths are drawn at random, with outcomes that follow the
+// Bradley-Terry model on the Elo scale. The same options give the same
+// battles on every machine.
+package synthetic
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+)
+
+// Options says what to generate.
+type Options struct {
+	Models int    // at least 2
+	Votes  int    // battles to write
+	Seed   uint64 // the same seed gives the same battles
+	// TieRate is the share of battles that end in a tie or both bad; 0
+	// means 0.15, about what public arenas see.
+	TieRate float64
+}
+
+// Categories are the prompt categories the battles cycle through.
+var categories = []string{"people", "nature", "animation", "sci-fi", "action"}
+
+// promptsPerRun is how many distinct prompt ids the battles cycle through.
+const promptsPerRun = 500
+
+// firstTstamp dates the first battle (November 2023); each next one is a
+// second later.
+const firstTstamp = 1_700_000_000
+
+// ModelSlug names model i.
+func ModelSlug(i int) string { return fmt.Sprintf("model-%03d", i) }
+
+// Strengths returns each model's true score on the Elo scale, centred on
+// 1000 (spread with a standard deviation of 150), by model index: what a
+// ranking of enough battles should find.
+func Strengths(o Options) []float64 {
+	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
+	s := make([]float64, o.Models)
+	mean := 0.0
+	for i := range s {
+		s[i] = 150 * rng.NormFloat64()
+		mean += s[i] / float64(len(s))
+	}
+	for i := range s {
+		s[i] += 1000 - mean
+	}
+	return s
+}
+
+// Write writes o.Votes battles to w, one JSON object a line: model_a,
+// model_b, winner, prompt_id, category, pool and tstamp.
+func Write(w io.Writer, o Options) error {
+	if o.Models < 2 {
+		return fmt.Errorf("synthetic battles need at least 2 models, not %d", o.Models)
+	}
+	if o.Votes < 0 {
+		return fmt.Errorf("the number of votes must not be negative, not %d", o.Votes)
+	}
+	if o.TieRate <= 0 {
+		o.TieRate = 0.15
+	}
+	strength := Strengths(o)
+	slugs := make([]string, o.Models)
+	for i := range slugs {
+		slugs[i] = ModelSlug(i)
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 0xba771e))
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for k := range o.Votes {
+		a := rng.IntN(o.Models)
+		b := (a + 1 + rng.IntN(o.Models-1)) % o.Models
+		winner := "model_b"
+		switch r := rng.Float64(); {
+		case r < o.TieRate*0.6:
+			winner = "tie"
+		case r < o.TieRate:
+			winner = "tie (bothbad)"
+		case rng.Float64() < 1/(1+math.Pow(10, (strength[b]-strength[a])/400)):
+			winner = "model_a"
+		}
+		_, err := fmt.Fprintf(bw, `{"model_a":%q,"model_b":%q,"winner":%q,"prompt_id":%d,"category":%q,"pool":"t2v","tstamp":%d}`+"\n",
+			slugs[a], slugs[b], winner, k%promptsPerRun, categories[k%len(categories)], firstTstamp+k)
+		if err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
