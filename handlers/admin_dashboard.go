@@ -55,15 +55,20 @@ func (s *Server) handleAdminDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	blindness, err := s.store.BlindnessAudit(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return s.renderAdmin(c, http.StatusOK, "admin_dashboard", "Dashboard", "dashboard", struct {
 		models.Dashboard
 		Ingestion    ingestionJSON
 		Skips        map[string]int64
 		Reported     []models.ReportedClip
 		BrokenLimit  int
+		Blindness    []models.PoolBlindness
 		HasRecompute bool
 		Integrity    integrityData
-	}{d, ingestion, skips, reported, models.BrokenReportLimit, s.cfg.Recompute != nil, integrity})
+	}{d, ingestion, skips, reported, models.BrokenReportLimit, blindness, s.cfg.Recompute != nil, integrity})
 }
 
 // handleAdminClipRestoreForm puts a clip voters reported broken back into

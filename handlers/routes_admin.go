@@ -56,6 +56,7 @@ func (s *Server) adminRoutes(e *echo.Echo, jsonBody []echo.MiddlewareFunc) {
 	api.PATCH("/clips/:id", s.handleAPIUpdateClip, withJSON...)
 	api.GET("/votes", s.handleAPIVotes, auth)
 	api.GET("/integrity", s.handleAPIIntegrity, auth)
+	api.GET("/blindness", s.handleAPIBlindness, auth)
 	api.POST("/voters/:id/invalidate", s.handleAPIVoter(true), withJSON...)
 	api.POST("/voters/:id/restore", s.handleAPIVoter(false), withJSON...)
 	api.POST("/recompute", s.handleAPIRecompute, auth)

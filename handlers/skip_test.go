@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,5 +74,38 @@ func TestSkip_FormWithoutJavaScript(t *testing.T) {
 	}
 	if r := v.postForm("/matchups/"+id+"/skip", url.Values{"reason": {"nope"}}); r.status != http.StatusBadRequest {
 		t.Errorf("bad reason = %d, want 400", r.status)
+	}
+}
+
+// The dashboard lists skips, reported clips and the blindness audit; the
+// audit is also JSON for admins.
+func TestDashboard_SkipsReportsAndBlindness(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	if _, err := a.store.SeedDemo(context.Background(), a.blobs); err != nil {
+		t.Fatal(err)
+	}
+	v := a.newVoter()
+	m := v.matchup()
+	if r := v.postJSON("/api/v1/matchups/"+m.ID+"/skip", `{"reason":"broken","side":"a"}`); r.status != http.StatusOK {
+		t.Fatalf("skip = %d %s", r.status, r.body)
+	}
+	page := string(a.login().get("/admin").body)
+	for _, want := range []string{"Skips and reports", "1 reported a clip broken", "Blindness audit", "t2v"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+	var audit struct {
+		Pools []struct {
+			Pool     string
+			Clips    int
+			Accuracy float64
+			Chance   float64
+		}
+	}
+	r := a.bare().get("/api/v1/admin/blindness", bearer(a.token())...)
+	r.json(t, &audit)
+	if r.status != http.StatusOK || len(audit.Pools) == 0 || audit.Pools[0].Clips == 0 || audit.Pools[0].Chance <= 0 {
+		t.Errorf("blindness = %d %s", r.status, r.body)
 	}
 }

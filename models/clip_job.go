@@ -123,7 +123,7 @@ func (s *Store) SetClipProgress(ctx context.Context, clipID uint, percent int) e
 // FinishClipJob records the rendition of job's clip and marks the clip ready,
 // in one transaction, if owner still holds the job; else ErrLeaseLost and
 // nothing changes.
-func (s *Store) FinishClipJob(ctx context.Context, job ClipJob, owner string, r media.Rendition, profile string) error {
+func (s *Store) FinishClipJob(ctx context.Context, job ClipJob, owner string, r media.Rendition, p media.Profile) error {
 	now := s.now()
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&ClipJob{}).Where("id = ? AND owner = ? AND state = ?", job.ID, owner, JobRunning).
@@ -137,7 +137,7 @@ func (s *Store) FinishClipJob(ctx context.Context, job ClipJob, owner string, r 
 		return tx.Model(&Clip{}).Where("id = ?", job.ClipID).Updates(map[string]any{
 			"blob_key": r.Key, "poster_key": r.PosterKey, "mime": r.Info.MIME, "size": r.Size,
 			"duration_ms": r.Info.DurationMS, "width": r.Info.Width, "height": r.Info.Height,
-			"metadata_stripped": true, "rendition_profile": profile,
+			"metadata_stripped": true, "rendition_profile": p.String(), "fps": float64(p.FPS),
 			"status": ClipReady, "progress": 100, "error": "",
 		}).Error
 	})

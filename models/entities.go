@@ -123,6 +123,9 @@ type Clip struct {
 	// RenditionProfile names the profile the rendition was made with, so an
 	// operator can tell which clips a profile change left behind.
 	RenditionProfile string `gorm:"size:128;not null;default:''"`
+	// FPS is the rendition's frame rate, 0 when unknown (clips stored before
+	// renditions existed).
+	FPS float64 `gorm:"type:double precision;not null;default:0"`
 	// OriginalKey is the blob key of the upload as sent, kept private for
 	// admins; Source is its probe.
 	OriginalKey  string     `gorm:"size:64;not null;default:''"`

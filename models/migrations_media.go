@@ -19,6 +19,7 @@ func migrateClipRenditions(tx *gorm.DB) error {
 		{"error", `ALTER TABLE clips ADD COLUMN error varchar(500) NOT NULL DEFAULT ''`},
 		{"poster_key", `ALTER TABLE clips ADD COLUMN poster_key varchar(64) NOT NULL DEFAULT ''`},
 		{"rendition_profile", `ALTER TABLE clips ADD COLUMN rendition_profile varchar(128) NOT NULL DEFAULT ''`},
+		{"fps", `ALTER TABLE clips ADD COLUMN fps double precision NOT NULL DEFAULT 0`},
 		{"original_key", `ALTER TABLE clips ADD COLUMN original_key varchar(64) NOT NULL DEFAULT ''`},
 		{"original_mime", `ALTER TABLE clips ADD COLUMN original_mime varchar(32) NOT NULL DEFAULT ''`},
 		{"original_size", `ALTER TABLE clips ADD COLUMN original_size bigint NOT NULL DEFAULT 0`},

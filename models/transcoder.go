@@ -166,7 +166,7 @@ func (t *Transcoder) run(ctx context.Context, job ClipJob, clip Clip) {
 	done := context.WithoutCancel(ctx)
 	switch {
 	case err == nil:
-		err = t.store.FinishClipJob(done, job, t.o.Owner, r, p.String())
+		err = t.store.FinishClipJob(done, job, t.o.Owner, r, p)
 		if err == nil {
 			t.o.Logger.Info("rendered clip", "clip", clip.PublicID, "ms", time.Since(start).Milliseconds(), "bytes", r.Size)
 			t.measure(done, clip, r)

@@ -266,7 +266,7 @@ func TestClipJob_LostLeaseCannotFinish(t *testing.T) {
 	if err != nil || !ok || job2.ID != job.ID || job2.Attempts != 2 {
 		t.Fatalf("second claim = %+v %v %v, want the expired job again", job2, ok, err)
 	}
-	if err := s.FinishClipJob(ctx, job, "slow", media.Rendition{Key: strings.Repeat("a", 64)}, "p"); !errors.Is(err, ErrLeaseLost) {
+	if err := s.FinishClipJob(ctx, job, "slow", media.Rendition{Key: strings.Repeat("a", 64)}, media.DefaultProfile()); !errors.Is(err, ErrLeaseLost) {
 		t.Errorf("finish by the old owner = %v, want ErrLeaseLost", err)
 	}
 	if err := s.RenewClipJob(ctx, job, "slow", time.Minute); !errors.Is(err, ErrLeaseLost) {
