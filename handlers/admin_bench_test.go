@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -25,14 +26,17 @@ const benchUploadBytes = 1 << 30
 // reports how much the heap grew at its peak (the design target is under
 // 64 MB). The body is generated on the fly through an io.Pipe, so the test
 // itself holds no copy. The client runs in the same process, so the figure
-// is an upper bound for the server. ffmpeg is off: it runs as a separate
-// process and its memory is not the server's. Run it with
+// is an upper bound for the server. The peak covers the whole ingestion:
+// receiving, probing and rendering the canonical rendition with the job
+// queue; ffmpeg runs as a separate process and streams, its memory is not
+// the server's. Run it with
 //
 //	go test ./handlers/ -run '^$' -bench Upload1GB -benchtime 1x
 func BenchmarkUpload1GB(b *testing.B) {
 	if testing.Short() {
 		b.Skip("uploads 1 GB; not run with -short")
 	}
+	needFFmpeg(b)
 	ctx := context.Background()
 	store, blobs := openBenchStore(b, models.Options{})
 	if _, err := store.CreateAdmin(ctx, testAdminUser, testAdminPassword); err != nil {
@@ -50,7 +54,15 @@ func BenchmarkUpload1GB(b *testing.B) {
 	if err := store.CreatePrompt(ctx, &p); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Config{Store: store, Blobs: blobs, SessionKeys: testKeys(), Logger: slog.New(slog.DiscardHandler), MaxUploadBytes: benchUploadBytes + 1<<20})
+	// The real job queue renders each upload in this process, so the peak
+	// covers receiving, probing and transcoding the 1 GB source.
+	tc := models.NewTranscoder(store, blobs, models.TranscoderOptions{Profile: testProfile(), Poll: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	tctx, stopTC := context.WithCancel(ctx)
+	tcDone := make(chan struct{})
+	go func() { defer close(tcDone); tc.Run(tctx) }()
+	defer func() { stopTC(); <-tcDone }()
+	srv, err := New(Config{Store: store, Blobs: blobs, SessionKeys: testKeys(), Logger: slog.New(slog.DiscardHandler), MaxUploadBytes: benchUploadBytes + 1<<20,
+		Transcode: tc.Trigger})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -86,16 +98,33 @@ func BenchmarkUpload1GB(b *testing.B) {
 			}
 		})
 		res, err := http.DefaultClient.Do(req)
-		close(stop)
-		wg.Wait()
 		if err != nil {
 			b.Fatal(err)
 		}
 		msg, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if res.StatusCode != http.StatusCreated {
+		if res.StatusCode != http.StatusAccepted {
 			b.Fatalf("upload = %d %s", res.StatusCode, msg)
 		}
+		var up adminClipJSON
+		if err := json.Unmarshal(msg, &up); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			c, err := store.ClipStatus(ctx, up.PublicID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if c.Status == models.ClipFailed {
+				b.Fatalf("render failed: %s", c.Error)
+			}
+			if c.Status == models.ClipReady {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		close(stop)
+		wg.Wait()
 		worst = max(worst, peak-base)
 	}
 	b.SetBytes(benchUploadBytes)
@@ -146,8 +175,8 @@ func bigClipBody(clip []byte, tag byte, promptID string) (io.Reader, string) {
 	return pr, mw.FormDataContentType()
 }
 
-// openBenchStore opens a Store on a SQLite file and a blob store (ffmpeg
-// off) in a temporary directory, closed when the benchmark ends.
+// openBenchStore opens a Store on a SQLite file and a blob store in a
+// temporary directory, closed when the benchmark ends.
 func openBenchStore(b *testing.B, o models.Options) (*models.Store, *media.Store) {
 	dir := b.TempDir()
 	o.DSN, o.Logger = filepath.Join(dir, "arena.db"), slog.New(slog.DiscardHandler)
@@ -156,7 +185,7 @@ func openBenchStore(b *testing.B, o models.Options) (*models.Store, *media.Store
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
-	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: true})
+	blobs, err := media.NewStore(dir, media.StoreOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
