@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/arena-video/arena/models/media"
 )
 
 // handleAPIClip: GET /api/v1/admin/clips/{public_id}, a clip with its status
@@ -51,11 +53,11 @@ func (s *Server) handleAdminClipOriginal(c echo.Context) error {
 // extensionOf names the file type of an accepted clip MIME type.
 func extensionOf(mime string) string {
 	switch mime {
-	case "video/quicktime":
+	case media.MIMEQuickTime:
 		return ".mov"
-	case "video/webm":
+	case media.MIMEWebM:
 		return ".webm"
-	case "video/x-matroska":
+	case media.MIMEMatroska:
 		return ".mkv"
 	}
 	return ".mp4"

@@ -26,8 +26,6 @@ import (
 type Blobs interface {
 	Open(key string) (*os.File, error)
 	models.Files
-	// HasFFmpeg reports whether stored clips have their metadata stripped.
-	HasFFmpeg() bool
 	// CanTranscode reports whether clips can be ingested: without ffmpeg
 	// uploads are refused with 503.
 	CanTranscode() bool

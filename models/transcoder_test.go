@@ -26,6 +26,13 @@ type fakeRenderer struct {
 	// started receives the key of every render as it starts.
 	started chan string
 	fail    error
+	first   time.Time // when the first render started
+}
+
+func (f *fakeRenderer) firstStart() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.first
 }
 
 func newFakeRenderer() *fakeRenderer {
@@ -33,6 +40,11 @@ func newFakeRenderer() *fakeRenderer {
 }
 
 func (f *fakeRenderer) Render(ctx context.Context, key string, src media.Source, p media.Profile, progress media.Progress) (media.Rendition, error) {
+	f.mu.Lock()
+	if f.first.IsZero() {
+		f.first = time.Now()
+	}
+	f.mu.Unlock()
 	f.started <- key
 	progress(50)
 	if f.block != nil {
@@ -200,11 +212,13 @@ func TestTranscoder_RestartResumesAnInterruptedJob(t *testing.T) {
 			if c := waitStatus(t, s, clips[0].PublicID, ClipProcessing); c.Progress != 50 {
 				t.Logf("progress %d (written at most four times a second)", c.Progress)
 			}
+			var until time.Time
 			if crash {
-				// A crash: the job stays leased to "first", which never
-				// comes back. Simulated by claiming for a dead owner.
+				// A crash: the job stays leased to a worker that never comes
+				// back, for a while longer.
 				stop()
-				if err := s.w.Exec("UPDATE clip_jobs SET state = ?, owner = 'dead', lease_until = ?", JobRunning, time.Now().Add(lease)).Error; err != nil {
+				until = time.Now().Add(2 * time.Second)
+				if err := s.w.Exec("UPDATE clip_jobs SET state = ?, owner = 'dead', lease_until = ?", JobRunning, until).Error; err != nil {
 					t.Fatal(err)
 				}
 			} else {
@@ -219,11 +233,10 @@ func TestTranscoder_RestartResumesAnInterruptedJob(t *testing.T) {
 
 			s2 := openTestStore(t, path)
 			r2 := newFakeRenderer()
-			start := time.Now()
 			runTranscoder(t, s2, r2, TranscoderOptions{Lease: lease, Owner: "second"})
 			waitStatus(t, s2, clips[0].PublicID, ClipReady)
-			if crash && time.Since(start) < lease/2 {
-				t.Errorf("a job leased to a live-looking worker was taken after %v", time.Since(start))
+			if started := r2.firstStart(); crash && started.Before(until) {
+				t.Errorf("a job leased until %v was taken at %v", until.Format(time.StampMilli), started.Format(time.StampMilli))
 			}
 			if total, _ := r2.count(); total != 1 {
 				t.Errorf("the restarted server rendered %d times, want 1", total)
