@@ -228,22 +228,23 @@ func TestLogin_ThrottlesRepeatedFailures(t *testing.T) {
 	try := func(user, pw string) response {
 		return v.postForm("/admin/login", url.Values{"username": {user}, "password": {pw}})
 	}
-	for i := range loginFailureLimit {
+	for i := range loginPairLimit {
 		if r := try(testAdminUser, "not the password"); r.status != http.StatusUnauthorized {
 			t.Fatalf("failure %d: status %d", i+1, r.status)
 		}
 	}
-	// Now even the right password is refused, for this name and this address.
-	for _, user := range []string{testAdminUser, "someone-else"} {
-		pw := testAdminPassword
-		r := try(user, pw)
-		if r.status != http.StatusTooManyRequests {
-			t.Fatalf("%s after %d failures: status %d, want 429", user, loginFailureLimit, r.status)
-		}
-		secs, err := strconv.Atoi(r.header.Get("Retry-After"))
-		if err != nil || secs <= 0 || secs > int(loginFailureWindow/time.Second) {
-			t.Errorf("Retry-After = %q", r.header.Get("Retry-After"))
-		}
+	// Now even the right password is refused for this name from this
+	// address; another name from the same address is still checked.
+	r := try(testAdminUser, testAdminPassword)
+	if r.status != http.StatusTooManyRequests {
+		t.Fatalf("after %d failures: status %d, want 429", loginPairLimit, r.status)
+	}
+	secs, err := strconv.Atoi(r.header.Get("Retry-After"))
+	if err != nil || secs <= 0 || secs > int(loginFailureWindow/time.Second) {
+		t.Errorf("Retry-After = %q", r.header.Get("Retry-After"))
+	}
+	if r := try("someone-else", "not the password"); r.status != http.StatusUnauthorized {
+		t.Errorf("another name from the address: status %d, want 401 (checked)", r.status)
 	}
 	a.clock.Advance(loginFailureWindow + time.Second)
 	if r := try(testAdminUser, testAdminPassword); r.status != http.StatusSeeOther {
@@ -251,27 +252,54 @@ func TestLogin_ThrottlesRepeatedFailures(t *testing.T) {
 	}
 }
 
-func TestLoginThrottle_CountsAddressAndNameApart(t *testing.T) {
-	th := newLoginThrottle(2, time.Minute)
+func TestLoginThrottle_ReservesBeforeTheCheck(t *testing.T) {
+	th := newLoginThrottle(time.Minute)
 	now := time.Unix(1e9, 0)
-	th.fail(now, "ip:1", "user:a")
-	th.fail(now, "ip:2", "user:a") // the same name from another address
-	if th.retryAfter(now, "ip:3", "user:a") == 0 {
-		t.Error("a name failing from two addresses is not throttled")
+	keys := loginKeys("192.0.2.1", "root")
+	var held []*loginAttempt
+	for range loginPairLimit {
+		at, wait := th.reserve(now, keys)
+		if at == nil {
+			t.Fatalf("attempt refused (wait %v) with %d in flight", wait, len(held))
+		}
+		held = append(held, at)
 	}
-	if th.retryAfter(now, "ip:1", "user:b") != 0 {
-		t.Error("one failure from an address throttles it")
+	// Five attempts in flight and none decided: the sixth waits.
+	if at, wait := th.reserve(now, keys); at != nil || wait != loginBusyRetry {
+		t.Fatalf("sixth concurrent attempt: %v, wait %v; want refused for %v", at, wait, loginBusyRetry)
 	}
-	th.fail(now.Add(30*time.Second), "ip:1", "user:c")
-	if w := th.retryAfter(now.Add(30*time.Second), "ip:1"); w != 30*time.Second {
-		t.Errorf("wait = %v, want 30s until the first failure expires", w)
+	for _, at := range held {
+		at.failed(now)
 	}
-	if th.retryAfter(now.Add(time.Minute+time.Second), "user:a") != 0 {
-		t.Error("failures outside the window still count")
+	if _, wait := th.reserve(now.Add(30*time.Second), keys); wait != 30*time.Second {
+		t.Errorf("wait = %v, want 30s until the first failure leaves the window", wait)
 	}
-	th.reset("ip:1")
-	if th.retryAfter(now.Add(30*time.Second), "ip:1") != 0 {
-		t.Error("reset did not clear the address")
+	// The same name from another address, and another name from this one,
+	// are not locked.
+	if at, _ := th.reserve(now, loginKeys("192.0.2.2", "root")); at == nil {
+		t.Error("the name is locked for every address")
+	}
+	alice, _ := th.reserve(now, loginKeys("192.0.2.1", "alice"))
+	if alice == nil {
+		t.Fatal("another name from the address is locked")
+	}
+	alice.failed(now)
+	// A cancelled attempt counts nothing.
+	k2 := loginKeys("192.0.2.9", "root")
+	for range 2 * loginPairLimit {
+		at, _ := th.reserve(now, k2)
+		at.cancel()
+	}
+	// The address limit holds across names.
+	for i := range loginAddressLimit - loginPairLimit - 1 { // spent above on root and alice
+		at, wait := th.reserve(now, loginKeys("192.0.2.1", "name"+strconv.Itoa(i)))
+		if at == nil {
+			t.Fatalf("name %d refused early (wait %v)", i, wait)
+		}
+		at.failed(now)
+	}
+	if at, _ := th.reserve(now, loginKeys("192.0.2.1", "yet-another")); at != nil {
+		t.Errorf("address past its %d failures still gets checks", loginAddressLimit)
 	}
 }
 

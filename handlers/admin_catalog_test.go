@@ -346,3 +346,47 @@ func TestDashboard_ShowsCoverageAndUnpairedClips(t *testing.T) {
 		t.Errorf("dashboard page = %d, want the unpaired clip and the prompt listed", page.status)
 	}
 }
+
+func TestAdminAPI_FamilyAndVersionReachTheModelPage(t *testing.T) {
+	a := newAdminApp(t, adminOptions{})
+	tok := a.token()
+	r := a.bare().do(http.MethodPost, "/api/v1/admin/models", "application/json",
+		strings.NewReader(`{"slug":"happyhorse-1-0","name":"HappyHorse 1.0","family":"HappyHorse","version":"1.0"}`), bearer(tok)...)
+	if r.status != http.StatusCreated {
+		t.Fatalf("POST = %d %s", r.status, r.body)
+	}
+	r = a.bare().do(http.MethodPost, "/api/v1/admin/models", "application/json", strings.NewReader(`{"slug":"happyhorse-1-1","name":"HappyHorse 1.1"}`), bearer(tok)...)
+	if r.status != http.StatusCreated {
+		t.Fatalf("POST = %d %s", r.status, r.body)
+	}
+	r = a.bare().do(http.MethodPatch, "/api/v1/admin/models/happyhorse-1-1", "application/json", strings.NewReader(`{"family":"HappyHorse","version":"1.1"}`), bearer(tok)...)
+	var m adminModelJSON
+	r.json(t, &m)
+	if r.status != http.StatusOK || m.Family != "HappyHorse" || m.Version != "1.1" {
+		t.Fatalf("PATCH = %d %+v", r.status, m)
+	}
+	if r := a.bare().do(http.MethodPatch, "/api/v1/admin/models/happyhorse-1-1", "application/json", strings.NewReader(`{"version":"`+strings.Repeat("x", 33)+`"}`), bearer(tok)...); r.status != http.StatusBadRequest {
+		t.Errorf("PATCH a 33-character version = %d, want 400", r.status)
+	}
+	var rep modelReportJSON
+	a.bare().get("/api/v1/models/happyhorse-1-1").json(t, &rep)
+	if rep.Model.Family != "HappyHorse" || rep.Model.Version != "1.1" || len(rep.Model.Versions) != 2 || rep.Model.Versions[0].Version != "1.0" {
+		t.Errorf("model API: %+v", rep.Model)
+	}
+	if page := a.bare().get("/families/HappyHorse"); page.status != http.StatusOK || !strings.Contains(string(page.body), "HappyHorse 1.0") {
+		t.Errorf("family page = %d", page.status)
+	}
+	retired := false
+	if _, err := a.store.UpdateModel(context.Background(), "happyhorse-1-0", models.ModelPatch{Active: &retired}); err != nil {
+		t.Fatal(err)
+	}
+	a.bare().get("/api/v1/models/happyhorse-1-0").json(t, &rep)
+	if rep.Model.Status != "retired" || rep.Model.RetiredAt == nil {
+		t.Errorf("a retired model's status: %q at %v", rep.Model.Status, rep.Model.RetiredAt)
+	}
+	var evs struct{ Events []eventJSON }
+	a.bare().get("/api/v1/events").json(t, &evs)
+	if len(evs.Events) != 1 || evs.Events[0].Kind != "retired" || evs.Events[0].Title != "HappyHorse 1.0 was retired" {
+		t.Errorf("events after a retirement: %+v", evs.Events)
+	}
+}

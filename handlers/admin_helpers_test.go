@@ -42,6 +42,7 @@ type adminApp struct {
 type adminOptions struct {
 	maxUpload int64 // 0: the default
 	noFFmpeg  bool  // run as if ffmpeg were not installed
+	proxies   bool  // trust X-Forwarded-For from the test client
 }
 
 func newAdminApp(t *testing.T, o adminOptions) *adminApp {
@@ -66,12 +67,18 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 		t.Fatal(err)
 	}
 	a = &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock}
-	a.srv, err = New(Config{
+	cfg := Config{
 		Store: store, Blobs: blobs, SessionKeys: a.keys, Logger: slog.New(slog.DiscardHandler),
 		MaxUploadBytes: o.maxUpload,
 		Recompute:      func() { a.recomputes.Add(1) },
+		Now:            clock.Now,
+		ExportDir:      filepath.Join(dir, "export"),
 		Transcode:      tc.Trigger,
-	})
+	}
+	if o.proxies {
+		cfg.TrustedProxies = loopback()
+	}
+	a.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

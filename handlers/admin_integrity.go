@@ -24,10 +24,16 @@ const (
 // integrityData is the admin's view of vote validity: how many stored votes
 // do not count, by reason, and which voters are flagged for review.
 type integrityData struct {
-	Invalid []reasonCount
-	Flagged []models.Voter
-	Active  []models.VoterActivity
+	Invalid   []reasonCount
+	Flagged   []models.Voter
+	Active    []models.VoterActivity
+	Targeting []models.TargetingFlag
+	// FalsePositiveRate is the targeting test's bound, for the page.
+	FalsePositiveRate float64
 }
+
+// targetingListLimit is how many targeting flags the dashboard lists.
+const targetingListLimit = 50
 
 type reasonCount struct {
 	Reason string `json:"reason"`
@@ -47,7 +53,11 @@ func (s *Server) loadIntegrity(ctx context.Context) (integrityData, error) {
 	if d.Flagged, err = s.store.FlaggedVoters(ctx, flaggedListLimit); err != nil {
 		return d, err
 	}
-	d.Active, err = s.store.MostActiveVoters(ctx, activeVotersWindow, activeVotersLimit)
+	if d.Active, err = s.store.MostActiveVoters(ctx, activeVotersWindow, activeVotersLimit); err != nil {
+		return d, err
+	}
+	d.FalsePositiveRate = models.TargetingFalsePositiveRate
+	d.Targeting, err = s.store.TargetingFlags(ctx, targetingListLimit)
 	return d, err
 }
 
@@ -60,8 +70,8 @@ type flaggedVoterJSON struct {
 }
 
 // handleAPIIntegrity: GET /api/v1/admin/integrity → invalid votes by
-// reason, the voters flagged for review, and the most active voters of the
-// last 24 hours.
+// reason, the voters flagged for review, the most active voters of the
+// last 24 hours, and the targeted voting found with its evidence.
 func (s *Server) handleAPIIntegrity(c echo.Context) error {
 	d, err := s.loadIntegrity(c.Request().Context())
 	if err != nil {
@@ -75,5 +85,10 @@ func (s *Server) handleAPIIntegrity(c echo.Context) error {
 	for _, v := range d.Flagged {
 		flagged = append(flagged, flaggedVoterJSON{v.ID, v.FlagReason, v.ValidVotes, v.AVotes, v.BVotes})
 	}
-	return c.JSON(http.StatusOK, map[string]any{"invalid_votes": invalid, "flagged_voters": flagged, "active_voters": d.Active})
+	targeting := d.Targeting
+	if targeting == nil {
+		targeting = []models.TargetingFlag{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"invalid_votes": invalid, "flagged_voters": flagged, "active_voters": d.Active,
+		"targeting": targeting, "targeting_false_positive_rate": d.FalsePositiveRate})
 }

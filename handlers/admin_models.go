@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,11 +19,15 @@ type adminModelJSON struct {
 	ReleaseDate  string `json:"release_date"`
 	License      string `json:"license"`
 	Homepage     string `json:"homepage"`
+	Family       string `json:"family"`
+	Version      string `json:"version"`
 	Active       bool   `json:"active"`
+	// RetiredAt is when an admin last retired the model; null while active.
+	RetiredAt *time.Time `json:"retired_at"`
 }
 
 func toAdminModelJSON(m models.Model) adminModelJSON {
-	return adminModelJSON{Slug: m.Slug, Name: m.Name, Organization: m.Organization, ReleaseDate: m.ReleaseDate, License: m.License, Homepage: m.Homepage, Active: m.Active}
+	return adminModelJSON{Slug: m.Slug, Name: m.Name, Organization: m.Organization, ReleaseDate: m.ReleaseDate, License: m.License, Homepage: m.Homepage, Family: m.Family, Version: m.Version, Active: m.Active, RetiredAt: m.RetiredAt}
 }
 
 // createModel is the one place a model is created, for the form and the API.
@@ -69,6 +74,7 @@ func (s *Server) handleAdminModelCreateForm(c echo.Context) error {
 	_, err := s.createModel(c, models.Model{
 		Slug: c.FormValue("slug"), Name: c.FormValue("name"), Organization: c.FormValue("organization"),
 		ReleaseDate: c.FormValue("release_date"), License: c.FormValue("license"), Homepage: c.FormValue("homepage"),
+		Family: c.FormValue("family"), Version: c.FormValue("version"),
 	})
 	if err != nil {
 		return err
@@ -102,7 +108,7 @@ func (s *Server) handleAdminModelUpdateForm(c echo.Context) error {
 		for _, f := range []struct {
 			name string
 			dst  **string
-		}{{"name", &p.Name}, {"organization", &p.Organization}, {"release_date", &p.ReleaseDate}, {"license", &p.License}, {"homepage", &p.Homepage}} {
+		}{{"name", &p.Name}, {"organization", &p.Organization}, {"release_date", &p.ReleaseDate}, {"license", &p.License}, {"homepage", &p.Homepage}, {"family", &p.Family}, {"version", &p.Version}} {
 			v := c.FormValue(f.name)
 			*f.dst = &v
 		}
@@ -119,7 +125,7 @@ func (s *Server) handleAPICreateModel(c echo.Context) error {
 	if err := decodeJSON(c, &req, false); err != nil {
 		return err
 	}
-	m, err := s.createModel(c, models.Model{Slug: req.Slug, Name: req.Name, Organization: req.Organization, ReleaseDate: req.ReleaseDate, License: req.License, Homepage: req.Homepage})
+	m, err := s.createModel(c, models.Model{Slug: req.Slug, Name: req.Name, Organization: req.Organization, ReleaseDate: req.ReleaseDate, License: req.License, Homepage: req.Homepage, Family: req.Family, Version: req.Version})
 	if err != nil {
 		return err
 	}

@@ -1,16 +1,12 @@
 package handlers
 
 import (
-	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/arena-video/arena/models"
 )
 
 // handleLeaderboardJSON returns the newest leaderboard of a pool.
@@ -28,7 +24,7 @@ func (s *Server) handleLeaderboardJSON(c echo.Context) error {
 }
 
 // csvHeader names the CSV columns, the JSON fields flattened.
-var csvHeader = []string{"rank", "rank_best", "rank_worst", "slug", "name", "organization", "release_date", "license", "active", "score", "ci_lower", "ci_upper", "votes", "win_rate"}
+var csvHeader = []string{"rank", "rank_best", "rank_worst", "slug", "name", "organization", "release_date", "license", "active", "score", "ci_lower", "ci_upper", "votes", "win_rate", "both_bad_rate", "rank_change_vs_raw"}
 
 // handleLeaderboardCSV returns the same rows as the JSON, as CSV.
 func (s *Server) handleLeaderboardCSV(c echo.Context) error {
@@ -42,7 +38,11 @@ func (s *Server) handleLeaderboardCSV(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="leaderboard-`+b.Pool+`.csv"`)
+	name := "leaderboard-" + b.Pool
+	if b.Control != "" {
+		name += "-" + b.Control
+	}
+	h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	h.Set("Cache-Control", "public, max-age=5")
 	c.Response().WriteHeader(http.StatusOK)
 	return writeLeaderboardCSV(c.Response(), pub)
@@ -59,6 +59,10 @@ func writeLeaderboardCSV(w io.Writer, pub PublicLeaderboard) error {
 			strconv.Itoa(m.Rank), strconv.Itoa(m.RankSpread[0]), strconv.Itoa(m.RankSpread[1]),
 			csvText(m.Model.Slug), csvText(m.Model.Name), csvText(m.Model.Organization), m.Model.ReleaseDate, m.Model.License,
 			strconv.FormatBool(m.Model.Active), f(m.Score), f(m.CILower), f(m.CIUpper), strconv.FormatInt(m.Votes, 10), f(m.WinRate),
+			f(m.BothBadRate), "",
+		}
+		if m.RankChangeVsRaw != nil {
+			rec[len(rec)-1] = strconv.Itoa(*m.RankChangeVsRaw)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -74,34 +78,4 @@ func csvText(s string) string {
 		return "'" + s
 	}
 	return s
-}
-
-// handleVotesJSONL streams every valid vote in the public battle format, in
-// pages, flushing as it goes: memory stays flat whatever the number of votes.
-func (s *Server) handleVotesJSONL(c echo.Context) error {
-	res := c.Response()
-	res.Header().Set(echo.HeaderContentType, "application/x-ndjson")
-	res.Header().Set("Content-Disposition", `attachment; filename="votes.jsonl"`)
-	res.WriteHeader(http.StatusOK)
-	w := bufio.NewWriterSize(res, 64<<10)
-	enc := json.NewEncoder(w)
-	n := 0
-	err := s.store.ExportVotes(c.Request().Context(), func(v models.BattleVote) error {
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		if n++; n%5000 == 0 {
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			res.Flush()
-		}
-		return nil
-	})
-	if err != nil {
-		// The status is sent; a cut-off stream is all that can tell the client.
-		s.log.Warn("votes export stopped", "err", err, "rows", n)
-		return nil
-	}
-	return w.Flush()
 }

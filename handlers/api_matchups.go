@@ -65,10 +65,12 @@ type revealJSON struct {
 	Rank  int       `json:"rank,omitempty"`
 }
 
+// voteJSON answers a vote. A and B are left out when the vote does not
+// count: only counted votes learn the models.
 type voteJSON struct {
-	Choice string     `json:"choice"`
-	A      revealJSON `json:"a"`
-	B      revealJSON `json:"b"`
+	Choice string      `json:"choice"`
+	A      *revealJSON `json:"a,omitempty"`
+	B      *revealJSON `json:"b,omitempty"`
 }
 
 // handleCreateMatchup issues a new matchup to the voter.
@@ -85,7 +87,7 @@ func (s *Server) handleCreateMatchup(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := s.store.IssueMatchup(ctx, voter, models.MatchupFilter{Pool: req.Pool, Category: req.Category}, s.boards.PairWeigher(ctx, req.Pool))
+	m, err := s.store.IssueMatchupTo(ctx, voter, clientNet(c), models.MatchupFilter{Pool: req.Pool, Category: req.Category}, s.boards.PairWeigher(ctx, req.Pool))
 	if err != nil {
 		return err
 	}
@@ -101,16 +103,14 @@ func (s *Server) handleVote(c echo.Context) error {
 	if !models.ValidChoice(req.Choice) {
 		return badRequest(`"choice" must be one of "a", "b", "tie", "both_bad"`)
 	}
-	res, err := s.store.RecordVote(c.Request().Context(), s.existingVoterID(c), c.Param("id"), req.Choice)
+	res, err := s.castVote(c, req.Choice)
 	if err != nil {
 		if errors.Is(err, models.ErrNotFound) {
 			return echo.NewHTTPError(http.StatusNotFound, "no matchup with this id was issued to you; ask for a new matchup")
 		}
 		return err
 	}
-	out := toVoteJSON(res)
-	s.addRanks(c, &out, res)
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, s.revealFor(c, res))
 }
 
 func validateMatchupRequest(req matchupRequest) error {
@@ -223,7 +223,7 @@ func toModelJSON(m models.Model) modelJSON {
 func toVoteJSON(r models.VoteResult) voteJSON {
 	return voteJSON{
 		Choice: r.Choice,
-		A:      revealJSON{Model: toModelJSON(r.A)},
-		B:      revealJSON{Model: toModelJSON(r.B)},
+		A:      &revealJSON{Model: toModelJSON(r.A)},
+		B:      &revealJSON{Model: toModelJSON(r.B)},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -98,7 +99,8 @@ func newConfiguredApp(t *testing.T, dir string, seed bool, configure func(*Confi
 		}
 	}
 	a := &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}
-	cfg := Config{Store: store, Blobs: blobs, SessionKeys: a.keys, Logger: slog.New(slog.DiscardHandler), Demo: seed}
+	cfg := Config{Store: store, Blobs: blobs, SessionKeys: a.keys, Logger: slog.New(slog.DiscardHandler), Demo: seed,
+		ExportDir: filepath.Join(dir, "export")}
 	if configure != nil {
 		configure(&cfg)
 	}

@@ -36,7 +36,7 @@ func (s *Server) handleArenaPage(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := s.store.IssueMatchup(ctx, voter, models.MatchupFilter{}, s.boards.PairWeigher(ctx, ""))
+	m, err := s.store.IssueMatchupTo(ctx, voter, clientNet(c), models.MatchupFilter{}, s.boards.PairWeigher(ctx, ""))
 	if errors.Is(err, models.ErrNoMatchup) {
 		_, msg := statusOf(err)
 		return s.render(c, http.StatusServiceUnavailable, "arena", page{Title: "Arena", Nav: "arena", Data: arenaData{Unusable: msg, MinWatchMS: s.minWatchMS()}})
@@ -55,15 +55,14 @@ func (s *Server) handleVoteForm(c echo.Context) error {
 	if !models.ValidChoice(choice) {
 		return badRequest("choose A is better, B is better, Tie or Both are bad")
 	}
-	res, err := s.store.RecordVote(c.Request().Context(), s.existingVoterID(c), c.Param("id"), choice)
+	res, err := s.castVote(c, choice)
 	if err != nil {
 		if errors.Is(err, models.ErrNotFound) {
 			return echo.NewHTTPError(http.StatusNotFound, "this matchup was not issued to you; start again from the arena")
 		}
 		return err
 	}
-	v := toVoteJSON(res)
-	s.addRanks(c, &v, res)
+	v := s.revealFor(c, res)
 	shown := toMatchupJSON(models.IssuedMatchup{ID: res.MatchupID, Pool: res.ClipA.Pool, Prompt: res.Prompt, A: res.ClipA, B: res.ClipB})
 	return s.render(c, http.StatusOK, "arena", page{Title: "Arena", Nav: "arena", Data: arenaData{Matchup: &shown, Reveal: &v, Choice: choice, MinWatchMS: s.minWatchMS()}})
 }

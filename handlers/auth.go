@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net"
@@ -50,7 +51,7 @@ func adminOf(c echo.Context) models.Admin {
 
 // sessionAdmin returns the admin behind the request's admin cookie.
 func (s *Server) sessionAdmin(c echo.Context) (models.Admin, string, error) {
-	sess, _ := s.adminCookies.Get(c.Request(), adminSessionName) // a bad cookie is just no session
+	sess, _ := s.adminCookies.Get(c.Request(), s.adminCookie) // a bad cookie is just no session
 	sid, _ := sess.Values[adminSessionKey].(string)
 	if sid == "" {
 		return models.Admin{}, "", models.ErrBadCredentials
@@ -123,22 +124,34 @@ func (s *Server) handleLoginPage(c echo.Context) error {
 // session id is always new, so a cookie planted before sign-in is worthless.
 func (s *Server) handleLogin(c echo.Context) error {
 	ctx := c.Request().Context()
+	if err := c.Request().ParseForm(); err != nil {
+		if isTooLarge(err) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the sign-in form is larger than 16 KB")
+		}
+		return badRequest("send the sign-in form as application/x-www-form-urlencoded")
+	}
 	username := strings.TrimSpace(c.FormValue("username"))
 	password := c.FormValue("password")
 	if len(username) > 64 { // no admin has a longer name; keep throttle keys small
 		username = username[:64]
 	}
-	ip := clientIP(c)
-	keys := []string{"ip:" + ip, "user:" + strings.ToLower(username)}
-	now := s.store.Now()
-	if wait := s.throttle.retryAfter(now, keys...); wait > 0 {
+	keys := loginKeys(addressKey(clientIP(c)), strings.ToLower(username))
+	attempt, wait := s.throttle.reserve(s.store.Now(), keys)
+	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(secs))
-		return echo.NewHTTPError(http.StatusTooManyRequests, "too many failed sign-ins; try again in "+(time.Duration(secs)*time.Second).String())
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too many sign-in attempts from your address; try again in "+(time.Duration(secs)*time.Second).String())
+	}
+	release, err := s.passwordCheckSlot(ctx)
+	if err != nil {
+		attempt.cancel()
+		c.Response().Header().Set(echo.HeaderRetryAfter, "5")
+		return echo.NewHTTPError(http.StatusTooManyRequests, "the server is checking many sign-ins at once; try again in a few seconds")
 	}
 	a, err := s.store.Authenticate(ctx, username, password)
+	release()
 	if errors.Is(err, models.ErrBadCredentials) {
-		s.throttle.fail(now, keys...)
+		attempt.failed(s.store.Now())
 		s.auditAs(c, username, "login.failed", "admin:"+username, "")
 		return s.render(c, http.StatusUnauthorized, "admin_login", page{
 			Title: "Admin sign-in",
@@ -146,9 +159,10 @@ func (s *Server) handleLogin(c echo.Context) error {
 		})
 	}
 	if err != nil {
+		attempt.cancel()
 		return err
 	}
-	s.throttle.reset(keys...)
+	attempt.succeeded()
 	// Sign-in replaces whatever session this browser had.
 	if _, oldSID, err := s.sessionAdmin(c); err == nil {
 		_ = s.store.EndAdminSession(ctx, oldSID)
@@ -157,7 +171,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sess := sessions.NewSession(s.adminCookies, adminSessionName)
+	sess := sessions.NewSession(s.adminCookies, s.adminCookie)
 	opts := *s.adminCookies.Options
 	if c.Scheme() == "https" {
 		opts.Secure = true
@@ -181,7 +195,7 @@ func (s *Server) handleLogout(c echo.Context) error {
 		}
 	}
 	s.audit(c, "logout", "admin:"+adminOf(c).Username, "")
-	sess := sessions.NewSession(s.adminCookies, adminSessionName)
+	sess := sessions.NewSession(s.adminCookies, s.adminCookie)
 	opts := *s.adminCookies.Options
 	opts.MaxAge = -1
 	sess.Options = &opts
@@ -189,6 +203,19 @@ func (s *Server) handleLogout(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/login")
+}
+
+// passwordCheckSlot waits for one of the few bcrypt comparisons allowed at
+// once, up to passwordCheckWait, and returns its release.
+func (s *Server) passwordCheckSlot(ctx context.Context) (release func(), err error) {
+	ctx, cancel := context.WithTimeout(ctx, passwordCheckWait)
+	defer cancel()
+	select {
+	case s.passwordChecks <- struct{}{}:
+		return func() { <-s.passwordChecks }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // clientIP is the address login throttling and the audit log use. It goes

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 	"github.com/arena-video/arena/models/media"
 )
 
@@ -32,7 +33,7 @@ func statusOf(err error) (int, string) {
 			msg = "the request body is too large"
 		}
 		return he.Code, msg
-	case errors.Is(err, models.ErrNotFound):
+	case errors.Is(err, models.ErrNotFound), errors.Is(err, leaderboard.ErrBeforeFirstBoard):
 		return http.StatusNotFound, err.Error()
 	case errors.Is(err, models.ErrAlreadyVoted):
 		return http.StatusConflict, "this matchup already has a vote; ask for a new matchup"

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/leaderboard"
 )
 
 // poolLabels names the pools on the page's tabs.
@@ -35,6 +36,11 @@ type boardRow struct {
 	Change      string
 	ChangeClass string
 	ChangeSort  int
+	BothBadPct  float64
+	// VsRaw is the rank change against the raw board, on the style board.
+	VsRaw      string
+	VsRawClass string
+	VsRawSort  int
 }
 
 type leaderboardData struct {
@@ -56,6 +62,13 @@ type leaderboardData struct {
 	Heatmap     *heatmap
 	JSONURL     string
 	CSVURL      string
+	// Control is "style" on the style-controlled board; Controls links the
+	// raw and style boards (plain links, so the toggle needs no script).
+	Control      string
+	Controls     []link
+	StyleControl *PublicStyleControl
+	Cite         *citation // which stored board this is, and how to cite it
+	Past         bool      // a stored board, not the newest
 }
 
 // handleLeaderboardPage renders the leaderboard of one pool from its newest
@@ -68,10 +81,21 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !b.AsOf.IsZero() {
+		return s.redirectAsOf(c, b)
+	}
 	lb, _, err := s.boards.Get(ctx, b.Pool, b.Category)
 	if err != nil {
 		return err
 	}
+	return s.renderBoardPage(c, b, lb, false)
+}
+
+// renderBoardPage renders a board: the newest of its pool and category, or
+// a stored one (past) at its own address.
+func (s *Server) renderBoardPage(c echo.Context, b boardQuery, lb *leaderboard.Leaderboard, past bool) error {
+	ctx := c.Request().Context()
+	defMin := int64(s.cfg.MinVotes)
 	catalog, err := s.store.CatalogVersion(ctx)
 	if err != nil {
 		return err
@@ -80,7 +104,7 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key := b.values(defMin).Encode()
+	key := c.Request().URL.Path + "?" + b.values(defMin).Encode()
 	stamp := boardStamp{board: lb, catalog: catalog, categories: strings.Join(cats, "\x00")}
 	if body, ok := s.boardPages.get(key, stamp); ok {
 		return sendPage(c, http.StatusOK, body)
@@ -88,12 +112,12 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	if err := s.allowRender(c); err != nil {
 		return err
 	}
-	all, err := Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{Retired: b.Retired})
+	all, err := Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{Retired: b.Retired, Control: b.Control, Past: past})
 	if err != nil {
 		return err
 	}
 	d := leaderboardData{Pool: b.Pool, PoolLabel: poolLabels[b.Pool], Category: b.Category, MinVotes: b.MinVotes, Retired: b.Retired,
-		Votes: all.Votes, ComputedAt: all.ComputedAt, Sort: b.Sort}
+		Votes: all.Votes, ComputedAt: all.ComputedAt, Sort: b.Sort, Past: past, Cite: s.citationOf(c, all), Control: b.Control, StyleControl: all.StyleControl}
 	for _, m := range all.Models {
 		row := toBoardRow(m)
 		if m.Votes >= b.MinVotes {
@@ -111,6 +135,9 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 	d.Chart = newScoreChart(charted)
 	d.Heatmap = newHeatmap(lb, charted)
 	boardLinks(&d, b, cats, defMin)
+	if past {
+		pastBoardLinks(&d, b, lb.SnapshotID)
+	}
 	body, err := s.renderPage("leaderboard", page{Title: "Leaderboard · " + d.PoolLabel, Nav: "leaderboard", Data: d})
 	if err != nil {
 		return err
@@ -123,7 +150,7 @@ func (s *Server) handleLeaderboardPage(c echo.Context) error {
 // the other filters.
 func boardLinks(d *leaderboardData, b boardQuery, cats []string, defMin int64) {
 	for _, p := range models.Pools {
-		q := boardQuery{Pool: p, MinVotes: b.MinVotes, Retired: b.Retired}
+		q := boardQuery{Pool: p, MinVotes: b.MinVotes, Retired: b.Retired, Control: b.Control}
 		d.Tabs = append(d.Tabs, link{Label: poolLabels[p], URL: "/leaderboard?" + q.values(defMin).Encode(), Current: p == b.Pool})
 	}
 	base := b
@@ -146,13 +173,29 @@ func boardLinks(d *leaderboardData, b boardQuery, cats []string, defMin int64) {
 	r := b
 	r.Retired = !b.Retired
 	d.RetiredURL = "/leaderboard?" + r.values(defMin).Encode()
-	api := boardQuery{Pool: b.Pool, Category: b.Category, MinVotes: b.MinVotes, Retired: b.Retired}
+	for _, c := range []struct{ label, control string }{{"Raw", ""}, {"Style control", controlStyle}} {
+		q := b
+		q.Control = c.control
+		d.Controls = append(d.Controls, link{Label: c.label, URL: "/leaderboard?" + q.values(defMin).Encode(), Current: b.Control == c.control})
+	}
+	api := boardQuery{Pool: b.Pool, Category: b.Category, MinVotes: b.MinVotes, Retired: b.Retired, Control: b.Control}
 	d.JSONURL = "/api/v1/leaderboard?" + api.values(0).Encode()
 	d.CSVURL = "/api/v1/leaderboard.csv?" + api.values(0).Encode()
 }
 
 func toBoardRow(m PublicStanding) boardRow {
-	r := boardRow{PublicStanding: m, Minus: m.Score - m.CILower, Plus: m.CIUpper - m.Score, WinPct: 100 * m.WinRate}
+	r := boardRow{PublicStanding: m, Minus: m.Score - m.CILower, Plus: m.CIUpper - m.Score, WinPct: 100 * m.WinRate, BothBadPct: 100 * m.BothBadRate}
+	if v := m.RankChangeVsRaw; v != nil {
+		r.VsRawSort = *v
+		switch {
+		case *v > 0:
+			r.VsRaw, r.VsRawClass = fmt.Sprintf("▲ %d", *v), "change-up"
+		case *v < 0:
+			r.VsRaw, r.VsRawClass = fmt.Sprintf("▼ %d", -*v), "change-down"
+		default:
+			r.VsRaw, r.VsRawClass = "=", "change-same"
+		}
+	}
 	r.Spread = fmt.Sprint(m.RankSpread[0])
 	if m.RankSpread[1] != m.RankSpread[0] {
 		r.Spread = fmt.Sprintf("%d–%d", m.RankSpread[0], m.RankSpread[1])
@@ -206,5 +249,8 @@ func sortRows(rows []boardRow, by string) {
 // addRanks adds each revealed model's current rank, read from the in-memory
 // leaderboard in one look-up: no database work on the vote path.
 func (s *Server) addRanks(c echo.Context, v *voteJSON, res models.VoteResult) {
+	if v.A == nil || v.B == nil {
+		return
+	}
 	v.A.Rank, v.B.Rank = s.boards.Ranks(c.Request().Context(), res.ClipA.Pool, res.A.ID, res.B.ID)
 }

@@ -126,8 +126,8 @@ const (
 
 // newHeatmap lays out the observed win rates between the rows' models.
 func newHeatmap(lb *leaderboard.Leaderboard, rows []PublicStanding) *heatmap {
-	if lb == nil || len(rows) < 2 {
-		return nil
+	if lb == nil || len(rows) < 2 || lb.WinRate == nil {
+		return nil // past boards keep no pairwise data
 	}
 	if len(rows) > heatMaxSize {
 		rows = rows[:heatMaxSize]

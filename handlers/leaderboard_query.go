@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -20,7 +21,15 @@ type boardQuery struct {
 	MinVotes int64
 	Retired  bool
 	Sort     string // page only: a column, "-" first for descending
+	// Control is "style" for the style-controlled board, "" for the raw one.
+	Control string
+	// AsOf asks for the newest stored board at or before a time (JSON and
+	// CSV; the page redirects to that board's own address).
+	AsOf time.Time
 }
+
+// controlStyle asks for the style-controlled board.
+const controlStyle = "style"
 
 // sortColumns are the columns the page sorts by.
 var sortColumns = map[string]bool{"rank": true, "model": true, "score": true, "ci": true, "votes": true, "win_rate": true, "change": true}
@@ -28,7 +37,10 @@ var sortColumns = map[string]bool{"rank": true, "model": true, "score": true, "c
 // parseBoardQuery reads and checks the filters. A bad filter is a 400 that
 // says what to send instead.
 func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin int64) (boardQuery, error) {
-	b := boardQuery{Pool: q.Get("pool"), Category: q.Get("category"), MinVotes: defaultMin, Sort: q.Get("sort")}
+	b := boardQuery{Pool: q.Get("pool"), Category: q.Get("category"), MinVotes: defaultMin, Sort: q.Get("sort"), Control: q.Get("control")}
+	if b.Control != "" && b.Control != controlStyle {
+		return b, badRequest("control must be %q (the style-controlled board) or left out (the raw board), not %q", controlStyle, truncate(b.Control, 40))
+	}
 	if b.Pool == "" {
 		b.Pool = models.PoolT2V
 	}
@@ -48,6 +60,13 @@ func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin i
 		b.Retired = true
 	default:
 		return b, badRequest("retired must be 1 or 0, not %q", truncate(v, 40))
+	}
+	if v := q.Get("as_of"); v != "" {
+		t, err := parseAsOf(v, s.now())
+		if err != nil {
+			return b, err
+		}
+		b.AsOf = t
 	}
 	if b.Sort != "" && !sortColumns[strings.TrimPrefix(b.Sort, "-")] {
 		return b, badRequest("sort must be one of rank, model, score, ci, votes, win_rate, change (with - first for descending)")
@@ -87,15 +106,38 @@ func (b boardQuery) values(defaultMin int64) url.Values {
 	if b.Sort != "" {
 		v.Set("sort", b.Sort)
 	}
+	if b.Control != "" {
+		v.Set("control", b.Control)
+	}
 	return v
 }
 
-// publicBoard loads the newest snapshot for the query and filters its rows.
+// publicBoard loads the newest snapshot for the query, or the one as of
+// its time, and filters its rows.
 func (s *Server) publicBoard(c echo.Context, b boardQuery) (PublicLeaderboard, error) {
 	ctx := c.Request().Context()
+	if !b.AsOf.IsZero() {
+		lb, err := s.boards.AsOf(ctx, b.Pool, b.Category, b.AsOf)
+		if err != nil {
+			return PublicLeaderboard{}, err
+		}
+		return Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired, Past: true})
+	}
 	lb, _, err := s.boards.Get(ctx, b.Pool, b.Category)
 	if err != nil {
 		return PublicLeaderboard{}, err
 	}
-	return Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired})
+	return Public(ctx, s.store, b.Pool, lb, LeaderboardFilter{MinVotes: b.MinVotes, Retired: b.Retired, Control: b.Control})
+}
+
+// parseAsOf reads an as_of time: RFC 3339, not in the future.
+func parseAsOf(v string, now time.Time) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, badRequest("as_of must be a time in RFC 3339 form, such as 2026-06-01T00:00:00Z, not %q", truncate(v, 40))
+	}
+	if t.After(now) {
+		return time.Time{}, badRequest("as_of %s is in the future: the board of a time to come is not known", t.UTC().Format(time.RFC3339))
+	}
+	return t.UTC(), nil
 }

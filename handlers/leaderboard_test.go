@@ -259,7 +259,7 @@ func TestVote_RevealCarriesTheCurrentRank(t *testing.T) {
 		for _, row := range board.Models {
 			want[row.Model.Slug] = row.Rank
 		}
-		for _, side := range []revealJSON{after.A, after.B} {
+		for _, side := range []*revealJSON{after.A, after.B} {
 			if side.Rank != want[side.Model.Slug] {
 				t.Fatalf("reveal gives %s rank %d, the %s leaderboard %d", side.Model.Slug, side.Rank, m.Pool, want[side.Model.Slug])
 			}

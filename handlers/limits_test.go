@@ -89,8 +89,9 @@ func TestAllowSlowBody_LiftsTheServerReadTimeout(t *testing.T) {
 
 func withMinWatch(d time.Duration) appOption { return func(o *models.Options) { o.MinWatch = d } }
 
-// TestVote_TooFastThroughHTTP: an instant vote gets its reveal (the voter is
-// not told how to game the check) but is stored invalid.
+// TestVote_TooFastThroughHTTP: an instant vote gets 200 but no reveal (a
+// throwaway cookie must not map clips to models by voting blind) and is
+// stored invalid.
 func TestVote_TooFastThroughHTTP(t *testing.T) {
 	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	app := newTestApp(t, "", true, withMinWatch(time.Second), withClock(clock.Now))

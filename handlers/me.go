@@ -37,22 +37,46 @@ type meData struct {
 // votes, beside the public one, once they have voted enough.
 func (s *Server) handleMePage(c echo.Context) error {
 	ctx := c.Request().Context()
-	votes, boards, err := s.boards.Voter(ctx, s.existingVoterID(c))
+	voter := s.existingVoterID(c)
+	// Count first: a voter under the threshold costs one indexed count, and
+	// a fit (with its bootstrap) runs only for a new number of votes.
+	votes, err := s.store.ValidVoteCount(ctx, voter)
 	if err != nil {
 		return err
 	}
 	d := meData{Votes: votes, Needed: s.cfg.MeMinVotes}
 	d.Progress = int(math.Min(100, float64(votes)*100/float64(d.Needed)))
 	if votes >= int64(d.Needed) {
-		for _, lb := range boards {
-			p, err := s.comparePools(c, lb)
-			if err != nil {
+		pools, ok := s.me.get(voter, votes)
+		if !ok {
+			if err := s.allowRender(c); err != nil {
 				return err
 			}
-			d.Pools = append(d.Pools, p)
+			if pools, err = s.fitMe(c, voter); err != nil {
+				return err
+			}
+			s.me.put(voter, votes, pools)
 		}
+		d.Pools = pools
 	}
 	return s.render(c, http.StatusOK, "me", page{Title: "Your ranking", Nav: "me", Data: d})
+}
+
+// fitMe fits the voter's own boards and lines them up with the public ones.
+func (s *Server) fitMe(c echo.Context, voter string) ([]mePool, error) {
+	_, boards, err := s.boards.Voter(c.Request().Context(), voter)
+	if err != nil {
+		return nil, err
+	}
+	var pools []mePool
+	for _, lb := range boards {
+		p, err := s.comparePools(c, lb)
+		if err != nil {
+			return nil, err
+		}
+		pools = append(pools, p)
+	}
+	return pools, nil
 }
 
 // comparePools lines the voter's ranking up against the public one of the

@@ -32,7 +32,19 @@ func (s *Server) handleMedia(c echo.Context) error {
 	if clip.Status != models.ClipReady || clip.BlobKey == "" {
 		return echo.NewHTTPError(http.StatusNotFound, "this clip is not ready")
 	}
-	return s.serveBlob(c, clip.BlobKey, clip.MIME)
+	voter := ""
+	if s.store.RequiresClipFetch() && c.Request().Method == http.MethodGet {
+		voter = s.existingVoterID(c)
+	}
+	if voter == "" {
+		return s.serveBlob(c, clip.BlobKey, clip.MIME)
+	}
+	cw := &countingWriter{ResponseWriter: c.Response().Writer}
+	c.Response().Writer = cw
+	err = s.serveBlob(c, clip.BlobKey, clip.MIME)
+	c.Response().Writer = cw.ResponseWriter
+	s.noteFetch(c, voter, clip.ID, clip.Size, cw.n)
+	return err
 }
 
 // handlePoster serves the poster frame of a clip's rendition.

@@ -27,6 +27,10 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/matchups/:id/vote", s.handleVoteForm, middleware.BodyLimit("16K"), s.rateLimited("vote"))
 	e.POST("/matchups/:id/skip", s.handleSkipForm, middleware.BodyLimit("16K"), s.rateLimited("vote"))
 	e.GET("/leaderboard", s.handleLeaderboardPage)
+	e.GET("/leaderboard/:pool/:id", s.handleStoredBoardPage)
+	e.GET("/leaderboard.atom", s.handleFeed)
+	e.GET("/models/:slug", s.handleModelPage)
+	e.GET("/families/:family", s.handleFamilyPage)
 	e.GET("/methodology", s.handleMethodologyPage)
 	e.GET("/me", s.handleMePage)
 
@@ -53,6 +57,9 @@ func (s *Server) routes() *echo.Echo {
 	s.adminRoutes(e, jsonBody)
 	api.GET("/leaderboard", s.handleLeaderboardJSON)
 	api.GET("/leaderboard.csv", s.handleLeaderboardCSV)
+	api.GET("/leaderboard/:pool/:id", s.handleStoredBoardJSON)
+	api.GET("/events", s.handleEventsJSON)
+	api.GET("/models/:slug", s.handleModelJSON)
 	api.GET("/votes.jsonl", s.handleVotesJSONL)
 	return e
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 )
 
 // adminRoutes lists the admin pages and the admin JSON API. Every page but
@@ -19,7 +20,9 @@ const uploadDeadline = time.Hour
 
 func (s *Server) adminRoutes(e *echo.Echo, jsonBody []echo.MiddlewareFunc) {
 	e.GET("/admin/login", s.handleLoginPage)
-	e.POST("/admin/login", s.handleLogin)
+	// A sign-in form is two short fields: anything larger is refused before
+	// it is read.
+	e.POST("/admin/login", s.handleLogin, middleware.BodyLimit("16K"))
 
 	page := s.requireAdminPage
 	e.POST("/admin/logout", s.handleLogout, page)

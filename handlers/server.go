@@ -74,6 +74,12 @@ type Config struct {
 	// MinVotes is the vote count under which a model is listed apart on the
 	// leaderboard page as provisional.
 	MinVotes int
+	// ExportDir holds the regenerated public votes file; empty means a new
+	// temporary directory.
+	ExportDir string
+	// Budgets limits new voters and valid votes per client address; nil
+	// means no budgets.
+	Budgets models.Budgets
 	// MeMinVotes is how many valid votes a voter needs before /me shows
 	// their own ranking.
 	MeMinVotes int
@@ -97,13 +103,21 @@ type Server struct {
 	secure   bool
 	// byIP and byVoter are the rate limiters; nil when limits are off.
 	byIP, byVoter *limiter
+	budgets       models.Budgets
+	fetches       *fetchTracker
+	me            *meCache
+	export        *voteExport
 	// voterCookies skips decoding a voter cookie seen before.
 	voterCookies *cookieCache
 	metrics      *metrics
 	boardPages   *boardPageCache
 
 	adminCookies *sessions.CookieStore
-	throttle     *loginThrottle
+	// voterCookie and adminCookie are the cookie names (see cookieName).
+	voterCookie, adminCookie string
+	throttle                 *loginThrottle
+	// passwordChecks holds a token per bcrypt comparison running now.
+	passwordChecks chan struct{}
 }
 
 // New builds the Server and its routes.
@@ -142,16 +156,24 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	s.cfg.Now = cfg.Now
+	s.budgets = cfg.Budgets
+	s.fetches = newFetchTracker()
+	s.me = newMeCache()
+	s.export = &voteExport{dir: cfg.ExportDir}
 	if !cfg.RateLimit.Off() {
 		s.byIP = newLimiter(cfg.RateLimit, ipLimitFactor, cfg.Now)
 		s.byVoter = newLimiter(cfg.RateLimit, 1, cfg.Now)
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
+	s.voterCookie = cookieName(voterSessionName, s.secure)
+	s.adminCookie = cookieName(adminSessionName, s.secure)
 	s.voterCookies = newCookieCache()
 	s.boardPages = newBoardPageCache()
 	s.metrics = newMetrics(cfg.Store)
 	s.adminCookies = newAdminCookieStore(cfg.SessionKeys, s.secure)
-	s.throttle = newLoginThrottle(loginFailureLimit, loginFailureWindow)
+	s.throttle = newLoginThrottle(loginFailureWindow)
+	s.passwordChecks = make(chan struct{}, maxPasswordChecks)
 	if s.cfg.MaxUploadBytes <= 0 {
 		s.cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}

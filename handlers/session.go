@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -35,7 +38,19 @@ func (s *Server) voterID(c echo.Context) (string, error) {
 	if id := s.existingVoterID(c); id != "" {
 		return id, nil
 	}
-	sess, _ := s.sessions.Get(c.Request(), voterSessionName) // a bad or old cookie just starts a new session
+	if s.budgets != nil {
+		ok, wait, err := s.budgets.TakeNewVoter(c.Request().Context(), clientNet(c), s.cfg.Now())
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			secs := max(int(math.Ceil(wait.Seconds())), 1)
+			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+			return "", echo.NewHTTPError(http.StatusTooManyRequests,
+				"too many new visitors from your network this hour: keep your cookie, or try again in "+(time.Duration(secs)*time.Second).String())
+		}
+	}
+	sess, _ := s.sessions.Get(c.Request(), s.voterCookie) // a bad or old cookie just starts a new session
 	id := models.NewID()
 	sess.Values[voterKey] = id
 	if c.Scheme() == "https" {
@@ -52,14 +67,14 @@ func (s *Server) voterID(c echo.Context) (string, error) {
 // existingVoterID returns the voter behind the request without creating
 // one: a vote from a browser without a session cannot match any matchup.
 func (s *Server) existingVoterID(c echo.Context) string {
-	ck, err := c.Request().Cookie(voterSessionName)
+	ck, err := c.Request().Cookie(s.voterCookie)
 	if err != nil {
 		return ""
 	}
 	if id, ok := s.voterCookies.get(ck.Value); ok {
 		return id
 	}
-	sess, _ := s.sessions.Get(c.Request(), voterSessionName)
+	sess, _ := s.sessions.Get(c.Request(), s.voterCookie)
 	id, _ := sess.Values[voterKey].(string)
 	if !models.ValidID(id) {
 		return ""
@@ -67,3 +82,22 @@ func (s *Server) existingVoterID(c echo.Context) string {
 	s.voterCookies.put(ck.Value, id)
 	return id
 }
+
+// hostPrefix marks a cookie that browsers accept only when it is Secure,
+// has Path=/ and names no Domain: a subdomain or a plain-http page can then
+// neither plant nor overwrite it.
+const hostPrefix = "__Host-"
+
+// cookieName is the name of the voter's or the admin's cookie: with the
+// __Host- prefix when the arena is served over https.
+func cookieName(base string, secure bool) string {
+	if secure {
+		return hostPrefix + base
+	}
+	return base
+}
+
+// clientNet is the client's network as budgets and integrity checks see it:
+// its IPv4 address or IPv6 /64, from the socket or, behind a trusted proxy,
+// from X-Forwarded-For.
+func clientNet(c echo.Context) string { return addressKey(c.RealIP()) }

@@ -5,71 +5,142 @@ import (
 	"time"
 )
 
-// Login throttling: after this many failures within the window, from one
-// client address or for one username, further attempts are refused until
-// the oldest failure leaves the window.
+// Login throttling. Every attempt is reserved before its password is
+// checked, so a burst of concurrent attempts is counted as it arrives and
+// not after bcrypt has already run for all of it. Limits are per client
+// address (an IPv6 /64 counts as one address) and per (address, username):
+// a stranger can use up their own budget but never the admin's, who signs
+// in from another address. A username alone is never locked.
 const (
-	loginFailureLimit  = 5
+	// loginPairLimit is how many failed attempts one address may make for
+	// one username within the window.
+	loginPairLimit = 5
+	// loginAddressLimit is how many failed attempts one address may make
+	// for any usernames within the window: an office behind one address
+	// holds several admins.
+	loginAddressLimit  = 20
 	loginFailureWindow = 15 * time.Minute
+	// loginBusyRetry is the Retry-After given while the attempts already
+	// reserved (not yet decided) fill a key's limit.
+	loginBusyRetry = time.Second
+	// maxPasswordChecks bounds the bcrypt comparisons running at once, so a
+	// flood of attempts from many addresses cannot take every core; an
+	// attempt waits up to passwordCheckWait for its turn.
+	maxPasswordChecks = 4
+	passwordCheckWait = 10 * time.Second
 	// throttleMaxKeys bounds the memory a flood of distinct addresses and
 	// names can take; past it, keys with no recent failure are dropped.
 	throttleMaxKeys = 100_000
 )
 
-// loginThrottle counts recent login failures per key ("ip:..." and
-// "user:..."). It lives in memory, per instance: with several instances an
-// attacker gets the limit once per instance, which still stops guessing.
+// throttleKey is one counter an attempt is charged to, with its limit.
+type throttleKey struct {
+	name  string
+	limit int
+	// clearOnSuccess forgets the key's failures after a successful sign-in.
+	clearOnSuccess bool
+}
+
+// loginKeys are the counters a sign-in from address (already reduced to
+// its /64 for IPv6) for username is charged to.
+func loginKeys(address, username string) []throttleKey {
+	return []throttleKey{
+		{name: "addr:" + address, limit: loginAddressLimit},
+		{name: "pair:" + address + "\x00" + username, limit: loginPairLimit, clearOnSuccess: true},
+	}
+}
+
+// loginThrottle counts recent failures and attempts in flight per key. It
+// lives in memory, per instance: with several instances an attacker gets the
+// limit once per instance, which still stops guessing.
 type loginThrottle struct {
-	mu     sync.Mutex
-	limit  int
-	window time.Duration
-	fails  map[string][]time.Time
+	mu      sync.Mutex
+	window  time.Duration
+	fails   map[string][]time.Time
+	pending map[string]int
 }
 
-func newLoginThrottle(limit int, window time.Duration) *loginThrottle {
-	return &loginThrottle{limit: limit, window: window, fails: make(map[string][]time.Time)}
+func newLoginThrottle(window time.Duration) *loginThrottle {
+	return &loginThrottle{window: window, fails: make(map[string][]time.Time), pending: make(map[string]int)}
 }
 
-// retryAfter returns how long the caller must wait before trying again, or 0
-// when no key is over the limit.
-func (t *loginThrottle) retryAfter(now time.Time, keys ...string) time.Duration {
+// loginAttempt is a reserved attempt: exactly one of failed, succeeded or
+// cancel must be called once its outcome is known.
+type loginAttempt struct {
+	t    *loginThrottle
+	keys []throttleKey
+}
+
+// reserve charges an attempt to every key, or returns how long to wait
+// when any key's failures plus attempts in flight already reach its limit.
+func (t *loginThrottle) reserve(now time.Time, keys []throttleKey) (*loginAttempt, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var wait time.Duration
 	for _, k := range keys {
-		recent := t.recent(now, k)
-		if len(recent) >= t.limit {
+		recent := t.recent(now, k.name)
+		switch {
+		case len(recent) >= k.limit:
 			// Wait until enough failures expire to drop under the limit.
-			until := recent[len(recent)-t.limit].Add(t.window)
+			until := recent[len(recent)-k.limit].Add(t.window)
 			wait = max(wait, until.Sub(now))
+		case len(recent)+t.pending[k.name] >= k.limit:
+			wait = max(wait, loginBusyRetry)
 		}
 	}
-	return wait
-}
-
-// fail records a failed attempt under every key.
-func (t *loginThrottle) fail(now time.Time, keys ...string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.fails) >= throttleMaxKeys {
+	if wait > 0 {
+		return nil, wait
+	}
+	if len(t.fails)+len(t.pending) >= throttleMaxKeys {
 		for k := range t.fails {
-			if len(t.recent(now, k)) == 0 {
-				delete(t.fails, k)
-			}
+			t.recent(now, k) // drops keys whose failures all expired
 		}
 	}
 	for _, k := range keys {
-		t.fails[k] = append(t.recent(now, k), now)
+		t.pending[k.name]++
+	}
+	return &loginAttempt{t: t, keys: keys}, 0
+}
+
+// release ends the attempt's reservation. The caller holds t.mu.
+func (a *loginAttempt) release() {
+	for _, k := range a.keys {
+		if a.t.pending[k.name]--; a.t.pending[k.name] <= 0 {
+			delete(a.t.pending, k.name)
+		}
 	}
 }
 
-// reset forgets the failures of keys, after a successful login.
-func (t *loginThrottle) reset(keys ...string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, k := range keys {
-		delete(t.fails, k)
+// failed records the attempt as a failure under every key.
+func (a *loginAttempt) failed(now time.Time) {
+	a.t.mu.Lock()
+	defer a.t.mu.Unlock()
+	a.release()
+	for _, k := range a.keys {
+		a.t.fails[k.name] = append(a.t.recent(now, k.name), now)
 	}
+}
+
+// succeeded forgets the failures of the (address, username) pair; the
+// address keeps its count, so one valid account cannot launder guesses at
+// others.
+func (a *loginAttempt) succeeded() {
+	a.t.mu.Lock()
+	defer a.t.mu.Unlock()
+	a.release()
+	for _, k := range a.keys {
+		if k.clearOnSuccess {
+			delete(a.t.fails, k.name)
+		}
+	}
+}
+
+// cancel gives the reservation back without counting anything: the
+// password was never checked.
+func (a *loginAttempt) cancel() {
+	a.t.mu.Lock()
+	defer a.t.mu.Unlock()
+	a.release()
 }
 
 // recent returns the failures of k inside the window, dropping older ones.

@@ -64,6 +64,8 @@ type AdminToken struct {
 	TokenHash string `gorm:"size:64;not null;uniqueIndex"`
 	CreatedAt time.Time
 	RevokedAt *time.Time
+	// ExpiresAt is when the token stops working (see DefaultTokenTTL).
+	ExpiresAt *time.Time
 }
 
 // AdminSession is a signed-in browser. The cookie carries a random session
@@ -157,7 +159,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Ad
 	if a.ID == 0 {
 		hash = s.dummyHash
 	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || a.ID == 0 {
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || a.ID == 0 || a.DisabledAt != nil {
 		return Admin{}, ErrBadCredentials
 	}
 	return a, nil
@@ -171,19 +173,40 @@ func hashSecret(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// CreateAdminToken makes a new API token for the named admin and returns it.
-// The token is shown once: only its hash is kept.
+// DefaultTokenTTL is how long an API token works when its maker names no
+// other lifetime.
+const DefaultTokenTTL = 90 * 24 * time.Hour
+
+// CreateAdminToken makes a new API token for the named admin, valid for
+// DefaultTokenTTL, and returns it. The token is shown once: only its hash is
+// kept.
 func (s *Store) CreateAdminToken(ctx context.Context, username string) (string, error) {
+	tok, _, err := s.CreateAdminTokenTTL(ctx, username, DefaultTokenTTL)
+	return tok, err
+}
+
+// CreateAdminTokenTTL makes a new API token for the named admin that works
+// for ttl, and returns it with its row (id and expiry, never the token).
+func (s *Store) CreateAdminTokenTTL(ctx context.Context, username string, ttl time.Duration) (string, AdminToken, error) {
+	if ttl <= 0 {
+		return "", AdminToken{}, fmt.Errorf("%w: a token's lifetime must be positive", ErrInvalidInput)
+	}
 	a, err := s.adminByName(ctx, username)
 	if err != nil {
-		return "", err
+		return "", AdminToken{}, err
 	}
+	if a.DisabledAt != nil {
+		return "", AdminToken{}, fmt.Errorf("%w: admin %q is disabled", ErrConflict, username)
+	}
+	now := s.now().UTC()
+	exp := now.Add(ttl)
 	token := tokenPrefix + NewID() + NewID() // 256 random bits
-	row := AdminToken{ID: NewID(), AdminID: a.ID, TokenHash: hashSecret(token), CreatedAt: s.now().UTC()}
+	row := AdminToken{ID: NewID(), AdminID: a.ID, TokenHash: hashSecret(token), CreatedAt: now, ExpiresAt: &exp}
 	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
-		return "", fmt.Errorf("create token: %w", err)
+		return "", AdminToken{}, fmt.Errorf("create token: %w", err)
 	}
-	return token, nil
+	row.TokenHash = ""
+	return token, row, nil
 }
 
 // RevokeAdminTokens revokes every live token of the named admin and reports
@@ -207,7 +230,8 @@ func (s *Store) AdminByToken(ctx context.Context, token string) (Admin, error) {
 		return Admin{}, ErrBadCredentials
 	}
 	var t AdminToken
-	err := s.r.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", hashSecret(token)).Limit(1).Find(&t).Error
+	err := s.r.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
+		hashSecret(token), s.now().UTC()).Limit(1).Find(&t).Error
 	if err != nil {
 		return Admin{}, fmt.Errorf("load token: %w", err)
 	}
@@ -274,9 +298,11 @@ func (s *Store) adminByName(ctx context.Context, username string) (Admin, error)
 	return a, err
 }
 
+// adminByID returns an admin who may act: a disabled admin's sessions and
+// tokens stop working at once.
 func (s *Store) adminByID(ctx context.Context, id uint) (Admin, error) {
 	var a Admin
-	err := s.r.WithContext(ctx).Where("id = ?", id).Take(&a).Error
+	err := s.r.WithContext(ctx).Where("id = ? AND disabled_at IS NULL", id).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Admin{}, ErrBadCredentials
 	}

@@ -63,18 +63,50 @@ func RestoreSQLite(ctx context.Context, src, dbPath string) (keptAs string, err 
 		return "", err
 	}
 	if _, err := os.Stat(dbPath); err == nil {
-		keptAs = dbPath + ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			if err := os.Rename(dbPath+suffix, keptAs+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-				_ = os.Remove(tmp)
-				return "", fmt.Errorf("keep the current database: %w", err)
-			}
+		if keptAs, err = keepAside(dbPath, time.Now().UTC()); err != nil {
+			_ = os.Remove(tmp)
+			return "", fmt.Errorf("keep the current database: %w", err)
 		}
 	}
 	if err := os.Rename(tmp, dbPath); err != nil {
 		return keptAs, fmt.Errorf("put the backup in place: %w", err)
 	}
 	return keptAs, syncDir(filepath.Dir(dbPath))
+}
+
+// keepAside moves the database at dbPath (with its WAL files) to a new name
+// with the time, never replacing a file: the name is claimed with a hard
+// link, which fails when it exists, and a counter is added until one is
+// free, so two restores in the same second keep both originals.
+func keepAside(dbPath string, now time.Time) (string, error) {
+	base := dbPath + ".before-restore-" + now.Format("20060102T150405Z")
+	for i := 1; ; i++ {
+		name := base
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d", base, i)
+		}
+		if i > 1000 {
+			return "", fmt.Errorf("no free name beside %s", dbPath)
+		}
+		err := os.Link(dbPath, name)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		for _, suffix := range []string{"-wal", "-shm"} {
+			if err := os.Link(dbPath+suffix, name+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return "", err
+			}
+		}
+		for _, suffix := range []string{"-wal", "-shm", ""} {
+			if err := os.Remove(dbPath + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return "", err
+			}
+		}
+		return name, nil
+	}
 }
 
 // checkBackup refuses a file that is not an intact SQLite database made by

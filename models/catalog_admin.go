@@ -30,6 +30,12 @@ func ValidateModel(m Model) error {
 	if len(m.Organization) > 128 {
 		problems = append(problems, "organization must have at most 128 characters")
 	}
+	if len(m.Family) > 64 || !printable(m.Family) {
+		problems = append(problems, "family must be at most 64 characters of text")
+	}
+	if len(m.Version) > 32 || !printable(m.Version) {
+		problems = append(problems, "version must be at most 32 characters of text")
+	}
 	if m.ReleaseDate != "" {
 		if _, err := time.Parse(time.DateOnly, m.ReleaseDate); err != nil {
 			problems = append(problems, "release_date must be a date as YYYY-MM-DD")
@@ -75,6 +81,8 @@ type ModelPatch struct {
 	ReleaseDate  *string `json:"release_date"`
 	License      *string `json:"license"`
 	Homepage     *string `json:"homepage"`
+	Family       *string `json:"family"`
+	Version      *string `json:"version"`
 	Active       *bool   `json:"active"`
 }
 
@@ -90,14 +98,31 @@ func (s *Store) UpdateModel(ctx context.Context, slug string, p ModelPatch) (Mod
 	set(&m.ReleaseDate, p.ReleaseDate)
 	set(&m.License, p.License)
 	set(&m.Homepage, p.Homepage)
+	set(&m.Family, p.Family)
+	set(&m.Version, p.Version)
+	wasActive := m.Active
 	set(&m.Active, p.Active)
 	if err := ValidateModel(m); err != nil {
 		return Model{}, err
 	}
-	err = s.w.WithContext(ctx).Model(&Model{}).Where("id = ?", m.ID).Updates(map[string]any{
-		"name": m.Name, "organization": m.Organization, "release_date": m.ReleaseDate,
-		"license": m.License, "homepage": m.Homepage, "active": m.Active,
-	}).Error
+	switch {
+	case wasActive && !m.Active:
+		at := s.now().UTC()
+		m.RetiredAt = &at
+	case m.Active:
+		m.RetiredAt = nil
+	}
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&Model{}).Where("id = ?", m.ID).Updates(map[string]any{
+			"name": m.Name, "organization": m.Organization, "release_date": m.ReleaseDate,
+			"license": m.License, "homepage": m.Homepage, "family": m.Family, "version": m.Version,
+			"active": m.Active, "retired_at": m.RetiredAt,
+		}).Error
+		if err != nil || !wasActive || m.Active {
+			return err
+		}
+		return recordRetirement(tx, m)
+	})
 	if err != nil {
 		return Model{}, fmt.Errorf("update model %q: %w", slug, err)
 	}

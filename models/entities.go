@@ -68,6 +68,12 @@ type Model struct {
 	Homepage     string `gorm:"size:512;not null;default:''"`
 	Active       bool   `gorm:"not null;default:true"`
 	CreatedAt    time.Time
+	// Family and Version place a model among its releases ("HappyHorse",
+	// "1.1"); both are optional.
+	Family  string `gorm:"size:64;not null;default:''"`
+	Version string `gorm:"size:32;not null;default:''"`
+	// RetiredAt is when an admin last retired the model; nil while active.
+	RetiredAt *time.Time
 }
 
 // Prompt is what every clip of a matchup was generated from.
@@ -206,7 +212,10 @@ type Matchup struct {
 	// WatchUntil is the earliest time a vote counts: IssuedAt plus the
 	// minimum watch time, capped at the shorter clip. A vote before it is
 	// stored invalid as too_fast.
-	WatchUntil    time.Time
+	WatchUntil time.Time
+	// ClientNet is the client's network when the matchup was issued: its
+	// IPv4 address or IPv6 /64. Targeted-voting checks group votes by it.
+	ClientNet     string  `gorm:"size:64;not null;default:''"`
 	Choice        *string `gorm:"size:8"`
 	VotedAt       *time.Time
 	Valid         bool   `gorm:"not null;default:false"`
@@ -226,6 +235,34 @@ type Snapshot struct {
 	ComputedAt time.Time
 	Votes      int64
 	Body       string `gorm:"not null"`
+	// VotesThrough is the time of the newest vote the board includes; nil
+	// for a board without votes.
+	VotesThrough *time.Time
+	// Method names the ranking method and its version (rating.MethodVersion)
+	// that computed the board, so an old board stays explained after the
+	// method changes.
+	Method string `gorm:"size:32;not null;default:''"`
+	// Rebuilt marks a board of a history rebuilt from vote times (arena
+	// recompute --history): one per step already, so the thinning of live
+	// boards leaves it alone.
+	Rebuilt bool `gorm:"not null;default:false"`
+}
+
+// RankEvent is a change on a pool's board that the feed publishes: a model
+// entering it, moving up or down in rank, or being retired.
+type RankEvent struct {
+	ID uint `gorm:"primaryKey"`
+	// EventKey is a hash of what the event says (pool, model, kind, ranks,
+	// time), unique, so that finding the same change twice stores it once
+	// and the feed's entry ids never change.
+	EventKey   string `gorm:"size:64;not null;uniqueIndex"`
+	Pool       string `gorm:"size:16;not null"`
+	ModelID    uint   `gorm:"not null"`
+	Kind       string `gorm:"size:16;not null"`
+	Rank       int    `gorm:"not null"` // rank after the change; 0 for a retirement
+	PrevRank   int    `gorm:"not null"` // rank before; 0 when the model was not on the board
+	At         time.Time
+	SnapshotID uint `gorm:"not null"` // the board that shows the change; 0 for a retirement
 }
 
 // Admin is a person who runs the arena.
@@ -234,6 +271,9 @@ type Admin struct {
 	Username     string `gorm:"size:64;not null;uniqueIndex"`
 	PasswordHash string `gorm:"size:100;not null"`
 	CreatedAt    time.Time
+	// DisabledAt is when the admin was disabled: they can no longer sign
+	// in, and their sessions and tokens stopped working then.
+	DisabledAt *time.Time
 }
 
 // AuditEntry records one admin action.

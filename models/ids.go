@@ -3,6 +3,8 @@ package models
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
+	"strings"
 )
 
 // NewID returns a random 128-bit identifier, URL-safe and 22 characters long.
@@ -27,4 +29,19 @@ func ValidID(s string) bool {
 		}
 	}
 	return true
+}
+
+// ValidVoterID reports whether s names a voter: a browser's id (ValidID),
+// the demo's seeded voter (DemoVoter) or the voter of an imported file
+// ("import:" and 16 hex digits). Moderation accepts all three.
+func ValidVoterID(s string) bool {
+	if ValidID(s) || s == DemoVoter {
+		return true
+	}
+	hexPart, ok := strings.CutPrefix(s, importVoterPrefix)
+	if !ok || len(hexPart) != 16 {
+		return false
+	}
+	_, err := hex.DecodeString(hexPart)
+	return err == nil && strings.ToLower(hexPart) == hexPart
 }

@@ -88,3 +88,17 @@ func rowCounts(db *gorm.DB) (map[string]int64, error) {
 	}
 	return out, nil
 }
+
+// ValidVoteCount counts a voter's valid votes now (retroactive
+// invalidations included), without fitting anything.
+func (s *Store) ValidVoteCount(ctx context.Context, voterID string) (int64, error) {
+	if !ValidID(voterID) {
+		return 0, nil
+	}
+	var n int64
+	err := s.r.WithContext(ctx).Model(&Matchup{}).Where("voter_id = ? AND choice IS NOT NULL AND valid", voterID).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count valid votes: %w", err)
+	}
+	return n, nil
+}

@@ -31,6 +31,13 @@ type IssuedMatchup struct {
 // the voter. Where the voter has already judged some clip pairs, it prefers
 // pairs they have not seen; among the rest it draws in proportion to weigh.
 func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilter, weigh PairWeigher) (IssuedMatchup, error) {
+	return s.IssueMatchupTo(ctx, voterID, "", f, weigh)
+}
+
+// IssueMatchupTo is IssueMatchup for a client on network clientNet (an
+// IPv4 address or IPv6 /64), which the matchup records for the
+// targeted-voting checks.
+func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f MatchupFilter, weigh PairWeigher) (IssuedMatchup, error) {
 	cat, err := s.catalog(ctx)
 	if err != nil {
 		return IssuedMatchup{}, err
@@ -86,6 +93,7 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 		IssuedAt:   now,
 		ExpiresAt:  now.Add(s.ttl),
 		WatchUntil: now.Add(s.watchTime(a, b)),
+		ClientNet:  truncate(clientNet, 64),
 	}
 	err = s.writeTx(ctx, false, func(tx *gorm.DB) error {
 		// The voter's row is written once; the cache remembers it exists.
@@ -119,12 +127,12 @@ func (s *Store) IssueMatchup(ctx context.Context, voterID string, f MatchupFilte
 const (
 	insertVoterSQL   = `INSERT INTO voters (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING`
 	insertMatchupSQL = `INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id,
-		model_a_id, model_b_id, issued_at, expires_at, watch_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		model_a_id, model_b_id, issued_at, expires_at, watch_until, client_net) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 func insertMatchup(tx *gorm.DB, m *Matchup) error {
 	return tx.Exec(insertMatchupSQL, m.ID, m.VoterID, m.PromptID, m.Pool, m.Category, m.ClipAID, m.ClipBID,
-		m.ModelAID, m.ModelBID, m.IssuedAt, m.ExpiresAt, m.WatchUntil).Error
+		m.ModelAID, m.ModelBID, m.IssuedAt, m.ExpiresAt, m.WatchUntil, m.ClientNet).Error
 }
 
 // watchTime is how long a voter must have had the matchup before the vote

@@ -49,6 +49,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate: migrateRankingIndexes,
 		},
 		{ID: "0600_clip_style_features", Migrate: migrateClipStyleFeatures},
+		{ID: "0700_history", Migrate: migrateHistory},
+		{ID: "0701_history_scan_index", Migrate: migrateHistoryScanIndex},
+		{ID: "0500_admin_access", Migrate: migrateAdminAccess},
+		{ID: "0510_vote_evidence", Migrate: migrateVoteEvidence},
+		{ID: "0520_targeting_flags", Migrate: migrateTargetingFlags},
 		{ID: "0400_clip_renditions", Migrate: migrateClipRenditions},
 		{ID: "0401_skips_and_reports", Migrate: migrateSkipsAndReports},
 	}

@@ -68,7 +68,7 @@ func (s *Store) RestoreVoterVotes(ctx context.Context, voterID string) (int64, e
 }
 
 func (s *Store) voterExists(ctx context.Context, voterID string) error {
-	if !ValidID(voterID) {
+	if !ValidVoterID(voterID) {
 		return fmt.Errorf("%w: no voter %q", ErrNotFound, voterID)
 	}
 	var v Voter

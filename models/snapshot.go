@@ -51,7 +51,7 @@ func (s *Store) SnapshotKeys(ctx context.Context) ([]string, error) {
 // by key and then newest first.
 func (s *Store) SnapshotTimes(ctx context.Context) ([]Snapshot, error) {
 	var rows []Snapshot
-	err := s.r.WithContext(ctx).Select("id, key, computed_at").
+	err := s.r.WithContext(ctx).Select("id, key, computed_at, rebuilt").
 		Order("key, computed_at DESC, id DESC").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list snapshots: %w", err)

@@ -31,6 +31,10 @@ type Options struct {
 	// count; it never exceeds the shorter clip's duration. Earlier votes are
 	// stored invalid as too_fast. Zero means no minimum.
 	MinWatch time.Duration
+	// RequireClipFetch counts a vote only when the voter's client fetched
+	// both clips of its matchup (RecordClipFetch); other votes are stored
+	// invalid as ReasonUnfetched.
+	RequireClipFetch bool
 	// MaxPending is how many unvoted, unexpired matchups a voter may hold;
 	// issuing one more expires the oldest. Zero means DefaultMaxPending.
 	MaxPending int
@@ -68,8 +72,11 @@ type Store struct {
 	// minWatch and maxPending: see Options.
 	minWatch   time.Duration
 	maxPending int
-	now        func() time.Time
-	log        *slog.Logger
+	// recordVoteSQL is the vote's UPDATE for the configured rules.
+	recordVoteSQL string
+	requireFetch  bool
+	now           func() time.Time
+	log           *slog.Logger
 
 	pwCost    int
 	dummyHash string // see Authenticate
@@ -104,13 +111,15 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		opts.Logger = slog.Default()
 	}
 	s := &Store{
-		dialect:    DialectSQLite,
-		ttl:        opts.MatchupTTL,
-		minWatch:   opts.MinWatch,
-		maxPending: opts.MaxPending,
-		now:        opts.Now,
-		log:        opts.Logger,
-		catMaxAge:  opts.CatalogMaxAge,
+		dialect:       DialectSQLite,
+		ttl:           opts.MatchupTTL,
+		minWatch:      opts.MinWatch,
+		maxPending:    opts.MaxPending,
+		recordVoteSQL: recordVoteQuery(opts.RequireClipFetch),
+		requireFetch:  opts.RequireClipFetch,
+		now:           opts.Now,
+		log:           opts.Logger,
+		catMaxAge:     opts.CatalogMaxAge,
 	}
 	if err := s.setPasswordCost(opts.PasswordCost); err != nil {
 		return nil, err

@@ -29,6 +29,13 @@ type VoteResult struct {
 // database enforces one vote per matchup: the update only matches a row
 // without a choice, so of two racing votes exactly one succeeds.
 func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice string) (VoteResult, error) {
+	return s.RecordVoteWith(ctx, voterID, matchupID, choice, "")
+}
+
+// RecordVoteWith is RecordVote with a reason the caller found for the vote
+// not to count (ReasonAddressBudget), applied when no rule of the store's
+// own already makes it invalid; "" means none.
+func (s *Store) RecordVoteWith(ctx context.Context, voterID, matchupID, choice, reason string) (VoteResult, error) {
 	if !ValidChoice(choice) {
 		return VoteResult{}, fmt.Errorf("%w: choice must be a, b, tie or both_bad", ErrInvalidInput)
 	}
@@ -47,7 +54,7 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 	err := s.writeTx(ctx, true, func(tx *gorm.DB) error {
 		// Row rather than Scan: gorm's Scan renders every statement as
 		// text for its logger, which cost as much as the update itself.
-		err := tx.Raw(recordVoteSQL, choice, now, now, now, matchupID, voterID, now).Row().
+		err := tx.Raw(s.recordVoteSQL, choice, now, now, reason, now, reason, matchupID, voterID, now).Row().
 			Scan(&row.ModelAID, &row.ModelBID, &row.ClipAID, &row.ClipBID, &row.PromptID, &row.InvalidReason)
 		matched = err == nil
 		if errors.Is(err, sql.ErrNoRows) {
@@ -85,16 +92,33 @@ func (s *Store) RecordVote(ctx context.Context, voterID, matchupID, choice strin
 	return res, nil
 }
 
-const recordVoteSQL = `UPDATE matchups SET choice = ?, voted_at = ?,
-	   invalid_reason = ` + invalidReasonSQL + `,
-	   valid = (` + invalidReasonSQL + `) = ''
+// recordVoteQuery is the vote's one UPDATE: invalid_reason and valid come
+// from the same expression (see invalidReasonQuery).
+func recordVoteQuery(requireFetch bool) string {
+	reason := invalidReasonQuery(requireFetch)
+	return `UPDATE matchups SET choice = ?, voted_at = ?,
+	   invalid_reason = ` + reason + `,
+	   valid = (` + reason + `) = ''
 	 WHERE id = ? AND voter_id = ? AND choice IS NULL AND skip_reason = '' AND expires_at > ?
 	 RETURNING model_a_id, model_b_id, clip_a_id, clip_b_id, prompt_id, invalid_reason`
+}
 
-// invalidReasonSQL is the reason a vote being recorded does not count, or
-// the empty string when it counts; its one parameter is the vote time.
-const invalidReasonSQL = `CASE WHEN watch_until IS NOT NULL AND ? < watch_until THEN '` + ReasonTooFast + `'
-	ELSE COALESCE((SELECT CASE WHEN flag_reason = '' THEN '` + ReasonFlagged + `' ELSE flag_reason END FROM voters WHERE voters.id = matchups.voter_id AND voters.flagged), '') END`
+// invalidReasonQuery is the reason a vote being recorded does not count, or
+// the empty string when it counts. Its two parameters are the vote time
+// and the caller's own reason ("" for none). The first rule that applies
+// wins: too fast, then clips not fetched (when required), then the voter's
+// flag, then the caller's reason.
+func invalidReasonQuery(requireFetch bool) string {
+	q := `CASE WHEN watch_until IS NOT NULL AND ? < watch_until THEN '` + ReasonTooFast + `'`
+	if requireFetch {
+		q += `
+	WHEN NOT EXISTS (SELECT 1 FROM clip_fetches f WHERE f.voter_id = matchups.voter_id AND f.clip_id = matchups.clip_a_id)
+	  OR NOT EXISTS (SELECT 1 FROM clip_fetches f WHERE f.voter_id = matchups.voter_id AND f.clip_id = matchups.clip_b_id)
+	THEN '` + ReasonUnfetched + `'`
+	}
+	return q + `
+	ELSE COALESCE((SELECT CASE WHEN flag_reason = '' THEN '` + ReasonFlagged + `' ELSE flag_reason END FROM voters WHERE voters.id = matchups.voter_id AND voters.flagged), ?) END`
+}
 
 // whyNoVote explains a vote that matched no row. Another voter's matchup is
 // reported as not found so that ids cannot be probed.

@@ -98,3 +98,14 @@ func (s *Store) noteJudged(voterID string, a, b uint) {
 	}
 	v.mu.Unlock()
 }
+
+// forget drops voters from the cache, after their rows were pruned: a
+// voter who comes back then gets their row written again.
+func (c *voterCache) forget(ids []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		delete(c.cur, id)
+		delete(c.old, id)
+	}
+}

@@ -32,6 +32,10 @@ type ImportSummary struct {
 	FirstBad  string   // the first skipped line's problem, with its number
 }
 
+// importVoterPrefix starts the voter id of an imported file's votes; 16 hex
+// digits of the file's hash follow.
+const importVoterPrefix = "import:"
+
 const (
 	importRowsPerTx   = 20000
 	importRowsPerStmt = 500 // matchupCols each: well under SQLite's variable limit
@@ -75,7 +79,7 @@ func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (
 	if sum.Skipped > 0 && !o.SkipBad {
 		return sum, fmt.Errorf("%s (nothing was imported; fix the line or pass --skip-bad)", sum.FirstBad)
 	}
-	sum.VoterID = "import:" + hex.EncodeToString(h.Sum(nil))[:16]
+	sum.VoterID = importVoterPrefix + hex.EncodeToString(h.Sum(nil))[:16]
 	var exists int64
 	if err := s.r.WithContext(ctx).Model(&Voter{}).Where("id = ?", sum.VoterID).Count(&exists).Error; err != nil {
 		return sum, err

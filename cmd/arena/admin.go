@@ -62,6 +62,7 @@ func runAdminCreate(ctx context.Context, e env, args []string) error {
 	if _, err := store.CreateAdmin(ctx, *username, pw); err != nil {
 		return err
 	}
+	auditCLI(ctx, e, store, "admin.create", *username, "admin: none → created")
 	fmt.Fprintf(e.stdout, "created admin %q; sign in at /admin/login\n", *username)
 	return nil
 }
@@ -99,45 +100,6 @@ func readPasswordTerminal(e env) (string, error) {
 		return "", errors.New("the passwords differ")
 	}
 	return pw, nil
-}
-
-// runAdminToken prints a new API token for an admin, or revokes all of the
-// admin's tokens with --revoke.
-func runAdminToken(ctx context.Context, e env, args []string) error {
-	var cfg baseConfig
-	fs := flagSet(e, "admin token", "Prints a new API token for an admin; send it as 'Authorization: Bearer <token>' to /api/v1/admin. Only its hash is stored, so it is shown once. --revoke revokes every token of the admin instead.")
-	cfg.register(fs, e)
-	username := fs.String("username", "", "the admin's username (required)")
-	revoke := fs.Bool("revoke", false, "revoke every token of the admin instead of making one")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *username == "" {
-		return errors.New("--username is required")
-	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if *revoke {
-		n, err := store.RevokeAdminTokens(ctx, *username)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "revoked %d token(s) of %q\n", n, *username)
-		return nil
-	}
-	tok, err := store.CreateAdminToken(ctx, *username)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, tok)
-	fmt.Fprintln(e.stderr, "keep this token secret: it is shown only once")
-	return nil
 }
 
 // demoAdmin is the username --demo creates.

@@ -163,4 +163,7 @@ func readVotes(t *testing.T, path string) map[string]storedVote {
 var choices = []string{"a", "b", "tie", "both_bad"}
 
 // fastEnv turns off what would slow a test voter down.
-var fastEnv = map[string]string{"ARENA_MIN_WATCH_MS": "0", "ARENA_RATE_LIMIT": "off"}
+// Every test voter comes from one address and downloads no clips, so the
+// per-address budgets and the clip-fetch rule are off too.
+var fastEnv = map[string]string{"ARENA_MIN_WATCH_MS": "0", "ARENA_RATE_LIMIT": "off",
+	"ARENA_NEW_VOTERS_PER_HOUR": "off", "ARENA_ADDRESS_VOTES_PER_DAY": "off", "ARENA_REQUIRE_CLIP_FETCH": "false"}

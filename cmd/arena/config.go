@@ -99,3 +99,11 @@ func envBool(e env, key string) (bool, error) {
 	}
 	return b, nil
 }
+
+// envBoolDefault is envBool with a default for an unset variable.
+func envBoolDefault(e env, key string, def bool) (bool, error) {
+	if e.getenv(key) == "" {
+		return def, nil
+	}
+	return envBool(e, key)
+}

@@ -16,7 +16,8 @@ import (
 func startBinary(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "ARENA_MIN_WATCH_MS=0", "ARENA_RATE_LIMIT=off")
+	cmd.Env = append(os.Environ(), "ARENA_MIN_WATCH_MS=0", "ARENA_RATE_LIMIT=off",
+		"ARENA_NEW_VOTERS_PER_HOUR=off", "ARENA_ADDRESS_VOTES_PER_DAY=off", "ARENA_REQUIRE_CLIP_FETCH=false")
 	stderr := &lockedBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {

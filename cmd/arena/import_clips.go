@@ -101,8 +101,15 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 	if isTerminal(e.stderr) {
 		barOut = e.stderr
 	}
+	// Files are opened through an os.Root on the manifest's folder, so no
+	// path in the manifest (nor a symbolic link) reaches outside it.
+	root, err := os.OpenRoot(filepath.Dir(cfg.Manifest))
+	if err != nil {
+		return fmt.Errorf("open the manifest's folder: %w", err)
+	}
+	defer root.Close()
 	imp := &importer{
-		store: store, blobs: blobs, dir: filepath.Dir(cfg.Manifest), maxBytes: maxBytes, bars: barOut,
+		store: store, blobs: blobs, root: root, maxBytes: maxBytes, bars: barOut,
 		models: make(map[string]models.Model), prompts: make(map[string]models.Prompt),
 	}
 	// Render while importing: the first clips are ready sooner, and a
@@ -158,7 +165,7 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 type importer struct {
 	store    *models.Store
 	blobs    *media.Store
-	dir      string
+	root     *os.Root // the manifest's folder
 	maxBytes int64
 	bars     io.Writer // where to draw a progress bar per file; nil for none
 	models   map[string]models.Model
@@ -171,8 +178,7 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 	if row.Err != nil {
 		return "", row.Err
 	}
-	path := im.path(row.File)
-	sum, err := fileSHA256(path)
+	sum, err := im.fileSHA256(row.File)
 	if err != nil {
 		return "", err
 	}
@@ -186,13 +192,25 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 		if m, _, err = im.store.EnsureModel(ctx, row.Slug, row.Model); err != nil {
 			return "", err
 		}
+		if (row.Family != "" && row.Family != m.Family) || (row.Version != "" && row.Version != m.Version) {
+			p := models.ModelPatch{}
+			if row.Family != "" {
+				p.Family = &row.Family
+			}
+			if row.Version != "" {
+				p.Version = &row.Version
+			}
+			if m, err = im.store.UpdateModel(ctx, row.Slug, p); err != nil {
+				return "", err
+			}
+		}
 		im.models[row.Slug] = m
 	}
 	p, err := im.prompt(ctx, row)
 	if err != nil {
 		return "", err
 	}
-	f, err := os.Open(path)
+	f, err := im.open(row.File)
 	if err != nil {
 		return "", err
 	}
@@ -200,7 +218,7 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 	var r io.Reader = f
 	if im.bars != nil {
 		if fi, err := f.Stat(); err == nil {
-			bar := progressbar.NewOptions64(fi.Size(), progressbar.OptionSetWriter(im.bars), progressbar.OptionSetDescription("storing "+filepath.Base(path)),
+			bar := progressbar.NewOptions64(fi.Size(), progressbar.OptionSetWriter(im.bars), progressbar.OptionSetDescription("storing "+filepath.Base(row.File)),
 				progressbar.OptionShowBytes(true), progressbar.OptionClearOnFinish())
 			defer bar.Finish()
 			r = io.TeeReader(f, bar)
@@ -228,7 +246,7 @@ func (im *importer) prompt(ctx context.Context, row manifest.Row) (models.Prompt
 		p = models.Prompt{Text: row.Prompt, Category: row.Category, Modality: row.Modality}
 		var img io.Reader
 		if row.SourceImage != "" {
-			f, err := os.Open(im.path(row.SourceImage))
+			f, err := im.open(row.SourceImage)
 			if err != nil {
 				return models.Prompt{}, err
 			}
@@ -244,16 +262,17 @@ func (im *importer) prompt(ctx context.Context, row manifest.Row) (models.Prompt
 	return p, nil
 }
 
-// path resolves a manifest path against the manifest's directory.
-func (im *importer) path(p string) string {
-	if filepath.IsAbs(p) {
-		return p
+// open opens a file named in the manifest, relative to the manifest's
+// folder and confined to it.
+func (im *importer) open(p string) (*os.File, error) {
+	if !manifest.LocalPath(p) {
+		return nil, fmt.Errorf("%q is not a path inside the manifest's folder", p)
 	}
-	return filepath.Join(im.dir, filepath.FromSlash(p))
+	return im.root.Open(filepath.FromSlash(p))
 }
 
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+func (im *importer) fileSHA256(path string) (string, error) {
+	f, err := im.open(path)
 	if err != nil {
 		return "", err
 	}

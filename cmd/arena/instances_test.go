@@ -37,6 +37,9 @@ func TestInstances_VoterMovesBetweenInstances(t *testing.T) {
 		"ARENA_SESSION_KEYS=" + strings.Repeat("11", 32) + "," + strings.Repeat("22", 32),
 		"ARENA_MIN_WATCH_MS=0",
 		"ARENA_RATE_LIMIT=off",
+		"ARENA_NEW_VOTERS_PER_HOUR=off",
+		"ARENA_ADDRESS_VOTES_PER_DAY=off",
+		"ARENA_REQUIRE_CLIP_FETCH=false",
 	}
 	// Started together: migrations and seeding must take turns.
 	var urls [2]string

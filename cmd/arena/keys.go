@@ -33,21 +33,13 @@ func sessionKeys(e env, dataDir string) ([][]byte, error) {
 			_, _ = rand.Read(pair[i])
 		}
 		text := hex.EncodeToString(pair[0]) + "," + hex.EncodeToString(pair[1]) + "\n"
-		// O_EXCL: if two processes start at once, one writes and both read it.
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err == nil {
-			_, err = f.WriteString(text)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return nil, fmt.Errorf("write %s: %w", path, err)
-			}
+		switch err := writeNewFile(path, []byte(text)); {
+		case err == nil:
 			return pair, nil
-		}
-		if !errors.Is(err, os.ErrExist) {
+		case !errors.Is(err, os.ErrExist):
 			return nil, fmt.Errorf("create %s: %w", path, err)
 		}
+		// Another process made the file first: both use its keys.
 		b, err = os.ReadFile(path)
 	}
 	if err != nil {
@@ -83,4 +75,41 @@ func parseKeys(s string) ([][]byte, error) {
 		keys = append(keys, k)
 	}
 	return keys, nil
+}
+
+// writeNewFile makes path hold data, complete or not at all: the bytes go
+// to a temporary file in the same directory, are synced, and the file is
+// hard-linked into place, which fails with os.ErrExist when path exists. So
+// neither a crash nor a second process starting at the same moment can leave
+// an empty or half-written file behind.
+func writeNewFile(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Link(tmp, path); err != nil {
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync() // make the new name durable; not every file system can
+		d.Close()
+	}
+	return nil
 }

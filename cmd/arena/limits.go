@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/arena-video/arena/handlers"
+	"github.com/arena-video/arena/models"
 )
 
 // defaultRateLimit suits a person: a voting cycle takes several seconds of
@@ -106,4 +107,27 @@ var defaultServerLimits = serverLimits{
 	WriteTimeout:      10 * time.Minute,
 	IdleTimeout:       2 * time.Minute,
 	MaxHeaderBytes:    64 << 10,
+}
+
+// parseBudgets reads the per-address budgets: each "off" (or 0) or a
+// whole number. Nil means no budget at all.
+func parseBudgets(newVoters, votes string) (models.Budgets, error) {
+	var l models.BudgetLimits
+	for _, b := range []struct {
+		flag, v string
+		n       *int
+	}{{"--new-voters-per-hour", newVoters, &l.NewVotersPerHour}, {"--address-votes-per-day", votes, &l.VotesPerDay}} {
+		if b.v == "off" {
+			continue
+		}
+		n, err := strconv.Atoi(b.v)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("%s %q: give a whole number, or off", b.flag, b.v)
+		}
+		*b.n = n
+	}
+	if l.NewVotersPerHour == 0 && l.VotesPerDay == 0 {
+		return nil, nil
+	}
+	return models.NewMemoryBudgets(l), nil
 }

@@ -133,6 +133,7 @@ func TestLeaderboard_CLIAPIAndCSVAgree(t *testing.T) {
 	}
 	delete(cli, "computed_at") // the CLI computes now; the API shows the snapshot's time
 	delete(api, "computed_at")
+	delete(api, "snapshot_id") // the CLI's board is not stored, so it has no id
 	c, _ := json.Marshal(cli)
 	a, _ := json.Marshal(api)
 	if string(c) != string(a) || len(cli["models"].([]any)) != 4 {
@@ -151,6 +152,31 @@ func TestLeaderboard_CLIAPIAndCSVAgree(t *testing.T) {
 	}
 	if apiExport := get("/api/v1/votes.jsonl"); apiExport != cliExport || strings.Count(apiExport, "\n") != 144 {
 		t.Fatalf("export votes and votes.jsonl differ or miss votes (%d lines)", strings.Count(apiExport, "\n"))
+	}
+	// Imported votes without clip features count on the raw board only: the
+	// style-controlled board says it used none of them.
+	code, cliStyle, stderr := runArena(t, ctx, env, "leaderboard", "--json", "--pool", "t2v", "--control", "style")
+	if code != 0 {
+		t.Fatalf("leaderboard --control style: %s", stderr)
+	}
+	var style struct {
+		Votes        int64 `json:"votes"`
+		Models       []any `json:"models"`
+		StyleControl *struct {
+			Votes int64 `json:"votes"`
+		} `json:"style_control"`
+	}
+	if err := json.Unmarshal([]byte(cliStyle), &style); err != nil {
+		t.Fatal(err)
+	}
+	if style.StyleControl == nil || style.StyleControl.Votes != 0 || len(style.Models) != 0 || style.Votes != 144 {
+		t.Errorf("style board of imported votes: %s", cliStyle)
+	}
+	if apiStyle := get("/api/v1/leaderboard?pool=t2v&control=style"); !strings.Contains(apiStyle, `"style_control":{"votes":0`) {
+		t.Errorf("API style board of imported votes: %s", apiStyle)
+	}
+	if code, _, stderr := runArena(t, ctx, env, "leaderboard", "--control", "loud"); code == 0 || !strings.Contains(stderr, "--control") {
+		t.Errorf("--control loud: exit %d %q", code, stderr)
 	}
 }
 
@@ -177,5 +203,33 @@ func TestServe_RankingConfiguration(t *testing.T) {
 		if code == 0 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("env %v args %v: exit %d, stderr %q; want a refusal naming %s", tc.env, tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+func TestRecomputeHistory_ClearMessages(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	code, _, stderr := runArena(t, ctx, nil, "recompute", "--history", "daily", "--data-dir", dir)
+	if code == 0 || !strings.Contains(stderr, "no valid votes") || !strings.Contains(stderr, "arena import votes") {
+		t.Errorf("--history on an empty database: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runArena(t, ctx, nil, "recompute", "--history", "weekly", "--data-dir", dir)
+	if code == 0 || !strings.Contains(stderr, "daily or hourly") {
+		t.Errorf("--history weekly: exit %d, %q", code, stderr)
+	}
+	file := filepath.Join(t.TempDir(), "votes.jsonl")
+	lines := `{"model_a":"north","model_b":"south","winner":"model_a","tstamp":1780000000}
+{"model_a":"south","model_b":"north","winner":"model_a","tstamp":1780090000}
+{"model_a":"north","model_b":"south","winner":"tie","tstamp":1780180000}
+`
+	if err := os.WriteFile(file, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runArena(t, ctx, nil, "import", "votes", "--data-dir", dir, file); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	code, out, stderr := runArena(t, ctx, nil, "recompute", "--history", "daily", "--bootstrap-rounds", "20", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "history: 3 daily boards stored") {
+		t.Errorf("--history daily: exit %d, %q %q", code, out, stderr)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/arena-video/arena/handlers"
@@ -35,7 +37,13 @@ type serveConfig struct {
 	RecomputeEvery time.Duration
 	MinVotes       int
 	MeMinVotes     int
-	Media          mediaConfig
+	// NewVotersPerHour and VotesPerDay are the per-address budgets ("off"
+	// or a count).
+	NewVotersPerHour string
+	VotesPerDay      string
+	// RequireClipFetch counts a vote only when its clips were fetched.
+	RequireClipFetch bool
+	Media            mediaConfig
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -72,6 +80,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	fs.BoolVar(&cfg.RelaxedSync, "sqlite-relaxed-sync", relaxed, "on SQLite, commit votes without waiting for the disk: faster, but a power loss can lose the last votes (ARENA_SQLITE_RELAXED_SYNC)")
 	fs.StringVar(&cfg.Pprof, "pprof", e.getenv("ARENA_PPROF"), "serve Go's profiler on this private address, e.g. 127.0.0.1:6060; off when empty (ARENA_PPROF)")
+	fs.StringVar(&cfg.NewVotersPerHour, "new-voters-per-hour", envOr(e, "ARENA_NEW_VOTERS_PER_HOUR", strconv.Itoa(models.DefaultNewVotersPerHour)), "new voters (cookies) one client address (IPv4, IPv6 /64) may create per hour, or off; more get 429 (ARENA_NEW_VOTERS_PER_HOUR)")
+	fs.StringVar(&cfg.VotesPerDay, "address-votes-per-day", envOr(e, "ARENA_ADDRESS_VOTES_PER_DAY", strconv.Itoa(models.DefaultVotesPerDay)), "valid votes one client address may cast per UTC day, or off; later votes are stored as address_budget and do not count (ARENA_ADDRESS_VOTES_PER_DAY)")
+	requireFetch, err := envBoolDefault(e, "ARENA_REQUIRE_CLIP_FETCH", true)
+	if err != nil {
+		return err
+	}
+	fs.BoolVar(&cfg.RequireClipFetch, "require-clip-fetch", requireFetch, "count a vote only when the voter's client fetched both clips (ARENA_REQUIRE_CLIP_FETCH)")
 	if err := cfg.registerRanking(fs, e); err != nil {
 		return err
 	}
@@ -79,6 +94,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	budgets, err := parseBudgets(cfg.NewVotersPerHour, cfg.VotesPerDay)
+	if err != nil {
 		return err
 	}
 	maxUpload, err := uploadBytes(cfg.MaxUploadMB)
@@ -113,12 +132,20 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 
-	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, Logger: log, RelaxedSync: cfg.RelaxedSync})
+	// The lock comes before the database is opened: a restore holding it
+	// is replacing the file, and opening it now could create or migrate the
+	// database the restore is about to move aside.
+	unlock, err := holdDatabase(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	store, err := models.Open(ctx, models.Options{DSN: cfg.DB, MatchupTTL: cfg.MatchupTTL, MinWatch: time.Duration(cfg.MinWatchMS) * time.Millisecond, RequireClipFetch: cfg.RequireClipFetch, Logger: log, RelaxedSync: cfg.RelaxedSync})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	boards := leaderboard.New(store, cfg.Ranking.options())
+	boards := leaderboard.New(store, cfg.rankingOptions())
 	blobs, err := media.NewStore(cfg.DataDir, cfg.Media.storeOptions())
 	if err != nil {
 		return err
@@ -173,6 +200,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		MinVotes:       cfg.MinVotes,
 		MeMinVotes:     cfg.MeMinVotes,
 		Recompute:      recomputer.Trigger,
+		Budgets:        budgets,
+		ExportDir:      filepath.Join(cfg.DataDir, "export"),
 		Transcode:      transcoder.Trigger,
 		// The page shows the sound pools' profile: the silent one is the
 		// same without audio.
@@ -183,6 +212,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	stopRecompute := startRecomputer(ctx, recomputer)
 	defer stopRecompute()
+	stopPrune := startPruner(ctx, store, log)
+	defer stopPrune()
+	stopChecks := startIntegrityChecks(ctx, store, boards, log, recomputer.Trigger)
+	defer stopChecks()
 	if blobs.CanTranscode() {
 		stopTranscoder := startTranscoder(ctx, transcoder)
 		defer stopTranscoder()
@@ -191,11 +224,6 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	unlock, err := holdDatabase(cfg.DB)
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	return serveUntilDone(ctx, log, ln, srv, defaultServerLimits)
 }
 

@@ -19,6 +19,11 @@ type Source interface {
 	Now() time.Time
 	// VoteTallies counts valid votes by pool, category, models and choice.
 	VoteTallies(ctx context.Context, f models.TallyFilter) ([]models.Tally, error)
+	// StyleTallies counts valid votes by pool, category, models, clips and
+	// choice, for the style-controlled boards.
+	StyleTallies(ctx context.Context, f models.TallyFilter) ([]models.StyleTally, error)
+	// MeasuredClipStyles returns the style features of the measured clips.
+	MeasuredClipStyles(ctx context.Context) (map[uint]models.ClipStyle, error)
 	// NewestSnapshotID finds the newest snapshot of key computed at or
 	// before notAfter (any time when zero); 0 when there is none.
 	NewestSnapshotID(ctx context.Context, key string, notAfter time.Time) (uint, error)
@@ -43,15 +48,45 @@ type Source interface {
 	// VotesRecorded counts the votes recorded through this Source, so the
 	// Recomputer knows whether a recompute is due.
 	VotesRecorded() uint64
+
+	// LastVote is the time of the newest valid vote of a pool and category
+	// (any category when empty) cast at or before until (any time when
+	// zero); nil when there is none.
+	LastVote(ctx context.Context, pool, category string, until time.Time) (*time.Time, error)
+	// FirstVote is the time of the oldest valid vote; ok is false without any.
+	FirstVote(ctx context.Context) (first time.Time, ok bool, err error)
+	// ScanVotes calls fn with every valid vote of a pool: its time in whole
+	// seconds, its models as shown and its choice.
+	ScanVotes(ctx context.Context, pool string, fn func(sec int64, a, b uint, choice string)) error
+	// SnapshotsOf lists a key's snapshots (id and time, no body), oldest first.
+	SnapshotsOf(ctx context.Context, key string) ([]models.Snapshot, error)
+	// SnapshotsByID loads snapshots, bodies included.
+	SnapshotsByID(ctx context.Context, ids []uint) ([]models.Snapshot, error)
+	// CompactSnapshot replaces a snapshot's body with a smaller one.
+	CompactSnapshot(ctx context.Context, id uint, body string) error
+	// AddRebuiltSnapshot stores a snapshot of a rebuilt history and the
+	// rank events it shows, together; it sets the snapshot id and each
+	// event's SnapshotID.
+	AddRebuiltSnapshot(ctx context.Context, snap *models.Snapshot, evs []models.RankEvent) error
+	// AddRankEvents stores rank events; one already stored (same key) is
+	// skipped.
+	AddRankEvents(ctx context.Context, evs []models.RankEvent) error
+	// CitedSnapshots lists the snapshots a rank event links to.
+	CitedSnapshots(ctx context.Context) (map[uint]bool, error)
+	// CatalogModels returns every model by id; callers must not change it.
+	CatalogModels(ctx context.Context) (map[uint]models.Model, error)
+	// CatalogVersion changes whenever the models may have changed.
+	CatalogVersion(ctx context.Context) (uint64, error)
 }
 
 // Boards computes, stores and serves the leaderboards. It is safe for
 // concurrent use; one Boards per process serves every request and the
 // Recomputer, so what one stores the others see at once.
 type Boards struct {
-	src   Source
-	opts  Options
-	cache boardCache
+	src     Source
+	opts    Options
+	cache   boardCache
+	history historyCache // every stored board of each pool, as history points
 }
 
 // New returns Boards over src.
@@ -97,11 +132,46 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 	if err != nil {
 		return nil, err
 	}
+	sts, err := b.src.StyleTallies(ctx, models.TallyFilter{Pool: pool, Category: category})
+	if err != nil {
+		return nil, err
+	}
+	styles, err := b.src.MeasuredClipStyles(ctx)
+	if err != nil {
+		return nil, err
+	}
 	anchor, err := b.anchorID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return fit(b.opts, pool, category, mergeCategories(ts), anchor, b.src.Now(), category == "")
+	lb, err := fitBoth(b.opts, pool, category, mergeCategories(ts), sts, styles, anchor, b.src.Now())
+	if err != nil {
+		return nil, err
+	}
+	lb.VotesThrough, err = b.src.LastVote(ctx, pool, category, time.Time{})
+	return lb, err
+}
+
+// fitBoth fits the raw board and the style-controlled board beside it.
+func fitBoth(o Options, pool, category string, ts []models.Tally, sts []models.StyleTally, styles map[uint]models.ClipStyle, anchor uint, at time.Time) (*Leaderboard, error) {
+	lb, err := fit(o, pool, category, ts, anchor, at, category == "")
+	if err != nil {
+		return nil, err
+	}
+	if lb.Style, err = fitStyle(o, sts, styles, anchor, lb); err != nil {
+		return nil, fmt.Errorf("style-controlled %s: %w", Key(pool, category), err)
+	}
+	lb.Fingerprint = boardFingerprint(ts, sts, styles, o)
+	return lb, nil
+}
+
+// boardFingerprint identifies the inputs of both boards.
+func boardFingerprint(ts []models.Tally, sts []models.StyleTally, styles map[uint]models.ClipStyle, o Options) string {
+	f := fingerprint(ts, o)
+	if sf := styleFingerprint(sts, styles); sf != "" {
+		f += "-" + sf
+	}
+	return f
 }
 
 // anchorID is the id of the configured anchor model, 0 when there is none
@@ -215,10 +285,15 @@ func (b *Boards) load(ctx context.Context, id uint) (*Leaderboard, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseSnapshot(snap)
+}
+
+func parseSnapshot(snap models.Snapshot) (*Leaderboard, error) {
 	var lb Leaderboard
 	if err := json.Unmarshal([]byte(snap.Body), &lb); err != nil {
-		return nil, fmt.Errorf("parse snapshot %d: %w", id, err)
+		return nil, fmt.Errorf("parse snapshot %d: %w", snap.ID, err)
 	}
+	lb.SnapshotID = snap.ID
 	return &lb, nil
 }
 
@@ -230,12 +305,14 @@ func (b *Boards) save(ctx context.Context, lb *Leaderboard) error {
 		return err
 	}
 	key := Key(lb.Pool, lb.Category)
-	snap := models.Snapshot{Key: key, ComputedAt: lb.ComputedAt, Votes: lb.Votes, Body: string(body)}
+	prev := b.cache.get(key)
+	snap := models.Snapshot{Key: key, ComputedAt: lb.ComputedAt, Votes: lb.Votes, Body: string(body), VotesThrough: lb.VotesThrough, Method: lb.Method}
 	if err := b.src.AddSnapshot(ctx, &snap); err != nil {
 		return err
 	}
+	lb.SnapshotID = snap.ID
 	b.cache.put(key, newCachedBoard(snap.ID, lb, b.src.Now()))
-	return nil
+	return b.afterSave(ctx, prev, lb)
 }
 
 // isBoardKey reports whether a snapshot key names a leaderboard.

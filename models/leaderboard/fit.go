@@ -24,6 +24,9 @@ type Options struct {
 	AnchorScore float64
 	// Workers spreads the bootstrap rounds; 0 means every core.
 	Workers int
+	// MinVotes is how many votes a model needs to be listed as ranked
+	// rather than provisional; the rank feed follows ranked models only.
+	MinVotes int64
 	// MaxAge bounds how long a cached leaderboard is served before the
 	// newest snapshot is looked up again, to pick up snapshots another
 	// instance wrote; 0 means 5 seconds.
@@ -85,7 +88,7 @@ func fit(o Options, pool, category string, ts []models.Tally, anchorID uint, at 
 	if err != nil {
 		return nil, err
 	}
-	lb := &Leaderboard{Pool: pool, Category: category, ComputedAt: at.UTC(), Votes: counts.Total(), Fingerprint: fingerprint(ts, o)}
+	lb := &Leaderboard{Pool: pool, Category: category, ComputedAt: at.UTC(), Votes: counts.Total(), Fingerprint: fingerprint(ts, o), Method: rating.MethodVersion}
 	if len(ids) == 0 {
 		return lb, nil
 	}
@@ -127,8 +130,10 @@ func fit(o Options, pool, category string, ts []models.Tally, anchorID uint, at 
 			ModelID: ids[i], Score: round(m.Score, 2), CILower: round(m.Lower, 2), CIUpper: round(m.Upper, 2),
 			Rank: m.Rank, RankBest: m.RankBest, RankWorst: m.RankWorst,
 			Votes: m.Votes, Wins: m.Wins, Ties: m.Ties + m.BothBad, Losses: m.Losses, WinRate: round(m.WinRate, 4),
+			BothBad: m.BothBad, BothBadRate: bothBadRate(m.BothBad, m.Votes),
 		})
 	}
+	lb.Pairs = pairTallies(counts, order)
 	lb.WinRate = make([][]*float64, len(order))
 	lb.Battles = make([][]int64, len(order))
 	if weights != nil {

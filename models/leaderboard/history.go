@@ -30,7 +30,8 @@ func (b *Boards) setRankChanges(ctx context.Context, lb *Leaderboard) error {
 // prune thins the history so it stays small however often votes come: of
 // each key's snapshots it keeps the newest of every hour for the last 48
 // hours and the newest of every day before that, which is all the 7-day
-// rank change needs. The newest snapshot of a key always stays.
+// rank change needs. The newest snapshot of a key always stays, and so do
+// rebuilt boards and those a rank event links to.
 func (b *Boards) prune(ctx context.Context) (int, error) {
 	now := b.src.Now().UTC()
 	rows, err := b.src.SnapshotTimes(ctx)
@@ -42,8 +43,15 @@ func (b *Boards) prune(ctx context.Context) (int, error) {
 		slot time.Time
 	}
 	kept := make(map[bucket]bool)
+	cited, err := b.src.CitedSnapshots(ctx)
+	if err != nil {
+		return 0, err
+	}
 	var drop []uint
 	for _, r := range rows {
+		if r.Rebuilt || cited[r.ID] {
+			continue // one per step already, or the board a feed entry links to
+		}
 		at := r.ComputedAt.UTC()
 		slot := at.Truncate(time.Hour)
 		if now.Sub(at) > 48*time.Hour {

@@ -25,11 +25,25 @@ type Leaderboard struct {
 	Fingerprint string `json:"fingerprint"`
 	// WinRate[i][j] is how often Standings[i]'s model beat Standings[j]'s
 	// (ties count half); nil where they never met.
-	WinRate [][]*float64 `json:"win_rate"`
-	Battles [][]int64    `json:"battles"`
+	WinRate [][]*float64 `json:"win_rate,omitempty"`
+	Battles [][]int64    `json:"battles,omitempty"`
 	// PairWeights[i][j] is how much a new matchup between the two models
 	// would teach us; only the all-category leaderboard of a pool has them.
 	PairWeights [][]float64 `json:"pair_weights,omitempty"`
+	// Style is the style-controlled board of the same pool and category, nil
+	// when no vote compared two clips with measured features.
+	Style *StyleBoard `json:"style,omitempty"`
+	// Pairs holds the votes of every pair that met, for head-to-head
+	// records. Like the matrices, only the newest board of a key keeps it:
+	// older boards keep their standings alone (compactBoard).
+	Pairs []PairTally `json:"pairs,omitempty"`
+	// VotesThrough is the time of the newest vote counted; nil without votes.
+	VotesThrough *time.Time `json:"votes_through,omitempty"`
+	// Method names the ranking method that computed the board.
+	Method string `json:"method,omitempty"`
+	// SnapshotID is the id of the snapshot the board was stored as; 0 for a
+	// board computed and not stored.
+	SnapshotID uint `json:"-"`
 }
 
 // Standing is one model's place on a leaderboard.
@@ -46,6 +60,11 @@ type Standing struct {
 	Ties      int64   `json:"ties"`
 	Losses    int64   `json:"losses"`
 	WinRate   float64 `json:"win_rate"`
+	// BothBad counts the votes (among Ties) where voters said both clips
+	// were bad; BothBadRate is its share of Votes, an absolute-quality
+	// signal that win rates hide.
+	BothBad     int64   `json:"both_bad"`
+	BothBadRate float64 `json:"both_bad_rate"`
 	// RankChange is the rank 7 days ago minus the rank now (positive: it
 	// climbed); nil when the model was not ranked then.
 	RankChange *int `json:"rank_change,omitempty"`

@@ -35,6 +35,21 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 	if err != nil {
 		return st, err
 	}
+	allStyle, err := b.src.StyleTallies(ctx, models.TallyFilter{Until: asOf})
+	if err != nil {
+		return st, err
+	}
+	styles, err := b.src.MeasuredClipStyles(ctx)
+	if err != nil {
+		return st, err
+	}
+	styleGroups := make(map[string][]models.StyleTally)
+	for _, t := range allStyle {
+		if t.Category != "" {
+			styleGroups[Key(t.Pool, t.Category)] = append(styleGroups[Key(t.Pool, t.Category)], t)
+		}
+		styleGroups[Key(t.Pool, "")] = append(styleGroups[Key(t.Pool, "")], t)
+	}
 	groups := make(map[string][]models.Tally) // by key; categories keep their tallies apart
 	for _, t := range all {
 		if t.Category != "" {
@@ -82,15 +97,18 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 			if err != nil {
 				return st, err
 			}
-			if e.board != nil && e.board.Fingerprint == fingerprint(ts, b.opts) {
+			if e.board != nil && e.board.Fingerprint == boardFingerprint(ts, styleGroups[k], styles, b.opts) {
 				continue
 			}
 			if e.board == nil && len(ts) == 0 {
 				continue // never had votes: nothing to say yet
 			}
 		}
-		lb, err := fit(b.opts, pool, category, ts, anchor, at, category == "")
+		lb, err := fitBoth(b.opts, pool, category, ts, styleGroups[k], styles, anchor, at)
 		if err != nil {
+			return st, err
+		}
+		if lb.VotesThrough, err = b.src.LastVote(ctx, pool, category, asOf); err != nil {
 			return st, err
 		}
 		if err := b.setRankChanges(ctx, lb); err != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 )
@@ -17,6 +18,10 @@ import (
 var required = []string{"model", "prompt", "category", "modality", "file"}
 
 const optionalImage = "source_image"
+
+// optional columns a manifest may have: the source image, and the model's
+// family and version, which are set on the model when given.
+var optional = []string{optionalImage, "family", "version"}
 
 // Row is one clip to import. Err says what is wrong with the row, if
 // anything; such a row is reported as failed and the others still import.
@@ -29,6 +34,8 @@ type Row struct {
 	Modality    string
 	File        string // as written: relative to the manifest's directory
 	SourceImage string
+	Family      string // the model's family ("HappyHorse"), or empty
+	Version     string // the model's version ("1.1"), or empty
 	Err         error
 }
 
@@ -80,6 +87,8 @@ func Parse(r io.Reader) ([]Row, error) {
 			Modality:    strings.ToLower(get("modality")),
 			File:        get("file"),
 			SourceImage: get(optionalImage),
+			Family:      get("family"),
+			Version:     get("version"),
 		}
 		row.Slug = Slug(row.Model)
 		row.Err = check(row)
@@ -93,12 +102,15 @@ func columns(header []string) (map[string]int, error) {
 	col := make(map[string]int, len(header))
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
-		known := h == optionalImage
+		known := false
+		for _, o := range optional {
+			known = known || h == o
+		}
 		for _, r := range required {
 			known = known || h == r
 		}
 		if !known {
-			return nil, fmt.Errorf("manifest header: unknown column %q; the columns are %s and optionally %s", h, strings.Join(required, ","), optionalImage)
+			return nil, fmt.Errorf("manifest header: unknown column %q; the columns are %s and optionally %s", h, strings.Join(required, ","), strings.Join(optional, ","))
 		}
 		if _, dup := col[h]; dup {
 			return nil, fmt.Errorf("manifest header: column %q appears twice", h)
@@ -118,6 +130,7 @@ func check(r Row) error {
 	var problems []string
 	for _, f := range []struct{ name, v string }{
 		{"model", r.Model}, {"prompt", r.Prompt}, {"category", r.Category}, {"file", r.File}, {"source_image", r.SourceImage},
+		{"family", r.Family}, {"version", r.Version},
 	} {
 		if !utf8.ValidString(f.v) || strings.ContainsRune(f.v, 0) {
 			problems = append(problems, f.name+" is not valid UTF-8 text")
@@ -135,6 +148,9 @@ func check(r Row) error {
 	if len(r.Category) > 64 {
 		problems = append(problems, "category must have at most 64 characters")
 	}
+	if len(r.Family) > 64 || len(r.Version) > 32 {
+		problems = append(problems, "family must have at most 64 characters and version at most 32")
+	}
 	switch r.Modality {
 	case "t2v":
 		if r.SourceImage != "" {
@@ -150,10 +166,22 @@ func check(r Row) error {
 	if r.File == "" {
 		problems = append(problems, "file is empty")
 	}
+	for _, f := range []struct{ name, v string }{{"file", r.File}, {"source_image", r.SourceImage}} {
+		if f.v != "" && !LocalPath(f.v) {
+			problems = append(problems, f.name+" must be a relative path inside the manifest's folder (no absolute path, no ..)")
+		}
+	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// LocalPath reports whether p, a manifest path with forward slashes, stays
+// inside the manifest's folder: not absolute, no ".." that climbs out, no
+// backslash, which another system would read as a separator.
+func LocalPath(p string) bool {
+	return !strings.Contains(p, "\\") && filepath.IsLocal(filepath.FromSlash(p))
 }
 
 // Slug makes a model slug from a model name: lowercase ASCII letters and

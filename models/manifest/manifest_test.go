@@ -97,3 +97,41 @@ func FuzzManifest(f *testing.F) {
 		}
 	})
 }
+
+func TestLocalPath(t *testing.T) {
+	for p, want := range map[string]bool{
+		"clips/a.mp4":      true,
+		"a.mp4":            true,
+		"clips/../a.mp4":   true,
+		"../a.mp4":         false,
+		"clips/../../a":    false,
+		"/etc/passwd":      false,
+		"":                 false,
+		"clips\\..\\a.mp4": false,
+		"C:\\x.mp4":        false,
+	} {
+		if LocalPath(p) != want {
+			t.Errorf("LocalPath(%q) = %v, want %v", p, !want, want)
+		}
+	}
+}
+
+func TestParse_FamilyAndVersionColumns(t *testing.T) {
+	in := "model,prompt,category,modality,file,family,version\n" +
+		"HappyHorse 1.1,A kite,nature,t2v,a.mp4,HappyHorse,1.1\n" +
+		"Other,A kite,nature,t2v,b.mp4,,\n" +
+		"Long,A kite,nature,t2v,c.mp4,HappyHorse," + strings.Repeat("9", 33) + "\n"
+	rows, err := Parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rows[0]; r.Err != nil || r.Family != "HappyHorse" || r.Version != "1.1" {
+		t.Errorf("row 1: %+v", r)
+	}
+	if r := rows[1]; r.Err != nil || r.Family != "" || r.Version != "" {
+		t.Errorf("row 2: %+v", r)
+	}
+	if r := rows[2]; r.Err == nil || !strings.Contains(r.Err.Error(), "version") {
+		t.Errorf("a 33-character version was accepted: %+v", r)
+	}
+}

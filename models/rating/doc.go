@@ -52,7 +52,11 @@
 // # Ranks
 //
 // Rank = 1 + the number of models whose lower bound is above this model's
-// upper bound: models whose intervals overlap share a rank. The rank spread
+// upper bound: the models that are surely better. Overlapping intervals do
+// not make a shared rank: with A=[10,20], B=[15,25] and C=[21,30], B
+// overlaps both others, yet A is ranked 2 (C lies wholly above it) while B
+// and C are ranked 1. Models hidden from a board (retired ones) are left out
+// before ranking (RankIntervals), so they leave no gap. The rank spread
 // runs from that rank (RankBest) to RankWorst, the number of models whose
 // upper bound is at or above this model's lower bound, itself included.
 //
@@ -98,10 +102,16 @@
 // subset of the pairs, such as those with clips for one prompt.
 package rating
 
+// MethodVersion names this method — the fit, the tie rule, the prior, the
+// bootstrap and the rank rule — in every stored leaderboard. It changes
+// whenever a change to any of them can move a published number, so a cited
+// board says which method made it.
+const MethodVersion = "bradley-terry/1"
+
 // Method describes the ranking for the methodology page.
 const Method = `Scores come from a Bradley-Terry model fitted by maximum likelihood to all valid votes, on the Elo scale: a 400-point gap means the higher model is expected to win 10 votes for every 1 it loses. A tie or a "both bad" vote counts as half a win for each model. Scores are shifted so that the ranked models average 1000. When the votes alone cannot place a model — it never lost, never won, or its group of models never met the others — every model is given one imaginary tie against an average model, which keeps all scores finite and barely moves models with real records.
 
-The 95% interval comes from a bootstrap: we redraw the votes at random with replacement 1000 times (a fixed seed, so the page is reproducible), refit each time, and keep the middle 95% of each model's scores. A model's rank is 1 plus the number of models whose whole interval lies above its own, so models whose intervals overlap share a rank; the rank spread shows the best and worst positions the intervals allow.
+The 95% interval comes from a bootstrap: we redraw the votes at random with replacement 1000 times (a fixed seed, so the page is reproducible), refit each time, and keep the middle 95% of each model's scores. A model's rank is 1 plus the number of models whose whole interval lies above its own. Overlapping intervals do not simply mean a shared rank: if A's interval is 10 to 20, B's 15 to 25 and C's 21 to 30, then B overlaps both, yet A is ranked 2 (C is surely better) while B and C are both ranked 1. The rank spread shows the best and worst positions the intervals allow. Retired models are left out before ranking.
 
 New matchups favour pairs whose next vote tells us most: models that are close in score and pairs that have met rarely, including every pair with a new model. A fifth of all matchups are spread evenly over all pairs, so every pair keeps being compared.`
 

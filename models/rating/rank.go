@@ -1,32 +1,48 @@
 package rating
 
 // assignRanks ranks the ranked models by their intervals, not their point
-// scores, so that two models whose intervals overlap share a rank rather
-// than being ordered by noise:
-//
-//	Rank = RankBest = 1 + #{k : Lower_k > Upper_i}
-//	RankWorst       =     #{k : Upper_k >= Lower_i}   (i itself included)
-//
-// RankBest counts the models that are surely better; RankWorst counts every
-// model that might be at least as good, so it is the lowest position the
-// intervals allow. Unranked models keep rank 0.
+// scores (see RankIntervals). Unranked models keep rank 0.
 func assignRanks(ms []ModelResult) {
+	idx := make([]int, 0, len(ms))
+	lower := make([]float64, 0, len(ms))
+	upper := make([]float64, 0, len(ms))
 	for i := range ms {
-		if !ms[i].Ranked {
-			continue
+		if ms[i].Ranked {
+			idx = append(idx, i)
+			lower, upper = append(lower, ms[i].Lower), append(upper, ms[i].Upper)
 		}
-		best, worst := 1, 0
-		for k := range ms {
-			if !ms[k].Ranked {
-				continue
-			}
-			if ms[k].Lower > ms[i].Upper {
-				best++
-			}
-			if ms[k].Upper >= ms[i].Lower {
-				worst++
-			}
-		}
-		ms[i].Rank, ms[i].RankBest, ms[i].RankWorst = best, best, worst
 	}
+	best, worst := RankIntervals(lower, upper)
+	for r, i := range idx {
+		ms[i].Rank, ms[i].RankBest, ms[i].RankWorst = best[r], best[r], worst[r]
+	}
+}
+
+// RankIntervals ranks models by their intervals [lower[i], upper[i]]:
+//
+//	best[i]  = 1 + #{k : lower[k] > upper[i]}
+//	worst[i] =     #{k : upper[k] >= lower[i]}   (i itself included)
+//
+// best counts the models that are surely better, so it is the rank shown;
+// worst counts every model that might be at least as good, the lowest
+// position the intervals allow. The rule is not "models whose intervals
+// overlap share a rank": with A=[10,20], B=[15,25] and C=[21,30], B overlaps
+// both, yet A is ranked 2 (C is surely better) and B and C 1. Callers that
+// hide some models (retired ones) rank the rows they show, so that the
+// hidden ones neither count above a model nor leave a gap at the top.
+func RankIntervals(lower, upper []float64) (best, worst []int) {
+	best, worst = make([]int, len(lower)), make([]int, len(lower))
+	for i := range lower {
+		b, w := 1, 0
+		for k := range lower {
+			if lower[k] > upper[i] {
+				b++
+			}
+			if upper[k] >= lower[i] {
+				w++
+			}
+		}
+		best[i], worst[i] = b, w
+	}
+	return best, worst
 }

@@ -35,3 +35,27 @@ func TestAssignRanks_CountsModelsSurelyAbove(t *testing.T) {
 		})
 	}
 }
+
+func TestRankIntervals_OverlapIsNotASharedRank(t *testing.T) {
+	// A overlaps B and B overlaps C, but C lies wholly above A: A is ranked
+	// below C while B, which overlaps both, shares rank 1 with C.
+	best, worst := RankIntervals([]float64{10, 15, 21}, []float64{20, 25, 30})
+	if want := []int{2, 1, 1}; !equalInts(best, want) {
+		t.Errorf("ranks %v, want %v", best, want)
+	}
+	if want := []int{3, 3, 2}; !equalInts(worst, want) {
+		t.Errorf("worst ranks %v, want %v", worst, want)
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

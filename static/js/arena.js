@@ -307,6 +307,11 @@
   function revealSide(side, r, choice) {
     var el = $("reveal-" + side);
     el.textContent = "";
+    $("side-" + side).classList.toggle("chosen", choice === side);
+    if (!r) { // a vote that does not count reveals nothing
+      if (choice === side) el.appendChild(badge("pick", "Your pick"));
+      return;
+    }
     var name = document.createElement("strong");
     name.className = "model-name";
     name.textContent = r.model.name;
@@ -330,6 +335,10 @@
     frag.appendChild(b);
     return frag;
   }
+
+  // unrevealed is said after a vote that does not count (cast before the
+  // clips could be watched, say): the server names no models then.
+  var unrevealed = "Your vote is recorded; the models are named only after votes cast once both clips have played.";
 
   function describe(r) {
     return r.model.name + " (" + r.model.organization + (r.rank ? ", rank " + r.rank : "") + ")";
@@ -359,7 +368,12 @@
       s.textContent = labels[choice];
       summary.appendChild(s);
       summary.appendChild(document.createTextNode("."));
-      say("You chose " + labels[choice] + ". Clip A was made by " + describe(res.a) + ". Clip B was made by " + describe(res.b) + ".");
+      if (res.a && res.b) {
+        say("You chose " + labels[choice] + ". Clip A was made by " + describe(res.a) + ". Clip B was made by " + describe(res.b) + ".");
+      } else {
+        summary.appendChild(document.createTextNode(" " + unrevealed));
+        say("You chose " + labels[choice] + ". " + unrevealed);
+      }
       form.hidden = true;
       if (skipForm) skipForm.hidden = true;
       afterVote.hidden = false;

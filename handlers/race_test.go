@@ -1,0 +1,6 @@
+//go:build race
+
+package handlers
+
+// raceEnabled tells long tests that the race detector slows every request.
+const raceEnabled = true
