@@ -9,7 +9,14 @@ import (
 	"github.com/arena-video/arena/models"
 )
 
-// audit records an admin action by the signed-in admin. A failure to write
+// actorOf names the signed-in admin and their address for the audit
+// entries the Store writes with each change.
+func actorOf(c echo.Context) models.Actor {
+	return models.Actor{Name: adminOf(c).Username, IP: clientIP(c)}
+}
+
+// audit records an admin action that the Store does not record itself
+// (sign-ins, uploads, creations, requested recomputes). A failure to write
 // the entry is logged, not shown: the action itself already happened.
 func (s *Server) audit(c echo.Context, action, target, detail string) {
 	s.auditAs(c, adminOf(c).Username, action, target, detail)

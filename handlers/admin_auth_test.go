@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/arena-video/arena/models"
 )
 
 // adminRoute is one admin route with a concrete path to call it on.
@@ -77,7 +79,7 @@ func TestAdminRoutes_RefuseTheUnauthenticated(t *testing.T) {
 	a := newAdminApp(t, adminOptions{})
 	a.seedCatalog()
 	revoked := a.token()
-	if _, err := a.store.RevokeAdminTokens(context.Background(), testAdminUser); err != nil {
+	if _, err := a.store.RevokeAdminTokens(context.Background(), models.Actor{Name: "test"}, testAdminUser); err != nil {
 		t.Fatal(err)
 	}
 	good := a.token()
@@ -216,7 +218,7 @@ func TestLogin_WrongCredentialsAre401(t *testing.T) {
 			t.Errorf("%q/%q: status %d cookie %q, want 401 and no cookie", tc.user, tc.pw, r.status, adminCookie(r))
 		}
 	}
-	es, _ := a.store.ListAudit(context.Background(), 0, 0)
+	es := webAudit(t, a.store)
 	if len(es) != 3 || es[0].Action != "login.failed" {
 		t.Errorf("audit log = %+v, want three failed sign-ins", es)
 	}

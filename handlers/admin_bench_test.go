@@ -39,10 +39,10 @@ func BenchmarkUpload1GB(b *testing.B) {
 	needFFmpeg(b)
 	ctx := context.Background()
 	store, blobs := openBenchStore(b, models.Options{})
-	if _, err := store.CreateAdmin(ctx, testAdminUser, testAdminPassword); err != nil {
+	if _, err := store.CreateAdmin(ctx, models.Actor{Name: "test"}, testAdminUser, testAdminPassword); err != nil {
 		b.Fatal(err)
 	}
-	tok, err := store.CreateAdminToken(ctx, testAdminUser)
+	tok, err := store.CreateAdminToken(ctx, models.Actor{Name: "test"}, testAdminUser)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestAdminAPI_CreateModel(t *testing.T) {
 	if n, _ := a.store.CountModels(context.Background()); n != 1 {
 		t.Errorf("%d models, want only the valid one", n)
 	}
-	es, _ := a.store.ListAudit(context.Background(), 0, 0)
+	es := webAudit(t, a.store)
 	if len(es) != 1 || es[0].Action != "model.create" || es[0].Actor != testAdminUser || es[0].Target != "model:veo-3" || es[0].IP == "" {
 		t.Errorf("audit = %+v, want one model.create by %s", es, testAdminUser)
 	}
@@ -377,7 +377,7 @@ func TestAdminAPI_FamilyAndVersionReachTheModelPage(t *testing.T) {
 		t.Errorf("family page = %d", page.status)
 	}
 	retired := false
-	if _, err := a.store.UpdateModel(context.Background(), "happyhorse-1-0", models.ModelPatch{Active: &retired}); err != nil {
+	if _, err := a.store.UpdateModel(context.Background(), models.Actor{Name: "test"}, "happyhorse-1-0", models.ModelPatch{Active: &retired}); err != nil {
 		t.Fatal(err)
 	}
 	a.bare().get("/api/v1/models/happyhorse-1-0").json(t, &rep)

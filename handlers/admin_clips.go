@@ -243,11 +243,10 @@ func (s *Server) handleAdminClipsPage(c echo.Context) error {
 
 // setClipActive is the one place a clip is activated or deactivated.
 func (s *Server) setClipActive(c echo.Context, publicID string, active bool) (models.Clip, error) {
-	clip, err := s.store.SetClipActive(c.Request().Context(), publicID, active)
+	clip, err := s.store.SetClipActive(c.Request().Context(), actorOf(c), publicID, active)
 	if err != nil {
 		return models.Clip{}, err
 	}
-	s.audit(c, "clip.update", "clip:"+publicID, "active="+strconv.FormatBool(active))
 	s.recompute()
 	return clip, nil
 }

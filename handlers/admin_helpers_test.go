@@ -24,6 +24,7 @@ import (
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/models/testclock"
 )
 
 const (
@@ -35,7 +36,7 @@ const (
 // the test moves, and a counter of recompute requests.
 type adminApp struct {
 	*testApp
-	clock      *testClock
+	clock      *testclock.Clock
 	recomputes atomic.Int32
 }
 
@@ -48,7 +49,7 @@ type adminOptions struct {
 func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	t.Helper()
 	dir := t.TempDir()
-	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	ctx := context.Background()
 	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler), Now: clock.Now,
 		PasswordCost: bcrypt.MinCost})
@@ -63,7 +64,7 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	var a *adminApp
 	tc := models.NewTranscoder(store, blobs, models.TranscoderOptions{Profile: testProfile(), Poll: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler),
 		Ready: func() { a.recomputes.Add(1) }})
-	if _, err := store.CreateAdmin(ctx, testAdminUser, testAdminPassword); err != nil {
+	if _, err := store.CreateAdmin(ctx, models.Actor{Name: "test"}, testAdminUser, testAdminPassword); err != nil {
 		t.Fatal(err)
 	}
 	a = &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock}
@@ -193,7 +194,7 @@ func (a *adminApp) login() *voter {
 // token makes an API token for the test admin.
 func (a *adminApp) token() string {
 	a.t.Helper()
-	tok, err := a.store.CreateAdminToken(context.Background(), testAdminUser)
+	tok, err := a.store.CreateAdminToken(context.Background(), models.Actor{Name: "test"}, testAdminUser)
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -299,4 +300,21 @@ func (a *adminApp) seedCatalog() (alpha, beta models.Model, prompt models.Prompt
 		a.t.Fatal(err)
 	}
 	return alpha, beta, prompt
+}
+
+// webAudit returns the audit log, newest first, without the entries of the
+// test's own set-up (the admin and token it creates as "test").
+func webAudit(t *testing.T, store *models.Store) []models.AuditEntry {
+	t.Helper()
+	es, err := store.ListAudit(context.Background(), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []models.AuditEntry
+	for _, e := range es {
+		if e.Actor != "test" {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/static"
 )
 
 // TestAdminIntegrity_CountsEachInvalidReason: the dashboard and the admin
@@ -15,7 +16,7 @@ import (
 func TestAdminIntegrity_CountsEachInvalidReason(t *testing.T) {
 	a := newAdminApp(t, adminOptions{})
 	ctx := context.Background()
-	if _, err := a.store.SeedDemo(ctx, a.blobs); err != nil {
+	if _, err := static.SeedDemo(ctx, a.store, a.blobs); err != nil {
 		t.Fatal(err)
 	}
 	vote := func(voter, choice string) {

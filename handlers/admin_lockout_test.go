@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/arena-video/arena/static"
 )
 
 // TestLogin_AFloodCannotLockTheAdminOut sends 200 concurrent wrong
@@ -74,7 +76,7 @@ func loopback() []*net.IPNet {
 func TestModeration_AcceptsTheDemoVoter(t *testing.T) {
 	a := newAdminApp(t, adminOptions{})
 	ctx := t.Context()
-	if _, err := a.store.SeedDemo(ctx, a.blobs); err != nil {
+	if _, err := static.SeedDemo(ctx, a.store, a.blobs); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.store.SeedDemoVotes(ctx, 40, 1); err != nil {

@@ -44,16 +44,13 @@ func (s *Server) createModel(c echo.Context, m models.Model) (models.Model, erro
 
 // updateModel is the one place a model is changed, for the forms and the API.
 func (s *Server) updateModel(c echo.Context, slug string, p models.ModelPatch) (models.Model, error) {
-	m, err := s.store.UpdateModel(c.Request().Context(), slug, p)
+	m, err := s.store.UpdateModel(c.Request().Context(), actorOf(c), slug, p)
 	if err != nil {
 		return models.Model{}, err
 	}
-	detail := ""
 	if p.Active != nil {
-		detail = "active=" + strconv.FormatBool(*p.Active)
 		s.recompute()
 	}
-	s.audit(c, "model.update", "model:"+slug, detail)
 	return m, nil
 }
 

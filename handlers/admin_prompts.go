@@ -123,16 +123,13 @@ func (s *Server) updatePrompt(c echo.Context, idParam string, p models.PromptPat
 	if err != nil {
 		return models.Prompt{}, fmt.Errorf("%w: no prompt %q", models.ErrNotFound, idParam)
 	}
-	pr, err := s.store.UpdatePrompt(c.Request().Context(), uint(id), p)
+	pr, err := s.store.UpdatePrompt(c.Request().Context(), actorOf(c), uint(id), p)
 	if err != nil {
 		return models.Prompt{}, err
 	}
-	detail := ""
 	if p.Active != nil {
-		detail = "active=" + strconv.FormatBool(*p.Active)
 		s.recompute()
 	}
-	s.audit(c, "prompt.update", "prompt:"+idParam, detail)
 	return pr, nil
 }
 

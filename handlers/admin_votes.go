@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -49,21 +48,14 @@ func (s *Server) moderateVoter(c echo.Context, voterID, reason string, invalidat
 		return 0, badRequest("give a reason of 1 to 500 characters")
 	}
 	ctx := c.Request().Context()
-	var (
-		n      int64
-		err    error
-		action = "voter.restore"
-	)
+	moderate := s.store.RestoreVoterVotes
 	if invalidate {
-		action = "voter.invalidate"
-		n, err = s.store.InvalidateVoterVotes(ctx, voterID)
-	} else {
-		n, err = s.store.RestoreVoterVotes(ctx, voterID)
+		moderate = s.store.InvalidateVoterVotes
 	}
+	n, err := moderate(ctx, actorOf(c), voterID, reason)
 	if err != nil {
 		return 0, err
 	}
-	s.audit(c, action, "voter:"+voterID, fmt.Sprintf("votes=%d reason=%q", n, reason))
 	s.recompute()
 	return n, nil
 }

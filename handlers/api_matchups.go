@@ -1,10 +1,6 @@
 package handlers
 
 import (
-	"bufio"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -105,9 +101,6 @@ func (s *Server) handleVote(c echo.Context) error {
 	}
 	res, err := s.castVote(c, req.Choice)
 	if err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			return echo.NewHTTPError(http.StatusNotFound, "no matchup with this id was issued to you; ask for a new matchup")
-		}
 		return err
 	}
 	return c.JSON(http.StatusOK, s.revealFor(c, res))
@@ -115,72 +108,12 @@ func (s *Server) handleVote(c echo.Context) error {
 
 func validateMatchupRequest(req matchupRequest) error {
 	if req.Pool != "" && !models.ValidPool(req.Pool) {
-		return badRequest(`unknown pool %q: use one of %s`, truncate(req.Pool, 40), strings.Join(models.Pools, ", "))
+		return badRequest(`unknown pool %q: use one of %s`, models.Truncate(req.Pool, 40), strings.Join(models.Pools, ", "))
 	}
 	if len(req.Category) > 64 || !utf8.ValidString(req.Category) || strings.ContainsRune(req.Category, 0) {
 		return badRequest(`"category" must be at most 64 characters of text`)
 	}
 	return nil
-}
-
-// decodeJSON reads one JSON object, refusing unknown fields and trailing
-// data. With allowEmpty, an empty body decodes as the zero value.
-func decodeJSON(c echo.Context, v any, allowEmpty bool) error {
-	return decodeJSONBody(c.Request().Body, v, allowEmpty)
-}
-
-// decodeJSONBody is decodeJSON on any reader; the fuzz tests call it. Only
-// an object is accepted: null, arrays and bare values would otherwise
-// decode as an empty request.
-func decodeJSONBody(body io.Reader, v any, allowEmpty bool) error {
-	br := bufio.NewReader(body)
-	first, err := firstNonSpace(br)
-	if err == nil && first != '{' {
-		return badRequest("send a JSON object in the request body")
-	}
-	dec := json.NewDecoder(br)
-	dec.DisallowUnknownFields()
-	if err == nil {
-		err = dec.Decode(v)
-	}
-	switch {
-	case errors.Is(err, io.EOF):
-		if allowEmpty {
-			return nil
-		}
-		return badRequest("send a JSON object in the request body")
-	case isTooLarge(err):
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the request body is larger than 64 KB")
-	case err != nil:
-		return badRequest("malformed JSON: %s", truncate(err.Error(), 200))
-	}
-	if dec.More() {
-		return badRequest("malformed JSON: send exactly one object")
-	}
-	return nil
-}
-
-// firstNonSpace peeks at the first byte that is not JSON white space.
-func firstNonSpace(br *bufio.Reader) (byte, error) {
-	for {
-		b, err := br.ReadByte()
-		if err != nil {
-			return 0, err
-		}
-		if b != ' ' && b != '\t' && b != '\n' && b != '\r' {
-			return b, br.UnreadByte()
-		}
-	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 func mediaURL(publicID string) string { return "/media/" + publicID }

@@ -12,13 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
 	"github.com/arena-video/arena/models/testdb"
+	"github.com/arena-video/arena/static"
 )
 
 // TestMain runs every handler test on SQLite, and again on PostgreSQL when
@@ -43,24 +43,6 @@ type appOption func(*models.Options)
 func withTTL(d time.Duration) appOption { return func(o *models.Options) { o.MatchupTTL = d } }
 
 func withClock(now func() time.Time) appOption { return func(o *models.Options) { o.Now = now } }
-
-// testClock is a clock the test moves by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 func testKeys() [][]byte {
 	return [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)}
@@ -94,7 +76,7 @@ func newConfiguredApp(t *testing.T, dir string, seed bool, configure func(*Confi
 		t.Fatal(err)
 	}
 	if seed {
-		if _, err := store.SeedDemo(ctx, blobs); err != nil {
+		if _, err := static.SeedDemo(ctx, store, blobs); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -57,9 +57,6 @@ func (s *Server) handleVoteForm(c echo.Context) error {
 	}
 	res, err := s.castVote(c, choice)
 	if err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			return echo.NewHTTPError(http.StatusNotFound, "this matchup was not issued to you; start again from the arena")
-		}
 		return err
 	}
 	v := s.revealFor(c, res)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/rating"
+	"github.com/arena-video/arena/models/testclock"
 )
 
 // The attack simulation: honest voters from 50 addresses vote by known true
@@ -83,7 +84,7 @@ var trueScores = map[string]float64{
 type attackSim struct {
 	t      *testing.T
 	app    *testApp
-	clock  *testClock
+	clock  *testclock.Clock
 	rng    *rand.Rand
 	target string
 	// modelOf maps a clip URL to its model's slug: what the farms learned
@@ -112,7 +113,7 @@ type simFarm struct {
 }
 
 func newAttackSim(t *testing.T) *attackSim {
-	clock := &testClock{t: time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC))
 	app := newConfiguredApp(t, "", true, func(c *Config) {
 		c.RateLimit = RateLimit{Events: 60, Per: time.Minute}
 		c.Budgets = models.NewMemoryBudgets(models.BudgetLimits{

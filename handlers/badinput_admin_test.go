@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/arena-video/arena/static"
 )
 
 // TestBadInput_AdminEndpointsRefuseCleanly is the bad-input suite for the
@@ -15,7 +17,7 @@ import (
 // data dir unchanged.
 func TestBadInput_AdminEndpointsRefuseCleanly(t *testing.T) {
 	a := newAdminApp(t, adminOptions{})
-	if _, err := a.store.SeedDemo(context.Background(), a.blobs); err != nil {
+	if _, err := static.SeedDemo(context.Background(), a.store, a.blobs); err != nil {
 		t.Fatal(err)
 	}
 	tok := bearer(a.token())

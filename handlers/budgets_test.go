@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/testclock"
 )
 
 // TestBudgets_NewVotersPerAddressPerHour: a client address (IPv4, or an
 // IPv6 /64) gets a fixed number of new cookies an hour; another address is
 // not affected, and the next hour brings new ones. Runs on both databases.
 func TestBudgets_NewVotersPerAddressPerHour(t *testing.T) {
-	clock := &testClock{t: time.Date(2026, 3, 1, 12, 30, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 1, 12, 30, 0, 0, time.UTC))
 	a := newConfiguredApp(t, "", true, func(c *Config) {
 		c.Budgets = models.NewMemoryBudgets(models.BudgetLimits{NewVotersPerHour: 3})
 		c.TrustedProxies = loopback()
@@ -49,7 +50,7 @@ func TestBudgets_NewVotersPerAddressPerHour(t *testing.T) {
 // stored invalid (address_budget) and reveal nothing; a vote that does not
 // count for another reason spends nothing.
 func TestBudgets_ValidVotesPerAddressPerDay(t *testing.T) {
-	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	a := newConfiguredApp(t, "", true, func(c *Config) {
 		c.Budgets = models.NewMemoryBudgets(models.BudgetLimits{VotesPerDay: 2})
 		c.Now = clock.Now

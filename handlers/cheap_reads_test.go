@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/arena-video/arena/models/testclock"
 )
 
 // TestVotesJSONL_ServedFromARegeneratedFile runs on both databases: the
@@ -13,7 +15,7 @@ import (
 // changed, shows a new vote once the file is due again, and is rate-limited
 // per address.
 func TestVotesJSONL_ServedFromARegeneratedFile(t *testing.T) {
-	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	a := newConfiguredApp(t, "", true, func(c *Config) {
 		c.Now = clock.Now
 		c.RateLimit = RateLimit{Events: 1, Per: time.Minute} // 10 a minute per address
@@ -65,7 +67,7 @@ func TestMe_CountsFirstAndFitsOncePerVoteCount(t *testing.T) {
 	v := a.newVoter()
 	voter := func() string {
 		for _, ck := range v.client.Jar.Cookies(mustURL(t, a.ts.URL)) {
-			if id, ok := a.srv.voterCookies.get(ck.Value); ok {
+			if id, ok := a.srv.voterCookies.Get(ck.Value); ok {
 				return id
 			}
 		}

@@ -26,7 +26,7 @@ func TestCookies_HostPrefixOverHTTPS(t *testing.T) {
 		{"", "arena", "arena_admin"},
 	} {
 		a := newConfiguredApp(t, "", true, func(c *Config) { c.PublicURL = tc.publicURL }, withPasswordCost(bcrypt.MinCost))
-		if _, err := a.store.CreateAdmin(context.Background(), testAdminUser, testAdminPassword); err != nil {
+		if _, err := a.store.CreateAdmin(context.Background(), models.Actor{Name: "test"}, testAdminUser, testAdminPassword); err != nil {
 			t.Fatal(err)
 		}
 		v := a.newVoter()

@@ -34,7 +34,7 @@ func statusOf(err error) (int, string) {
 		}
 		return he.Code, msg
 	case errors.Is(err, models.ErrNotFound), errors.Is(err, leaderboard.ErrBeforeFirstBoard):
-		return http.StatusNotFound, err.Error()
+		return http.StatusNotFound, strings.TrimPrefix(err.Error(), models.ErrNotFound.Error()+": ")
 	case errors.Is(err, models.ErrAlreadyVoted):
 		return http.StatusConflict, "this matchup already has a vote; ask for a new matchup"
 	case errors.Is(err, models.ErrSkipped):

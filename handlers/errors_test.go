@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/arena-video/arena/models/testclock"
 )
 
 func TestErrors_StatusesAndMessages(t *testing.T) {
@@ -91,7 +93,7 @@ func TestErrors_NoClipsGives503(t *testing.T) {
 }
 
 func TestErrors_ExpiredMatchupGives410(t *testing.T) {
-	clock := &testClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	app := newTestApp(t, "", true, withTTL(time.Hour), withClock(clock.Now))
 	v := app.newVoter()
 	m := v.matchup()

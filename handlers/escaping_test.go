@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/arena-video/arena/static"
 )
 
 // TestEscaping_MarkupInEveryTextFieldShowsAsText puts markup into every
@@ -14,7 +16,7 @@ import (
 func TestEscaping_MarkupInEveryTextFieldShowsAsText(t *testing.T) {
 	a := newAdminApp(t, adminOptions{})
 	ctx := context.Background()
-	if _, err := a.store.SeedDemo(ctx, a.blobs); err != nil {
+	if _, err := static.SeedDemo(ctx, a.store, a.blobs); err != nil {
 		t.Fatal(err)
 	}
 	const xss = `<script>alert(1)</script><img src=x onerror=alert(2)>`

@@ -44,7 +44,7 @@ type modelRef struct {
 func feedPool(c echo.Context) (string, error) {
 	pool := c.QueryParam("pool")
 	if pool != "" && !models.ValidPool(pool) {
-		return "", badRequest("unknown pool %q: use one of %s, or none for every pool", truncate(pool, 40), strings.Join(models.Pools, ", "))
+		return "", badRequest("unknown pool %q: use one of %s, or none for every pool", models.Truncate(pool, 40), strings.Join(models.Pools, ", "))
 	}
 	return pool, nil
 }

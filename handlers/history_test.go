@@ -16,6 +16,7 @@ import (
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/history"
+	"github.com/arena-video/arena/models/testclock"
 )
 
 // historyStart is the first day of the made-up votes of the history tests.
@@ -72,7 +73,7 @@ func importRisingModel(t *testing.T, s *models.Store) []int64 {
 // history rebuilt, on a clock two weeks after the last vote.
 func newHistoryApp(t *testing.T) (*testApp, []int64) {
 	t.Helper()
-	clock := &testClock{t: historyStart.Add(45 * 24 * time.Hour)}
+	clock := testclock.New(historyStart.Add(45 * 24 * time.Hour))
 	a := newConfiguredApp(t, "", false, func(c *Config) { c.Now = clock.Now }, withClock(clock.Now))
 	before := importRisingModel(t, a.store)
 	st, err := a.srv.boards.RebuildHistory(context.Background(), history.Daily)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/leaderboard"
 )
 
@@ -67,7 +68,7 @@ func newScoreChart(rows []PublicStanding) *scoreChart {
 	}
 	for i, r := range rows {
 		ch.Rows = append(ch.Rows, scoreChartRow{
-			Label: truncate(r.Model.Name, 26), Y: chartTop + i*chartRowHeight + chartRowHeight/2,
+			Label: models.Truncate(r.Model.Name, 26), Y: chartTop + i*chartRowHeight + chartRowHeight/2,
 			X: x(r.Score), Lo: x(r.CILower), Hi: x(r.CIUpper),
 			Score: r.Score, Minus: r.Score - r.CILower, Plus: r.CIUpper - r.Score,
 		})
@@ -139,7 +140,7 @@ func newHeatmap(lb *leaderboard.Leaderboard, rows []PublicStanding) *heatmap {
 	h := &heatmap{Cell: heatCellSize, Offset: heatOffset, Size: heatOffset + len(rows)*heatCellSize + 4}
 	h.Width = h.Size + 70 // room for the last column label, which leans right
 	for i, r := range rows {
-		h.Labels = append(h.Labels, heatLabel{Text: truncate(r.Model.Name, 16), Pos: heatOffset + i*heatCellSize + heatCellSize/2})
+		h.Labels = append(h.Labels, heatLabel{Text: models.Truncate(r.Model.Name, 16), Pos: heatOffset + i*heatCellSize + heatCellSize/2})
 	}
 	for i, r := range rows {
 		for j, c := range rows {

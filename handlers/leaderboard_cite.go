@@ -84,11 +84,11 @@ func pastBoardLinks(d *leaderboardData, b boardQuery, id uint) {
 func (s *Server) storedBoard(c echo.Context) (*leaderboard.Leaderboard, error) {
 	pool, raw := c.Param("pool"), c.Param("id")
 	if !models.ValidPool(pool) {
-		return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no pool %q: pools are %s", truncate(pool, 40), strings.Join(models.Pools, ", ")))
+		return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no pool %q: pools are %s", models.Truncate(pool, 40), strings.Join(models.Pools, ", ")))
 	}
 	id, err := strconv.ParseUint(raw, 10, 32)
 	if err != nil || id == 0 {
-		return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no snapshot %q: snapshot ids are whole numbers from 1", truncate(raw, 40)))
+		return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no snapshot %q: snapshot ids are whole numbers from 1", models.Truncate(raw, 40)))
 	}
 	lb, err := s.boards.Stored(c.Request().Context(), uint(id))
 	if err != nil {

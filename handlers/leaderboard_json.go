@@ -83,6 +83,9 @@ type LeaderboardFilter struct {
 	// Past shows a stored board as it stood: a model retired after the
 	// board was computed is listed and ranked as it was then.
 	Past bool
+	// RowsOnly leaves out the hash of the rows, for callers that show a
+	// row or two and cite nothing (the model page): it is most of the cost.
+	RowsOnly bool
 }
 
 // Public turns a leaderboard into the rows the public sees, resolving model
@@ -105,7 +108,9 @@ func Public(ctx context.Context, store *models.Store, pool string, lb *leaderboa
 	at := lb.ComputedAt.UTC()
 	out.ComputedAt, out.Votes = &at, lb.Votes
 	out.Category, out.SnapshotID, out.VotesThrough, out.Method = lb.Category, lb.SnapshotID, lb.VotesThrough, lb.Method
-	out.SHA256 = leaderboard.RowsSHA256(lb, func(id uint) string { return ms[id].Slug })
+	if !f.RowsOnly {
+		out.SHA256 = leaderboard.RowsSHA256(lb, func(id uint) string { return ms[id].Slug })
+	}
 	listed := func(id uint) bool { return ms[id].Active }
 	if f.Past {
 		listed = func(id uint) bool { return leaderboard.ListedAt(ms[id], lb.ComputedAt) }

@@ -34,7 +34,7 @@ func TestPublic_FiltersRetiredModelsAndMinimumVotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	retired := false
-	if _, err := a.store.UpdateModel(ctx, "alpha", models.ModelPatch{Active: &retired}); err != nil {
+	if _, err := a.store.UpdateModel(ctx, models.Actor{Name: "test"}, "alpha", models.ModelPatch{Active: &retired}); err != nil {
 		t.Fatal(err)
 	}
 	slugs := func(f LeaderboardFilter) string {
@@ -94,7 +94,7 @@ func TestPublic_RanksLeaveRetiredModelsOut(t *testing.T) {
 		t.Fatalf("setup: alpha should be surely first, got ranks %d and %d", lb.Standings[0].Rank, lb.Standings[1].Rank)
 	}
 	retired := false
-	if _, err := a.store.UpdateModel(ctx, "alpha", models.ModelPatch{Active: &retired}); err != nil {
+	if _, err := a.store.UpdateModel(ctx, models.Actor{Name: "test"}, "alpha", models.ModelPatch{Active: &retired}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []LeaderboardFilter{{}, {Retired: true}} {

@@ -39,18 +39,18 @@ var sortColumns = map[string]bool{"rank": true, "model": true, "score": true, "c
 func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin int64) (boardQuery, error) {
 	b := boardQuery{Pool: q.Get("pool"), Category: q.Get("category"), MinVotes: defaultMin, Sort: q.Get("sort"), Control: q.Get("control")}
 	if b.Control != "" && b.Control != controlStyle {
-		return b, badRequest("control must be %q (the style-controlled board) or left out (the raw board), not %q", controlStyle, truncate(b.Control, 40))
+		return b, badRequest("control must be %q (the style-controlled board) or left out (the raw board), not %q", controlStyle, models.Truncate(b.Control, 40))
 	}
 	if b.Pool == "" {
 		b.Pool = models.PoolT2V
 	}
 	if !models.ValidPool(b.Pool) {
-		return b, badRequest("unknown pool %q: use one of %s", truncate(b.Pool, 40), strings.Join(models.Pools, ", "))
+		return b, badRequest("unknown pool %q: use one of %s", models.Truncate(b.Pool, 40), strings.Join(models.Pools, ", "))
 	}
 	if v := q.Get("min_votes"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 || n > 1_000_000_000 {
-			return b, badRequest("min_votes must be a whole number from 0, not %q", truncate(v, 40))
+			return b, badRequest("min_votes must be a whole number from 0, not %q", models.Truncate(v, 40))
 		}
 		b.MinVotes = n
 	}
@@ -59,7 +59,7 @@ func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin i
 	case "1", "true":
 		b.Retired = true
 	default:
-		return b, badRequest("retired must be 1 or 0, not %q", truncate(v, 40))
+		return b, badRequest("retired must be 1 or 0, not %q", models.Truncate(v, 40))
 	}
 	if v := q.Get("as_of"); v != "" {
 		t, err := parseAsOf(v, s.now())
@@ -84,7 +84,7 @@ func (s *Server) parseBoardQuery(ctx context.Context, q url.Values, defaultMin i
 			found = found || c == b.Category
 		}
 		if !found {
-			return b, badRequest("unknown category %q in pool %s: use one of %s", truncate(b.Category, 40), b.Pool, strings.Join(known, ", "))
+			return b, badRequest("unknown category %q in pool %s: use one of %s", models.Truncate(b.Category, 40), b.Pool, strings.Join(known, ", "))
 		}
 	}
 	return b, nil
@@ -134,7 +134,7 @@ func (s *Server) publicBoard(c echo.Context, b boardQuery) (PublicLeaderboard, e
 func parseAsOf(v string, now time.Time) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return time.Time{}, badRequest("as_of must be a time in RFC 3339 form, such as 2026-06-01T00:00:00Z, not %q", truncate(v, 40))
+		return time.Time{}, badRequest("as_of must be a time in RFC 3339 form, such as 2026-06-01T00:00:00Z, not %q", models.Truncate(v, 40))
 	}
 	if t.After(now) {
 		return time.Time{}, badRequest("as_of %s is in the future: the board of a time to come is not known", t.UTC().Format(time.RFC3339))

@@ -219,8 +219,17 @@ func TestVotesJSONL_PublicFormatWithoutVoterIdentity(t *testing.T) {
 		for k := range row {
 			keys = append(keys, k)
 		}
-		if len(keys) != 7 {
-			t.Errorf("line %d has fields %v, want model_a, model_b, winner, prompt_id, category, pool, tstamp", n, keys)
+		if len(keys) != 8 {
+			t.Errorf("line %d has fields %v, want model_a, model_b, winner, prompt_id, category, pool, tstamp, style", n, keys)
+		}
+		// The demo clips are measured, so every vote carries both clips'
+		// style features.
+		style, _ := row["style"].(map[string]any)
+		for _, side := range []string{"a", "b"} {
+			f, _ := style[side].(map[string]any)
+			if len(f) != 5 || f["duration_s"] == nil || f["motion"] == nil || f["brightness"] == nil || f["saturation"] == nil || (f["has_audio"] != 0.0 && f["has_audio"] != 1.0) {
+				t.Errorf("line %d: style of side %s is %v", n, side, f)
+			}
 		}
 		if w := row["winner"]; n == 1 && w != "tie (bothbad)" {
 			t.Errorf("first vote's winner = %v, want tie (bothbad)", w)
@@ -373,7 +382,7 @@ func TestLeaderboard_InvalidatedVotesLeaveIt(t *testing.T) {
 	if err != nil || len(newest) != 1 {
 		t.Fatalf("recent votes: %v %v", newest, err)
 	}
-	n, err := a.store.InvalidateVoterVotes(context.Background(), newest[0].VoterID)
+	n, err := a.store.InvalidateVoterVotes(context.Background(), models.Actor{Name: "test"}, newest[0].VoterID, "test")
 	if err != nil || n != 8 {
 		t.Fatalf("invalidated %d votes (%v), want 8", n, err)
 	}
@@ -426,12 +435,12 @@ func TestLeaderboardPage_CachedPageFollowsChanges(t *testing.T) {
 		{"served again", func() {}, []string{one.Name, two.Name}, ""},
 		{"new snapshot", func() { v.castVotes(12); a.recompute() }, nil, ""},
 		{"model renamed", func() {
-			if _, err := a.store.UpdateModel(ctx, one.Slug, models.ModelPatch{Name: &renamed}); err != nil {
+			if _, err := a.store.UpdateModel(ctx, models.Actor{Name: "test"}, one.Slug, models.ModelPatch{Name: &renamed}); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{renamed}, ">" + one.Name},
 		{"model retired", func() {
-			if _, err := a.store.UpdateModel(ctx, two.Slug, models.ModelPatch{Active: &off}); err != nil {
+			if _, err := a.store.UpdateModel(ctx, models.Actor{Name: "test"}, two.Slug, models.ModelPatch{Active: &off}); err != nil {
 				t.Fatal(err)
 			}
 		}, nil, two.Name},

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/testclock"
 )
 
 func TestLimits_LongURLsAndBodies(t *testing.T) {
@@ -93,7 +94,7 @@ func withMinWatch(d time.Duration) appOption { return func(o *models.Options) { 
 // throwaway cookie must not map clips to models by voting blind) and is
 // stored invalid.
 func TestVote_TooFastThroughHTTP(t *testing.T) {
-	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	app := newTestApp(t, "", true, withMinWatch(time.Second), withClock(clock.Now))
 	v := app.newVoter()
 	fast := v.matchup()

@@ -22,9 +22,6 @@ const immutableCache = "public, max-age=31536000, immutable"
 func (s *Server) handleMedia(c echo.Context) error {
 	clip, err := s.store.ClipByPublicID(c.Request().Context(), c.Param("id"))
 	if err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			return echo.NewHTTPError(http.StatusNotFound, "no clip with this id")
-		}
 		return err
 	}
 	// Until its rendition exists a clip has nothing voters may see: the
@@ -69,11 +66,11 @@ func (s *Server) handlePromptImage(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "no prompt with this id")
 	}
 	p, err := s.store.PromptByID(c.Request().Context(), uint(id))
-	if err != nil || p.ImageKey == "" {
-		if err == nil || errors.Is(err, models.ErrNotFound) {
-			return echo.NewHTTPError(http.StatusNotFound, "no image for this prompt")
-		}
+	if err != nil {
 		return err
+	}
+	if p.ImageKey == "" {
+		return echo.NewHTTPError(http.StatusNotFound, "no image for this prompt")
 	}
 	return s.serveBlob(c, p.ImageKey, p.ImageMIME)
 }
@@ -96,23 +93,6 @@ func (s *Server) serveBlob(c echo.Context, key, mimeType string) error {
 	// a file says nothing useful and ETag already validates caches.
 	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, f)
 	return nil
-}
-
-// handleHealth answers 200 when the database answers, with whether clips
-// can be ingested and how the transcode queue stands.
-func (s *Server) handleHealth(c echo.Context) error {
-	if err := s.store.Ping(c.Request().Context()); err != nil {
-		s.log.Error("health check failed", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
-	}
-	ing, err := s.ingestion(c)
-	if err != nil {
-		s.log.Error("health check failed", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
-	}
-	// Ingestion without ffmpeg is degraded, not down: voting still works,
-	// so the answer stays 200 and says what is missing.
-	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "ingestion": ing})
 }
 
 func uintString(v uint) string { return strconv.FormatUint(uint64(v), 10) }

@@ -25,9 +25,9 @@ const (
 	hcWidth      = 420
 	hcLeft       = 44 // room for the score and rank labels
 	hcRight      = 12
-	hcScoreTop   = 14
+	hcScoreTop   = 28
 	hcScoreH     = 170
-	hcGap        = 40 // time labels between the panels
+	hcGap        = 56 // time labels and the rank title between the panels
 	hcRankH      = 100
 	hcBottom     = 18
 	hcHeight     = hcScoreTop + hcScoreH + hcGap + hcRankH + hcBottom
@@ -80,7 +80,7 @@ func (h *historyChart) SVG() template.HTML {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%s" y2="%s" class="grid"/><text x="%d" dx="-4" y="%s" dy="4" text-anchor="end" class="tick">%.0f</text>`,
 			hcLeft, hcWidth-hcRight, num(ys(v)), num(ys(v)), hcLeft, num(ys(v)), v)
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="10" class="axis-label">Score and 95%% interval</text>`, hcLeft)
+	fmt.Fprintf(&b, `<text x="%d" y="12" class="axis-label">Score and 95%% interval</text>`, hcLeft)
 	var band, line strings.Builder
 	for i, p := range ps {
 		fmt.Fprintf(&band, "%s%s,%s ", map[bool]string{true: "M", false: "L"}[i == 0], num(x(p.At)), num(ys(p.CIUpper)))
@@ -110,7 +110,7 @@ func (h *historyChart) SVG() template.HTML {
 			num(x(t)), hcScoreTop+hcScoreH+16, anchor, html.EscapeString(t.Format(tickLayout(span))))
 	}
 	// Rank panel: No. 1 at the top.
-	fmt.Fprintf(&b, `<text x="%d" y="%s" dy="-6" class="axis-label">Rank</text>`, hcLeft, num(rankTop-8))
+	fmt.Fprintf(&b, `<text x="%d" y="%s" class="axis-label">Rank</text>`, hcLeft, num(rankTop-12))
 	for _, r := range rankTicks(maxRank) {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%s" y2="%s" class="grid"/><text x="%d" dx="-4" y="%s" dy="4" text-anchor="end" class="tick">%d</text>`,
 			hcLeft, hcWidth-hcRight, num(yr(r)), num(yr(r)), hcLeft, num(yr(r)), r)

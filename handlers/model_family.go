@@ -81,7 +81,7 @@ func (s *Server) handleFamilyPage(c echo.Context) error {
 		}
 	}
 	if len(members) == 0 {
-		return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no model family %q", truncate(family, 40)))
+		return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no model family %q", models.Truncate(family, 40)))
 	}
 	vs := familyOf(ms, members[0])
 	d := familyData{Family: family}
@@ -95,7 +95,7 @@ func (s *Server) handleFamilyPage(c echo.Context) error {
 		if !ok {
 			continue
 		}
-		pub, err := Public(ctx, s.store, p, lb, LeaderboardFilter{Retired: true})
+		pub, err := Public(ctx, s.store, p, lb, LeaderboardFilter{Retired: true, RowsOnly: true})
 		if err != nil {
 			return err
 		}

@@ -83,7 +83,7 @@ type categoryJSON struct {
 // be one, or names no model, is a 404 saying which.
 func (s *Server) modelBySlug(ctx context.Context, slug string) (models.Model, error) {
 	if !models.ValidSlug(slug) {
-		return models.Model{}, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no model %q: a model's address is its slug, lowercase letters, digits and dashes", truncate(slug, 40)))
+		return models.Model{}, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no model %q: a model's address is its slug, lowercase letters, digits and dashes", models.Truncate(slug, 40)))
 	}
 	m, err := s.store.ModelBySlug(ctx, slug)
 	if err != nil {
@@ -188,7 +188,7 @@ func (s *Server) modelPool(ctx context.Context, ms map[uint]models.Model, m mode
 // publicRow finds a model's row on a board as the public sees it (retired
 // models shown, so that a retired model's page still has its numbers).
 func (s *Server) publicRow(ctx context.Context, pool string, lb *leaderboard.Leaderboard, id uint) (PublicStanding, bool, error) {
-	pub, err := Public(ctx, s.store, pool, lb, LeaderboardFilter{Retired: true})
+	pub, err := Public(ctx, s.store, pool, lb, LeaderboardFilter{Retired: true, RowsOnly: true})
 	if err != nil {
 		return PublicStanding{}, false, err
 	}

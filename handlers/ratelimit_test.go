@@ -9,13 +9,15 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/arena-video/arena/models/testclock"
 )
 
 // limitedApp is a seeded app with a rate limit of n per minute on a clock
 // the test moves.
-func limitedApp(t *testing.T, n int, proxies ...string) (*testApp, *testClock) {
+func limitedApp(t *testing.T, n int, proxies ...string) (*testApp, *testclock.Clock) {
 	t.Helper()
-	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	app := newConfiguredApp(t, "", true, func(c *Config) {
 		c.RateLimit = RateLimit{Events: n, Per: time.Minute}
 		c.Now = clock.Now
@@ -163,7 +165,7 @@ func TestRateLimit_OffLetsEverythingThrough(t *testing.T) {
 }
 
 func TestLimiter_ForgetsIdleBucketsAndStaysBounded(t *testing.T) {
-	clock := &testClock{t: time.Unix(0, 0)}
+	clock := testclock.New(time.Unix(0, 0))
 	l := newLimiter(RateLimit{Events: 10, Per: time.Second}, 1, clock.Now)
 	for i := range 1000 {
 		l.take(strconv.Itoa(i))

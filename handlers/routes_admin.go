@@ -7,17 +7,17 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 )
 
+// uploadDeadline is how long one clip upload may take to arrive: the
+// server's ReadTimeout would cut a large upload on a slow link. It is lifted
+// only after authentication, so strangers cannot hold connections open.
+const uploadDeadline = time.Hour
+
 // adminRoutes lists the admin pages and the admin JSON API. Every page but
 // the login form needs a session (else a redirect to it); every API route
 // needs a session or a bearer token (else 401). The cross-origin check
 // registered in routes covers every POST, PATCH and DELETE here.
 // Uploads carry no body limit middleware: the media store enforces
 // Config.MaxUploadBytes per file while streaming.
-// uploadDeadline is how long one clip upload may take to arrive: the
-// server's ReadTimeout would cut a large upload on a slow link. It is lifted
-// only after authentication, so strangers cannot hold connections open.
-const uploadDeadline = time.Hour
-
 func (s *Server) adminRoutes(e *echo.Echo, jsonBody []echo.MiddlewareFunc) {
 	e.GET("/admin/login", s.handleLoginPage)
 	// A sign-in form is two short fields: anything larger is refused before

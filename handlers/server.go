@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/gencache"
 	"github.com/arena-video/arena/models/leaderboard"
 	"github.com/arena-video/arena/static"
 	"github.com/arena-video/arena/templates"
@@ -108,7 +109,7 @@ type Server struct {
 	me            *meCache
 	export        *voteExport
 	// voterCookies skips decoding a voter cookie seen before.
-	voterCookies *cookieCache
+	voterCookies *gencache.Cache[string, string]
 	metrics      *metrics
 	boardPages   *boardPageCache
 

@@ -71,7 +71,7 @@ func (s *Server) existingVoterID(c echo.Context) string {
 	if err != nil {
 		return ""
 	}
-	if id, ok := s.voterCookies.get(ck.Value); ok {
+	if id, ok := s.voterCookies.Get(ck.Value); ok {
 		return id
 	}
 	sess, _ := s.sessions.Get(c.Request(), s.voterCookie)
@@ -79,7 +79,7 @@ func (s *Server) existingVoterID(c echo.Context) string {
 	if !models.ValidID(id) {
 		return ""
 	}
-	s.voterCookies.put(ck.Value, id)
+	s.voterCookies.Put(ck.Value, id)
 	return id
 }
 

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/arena-video/arena/static"
 )
 
 func TestSkip_API(t *testing.T) {
@@ -81,7 +83,7 @@ func TestSkip_FormWithoutJavaScript(t *testing.T) {
 // audit is also JSON for admins.
 func TestDashboard_SkipsReportsAndBlindness(t *testing.T) {
 	a := newAdminApp(t, adminOptions{})
-	if _, err := a.store.SeedDemo(context.Background(), a.blobs); err != nil {
+	if _, err := static.SeedDemo(context.Background(), a.store, a.blobs); err != nil {
 		t.Fatal(err)
 	}
 	v := a.newVoter()

@@ -43,13 +43,13 @@ func (s *Store) setPasswordCost(cost int) error {
 	if cost < bcrypt.MinCost || cost > bcrypt.MaxCost {
 		return fmt.Errorf("password cost %d is outside bcrypt's %d..%d", cost, bcrypt.MinCost, bcrypt.MaxCost)
 	}
-	s.pwCost, s.dummyHash = cost, dummyHash12
+	s.pw.cost, s.pw.dummyHash = cost, dummyHash12
 	if cost != BcryptCost {
 		h, err := bcrypt.GenerateFromPassword([]byte("arena-dummy-password-never-used"), cost)
 		if err != nil {
 			return err
 		}
-		s.dummyHash = string(h)
+		s.pw.dummyHash = string(h)
 	}
 	return nil
 }
@@ -79,31 +79,6 @@ type AdminSession struct {
 	ExpiresAt  time.Time // absolute end, however active the session is
 }
 
-// migrateAdminTokensSessions adds API tokens and server-side admin sessions.
-func migrateAdminTokensSessions(tx *gorm.DB) error {
-	for _, q := range []string{
-		`CREATE TABLE admin_tokens (
-			id VARCHAR(32) PRIMARY KEY,
-			admin_id INTEGER NOT NULL,
-			token_hash VARCHAR(64) NOT NULL UNIQUE,
-			created_at TIMESTAMP NOT NULL,
-			revoked_at TIMESTAMP NULL)`,
-		`CREATE INDEX idx_admin_tokens_admin_id ON admin_tokens (admin_id)`,
-		`CREATE TABLE admin_sessions (
-			id VARCHAR(64) PRIMARY KEY,
-			admin_id INTEGER NOT NULL,
-			created_at TIMESTAMP NOT NULL,
-			last_seen_at TIMESTAMP NOT NULL,
-			expires_at TIMESTAMP NOT NULL)`,
-		`CREATE INDEX idx_admin_sessions_admin_id ON admin_sessions (admin_id)`,
-	} {
-		if err := tx.Exec(q).Error; err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // CheckPassword refuses passwords too short to resist guessing or too long
 // for bcrypt.
 func CheckPassword(pw string) error {
@@ -118,19 +93,24 @@ func CheckPassword(pw string) error {
 
 // CreateAdmin adds an admin with a bcrypt hash of password. A taken username
 // is ErrConflict.
-func (s *Store) CreateAdmin(ctx context.Context, username, password string) (Admin, error) {
+func (s *Store) CreateAdmin(ctx context.Context, by Actor, username, password string) (Admin, error) {
 	if !usernamePattern.MatchString(username) {
 		return Admin{}, fmt.Errorf("%w: a username has 1 to 64 letters, digits, dots, dashes or underscores", ErrInvalidInput)
 	}
 	if err := CheckPassword(password); err != nil {
 		return Admin{}, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.pwCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.pw.cost)
 	if err != nil {
 		return Admin{}, fmt.Errorf("hash password: %w", err)
 	}
 	a := Admin{Username: username, PasswordHash: string(hash)}
-	err = s.w.WithContext(ctx).Create(&a).Error
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&a).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "admin.create", "admin:"+username, "admin: none → created")
+	})
 	if isUniqueViolation(err) {
 		return Admin{}, fmt.Errorf("%w: an admin named %q", ErrConflict, username)
 	}
@@ -143,7 +123,7 @@ func (s *Store) CreateAdmin(ctx context.Context, username, password string) (Adm
 // CountAdmins returns how many admins exist.
 func (s *Store) CountAdmins(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Model(&Admin{}).Count(&n).Error
+	err := s.db.r.WithContext(ctx).Model(&Admin{}).Count(&n).Error
 	return n, err
 }
 
@@ -151,13 +131,13 @@ func (s *Store) CountAdmins(ctx context.Context) (int64, error) {
 // passwords both get ErrBadCredentials after the same amount of work.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (Admin, error) {
 	var a Admin
-	err := s.r.WithContext(ctx).Where("username = ?", username).Limit(1).Find(&a).Error
+	err := s.db.r.WithContext(ctx).Where("username = ?", username).Limit(1).Find(&a).Error
 	if err != nil {
 		return Admin{}, fmt.Errorf("load admin: %w", err)
 	}
 	hash := a.PasswordHash
 	if a.ID == 0 {
-		hash = s.dummyHash
+		hash = s.pw.dummyHash
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || a.ID == 0 || a.DisabledAt != nil {
 		return Admin{}, ErrBadCredentials
@@ -180,14 +160,14 @@ const DefaultTokenTTL = 90 * 24 * time.Hour
 // CreateAdminToken makes a new API token for the named admin, valid for
 // DefaultTokenTTL, and returns it. The token is shown once: only its hash is
 // kept.
-func (s *Store) CreateAdminToken(ctx context.Context, username string) (string, error) {
-	tok, _, err := s.CreateAdminTokenTTL(ctx, username, DefaultTokenTTL)
+func (s *Store) CreateAdminToken(ctx context.Context, by Actor, username string) (string, error) {
+	tok, _, err := s.CreateAdminTokenTTL(ctx, by, username, DefaultTokenTTL)
 	return tok, err
 }
 
 // CreateAdminTokenTTL makes a new API token for the named admin that works
 // for ttl, and returns it with its row (id and expiry, never the token).
-func (s *Store) CreateAdminTokenTTL(ctx context.Context, username string, ttl time.Duration) (string, AdminToken, error) {
+func (s *Store) CreateAdminTokenTTL(ctx context.Context, by Actor, username string, ttl time.Duration) (string, AdminToken, error) {
 	if ttl <= 0 {
 		return "", AdminToken{}, fmt.Errorf("%w: a token's lifetime must be positive", ErrInvalidInput)
 	}
@@ -202,7 +182,13 @@ func (s *Store) CreateAdminTokenTTL(ctx context.Context, username string, ttl ti
 	exp := now.Add(ttl)
 	token := tokenPrefix + NewID() + NewID() // 256 random bits
 	row := AdminToken{ID: NewID(), AdminID: a.ID, TokenHash: hashSecret(token), CreatedAt: now, ExpiresAt: &exp}
-	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "admin.token.create", "admin:"+username, fmt.Sprintf("token %s: none → live until %s", row.ID, exp.Format(time.RFC3339)))
+	})
+	if err != nil {
 		return "", AdminToken{}, fmt.Errorf("create token: %w", err)
 	}
 	row.TokenHash = ""
@@ -211,17 +197,25 @@ func (s *Store) CreateAdminTokenTTL(ctx context.Context, username string, ttl ti
 
 // RevokeAdminTokens revokes every live token of the named admin and reports
 // how many there were.
-func (s *Store) RevokeAdminTokens(ctx context.Context, username string) (int64, error) {
+func (s *Store) RevokeAdminTokens(ctx context.Context, by Actor, username string) (int64, error) {
 	a, err := s.adminByName(ctx, username)
 	if err != nil {
 		return 0, err
 	}
-	res := s.w.WithContext(ctx).Model(&AdminToken{}).
-		Where("admin_id = ? AND revoked_at IS NULL", a.ID).Update("revoked_at", s.now().UTC())
-	if res.Error != nil {
-		return 0, fmt.Errorf("revoke tokens: %w", res.Error)
+	var n int64
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&AdminToken{}).
+			Where("admin_id = ? AND revoked_at IS NULL", a.ID).Update("revoked_at", s.now().UTC())
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return s.audit(tx, by, "admin.token.revoke", "admin:"+username, fmt.Sprintf("live tokens: %d → 0", n))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("revoke tokens: %w", err)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }
 
 // AdminByToken returns the admin a live API token belongs to.
@@ -230,7 +224,7 @@ func (s *Store) AdminByToken(ctx context.Context, token string) (Admin, error) {
 		return Admin{}, ErrBadCredentials
 	}
 	var t AdminToken
-	err := s.r.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
+	err := s.db.r.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
 		hashSecret(token), s.now().UTC()).Limit(1).Find(&t).Error
 	if err != nil {
 		return Admin{}, fmt.Errorf("load token: %w", err)
@@ -249,7 +243,7 @@ func (s *Store) StartAdminSession(ctx context.Context, adminID uint, maxAge time
 	now := s.now().UTC()
 	sid := NewID() + NewID()
 	row := AdminSession{ID: hashSecret(sid), AdminID: adminID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(maxAge)}
-	db := s.w.WithContext(ctx)
+	db := s.db.w.WithContext(ctx)
 	if err := db.Create(&row).Error; err != nil {
 		return "", fmt.Errorf("start session: %w", err)
 	}
@@ -269,7 +263,7 @@ func (s *Store) AdminBySession(ctx context.Context, sid string, idle time.Durati
 		return Admin{}, ErrBadCredentials
 	}
 	var row AdminSession
-	if err := s.r.WithContext(ctx).Where("id = ?", hashSecret(sid)).Limit(1).Find(&row).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("id = ?", hashSecret(sid)).Limit(1).Find(&row).Error; err != nil {
 		return Admin{}, fmt.Errorf("load session: %w", err)
 	}
 	now := s.now().UTC()
@@ -277,7 +271,7 @@ func (s *Store) AdminBySession(ctx context.Context, sid string, idle time.Durati
 		return Admin{}, ErrBadCredentials
 	}
 	if now.Sub(row.LastSeenAt) >= sessionTouchEvery {
-		if err := s.w.WithContext(ctx).Model(&AdminSession{}).Where("id = ?", row.ID).Update("last_seen_at", now).Error; err != nil {
+		if err := s.db.w.WithContext(ctx).Model(&AdminSession{}).Where("id = ?", row.ID).Update("last_seen_at", now).Error; err != nil {
 			return Admin{}, fmt.Errorf("touch session: %w", err)
 		}
 	}
@@ -286,12 +280,12 @@ func (s *Store) AdminBySession(ctx context.Context, sid string, idle time.Durati
 
 // EndAdminSession deletes a session, so its cookie no longer works.
 func (s *Store) EndAdminSession(ctx context.Context, sid string) error {
-	return s.w.WithContext(ctx).Where("id = ?", hashSecret(sid)).Delete(&AdminSession{}).Error
+	return s.db.w.WithContext(ctx).Where("id = ?", hashSecret(sid)).Delete(&AdminSession{}).Error
 }
 
 func (s *Store) adminByName(ctx context.Context, username string) (Admin, error) {
 	var a Admin
-	err := s.r.WithContext(ctx).Where("username = ?", username).Take(&a).Error
+	err := s.db.r.WithContext(ctx).Where("username = ?", username).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Admin{}, fmt.Errorf("%w: no admin named %q", ErrNotFound, username)
 	}
@@ -302,7 +296,7 @@ func (s *Store) adminByName(ctx context.Context, username string) (Admin, error)
 // tokens stop working at once.
 func (s *Store) adminByID(ctx context.Context, id uint) (Admin, error) {
 	var a Admin
-	err := s.r.WithContext(ctx).Where("id = ? AND disabled_at IS NULL", id).Take(&a).Error
+	err := s.db.r.WithContext(ctx).Where("id = ? AND disabled_at IS NULL", id).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Admin{}, ErrBadCredentials
 	}

@@ -19,12 +19,12 @@ func (s *Store) SetAdminPassword(ctx context.Context, username, password string)
 	if err != nil {
 		return 0, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.pwCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.pw.cost)
 	if err != nil {
 		return 0, fmt.Errorf("hash password: %w", err)
 	}
 	var ended int64
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&Admin{}).Where("id = ?", a.ID).Update("password_hash", string(hash)).Error; err != nil {
 			return err
 		}
@@ -55,7 +55,7 @@ func (s *Store) SetAdminDisabled(ctx context.Context, username string, disabled 
 	}
 	ch := AdminAccessChange{WasDisabled: a.DisabledAt != nil, Disabled: disabled}
 	now := s.now().UTC()
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var at any // NULL enables
 		if disabled {
 			if a.DisabledAt != nil {
@@ -92,7 +92,7 @@ func (s *Store) EndAdminSessions(ctx context.Context, username string) (int64, e
 	if err != nil {
 		return 0, err
 	}
-	res := s.w.WithContext(ctx).Where("admin_id = ?", a.ID).Delete(&AdminSession{})
+	res := s.db.w.WithContext(ctx).Where("admin_id = ?", a.ID).Delete(&AdminSession{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("end sessions: %w", res.Error)
 	}
@@ -107,7 +107,7 @@ func (s *Store) ListAdminTokens(ctx context.Context, username string) ([]AdminTo
 		return nil, err
 	}
 	var ts []AdminToken
-	err = s.r.WithContext(ctx).Select("id, admin_id, created_at, revoked_at, expires_at").
+	err = s.db.r.WithContext(ctx).Select("id, admin_id, created_at, revoked_at, expires_at").
 		Where("admin_id = ?", a.ID).Order("created_at DESC, id").Find(&ts).Error
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)

@@ -16,7 +16,7 @@ func TestAdminAccess_PasswdDisableSessionsAndTokenExpiry(t *testing.T) {
 	ctx := context.Background()
 	s, clock := openClocked(t, Options{PasswordCost: bcrypt.MinCost})
 	const pw, pw2 = "long enough password", "another long password"
-	a, err := s.CreateAdmin(ctx, "root", pw)
+	a, err := s.CreateAdmin(ctx, Actor{Name: "test"}, "root", pw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestAdminAccess_PasswdDisableSessionsAndTokenExpiry(t *testing.T) {
 		t.Fatalf("new password refused: %v", err)
 	}
 
-	tok, row, err := s.CreateAdminTokenTTL(ctx, "root", 48*time.Hour)
+	tok, row, err := s.CreateAdminTokenTTL(ctx, Actor{Name: "test"}, "root", 48*time.Hour)
 	if err != nil || row.ExpiresAt == nil || !row.ExpiresAt.Equal(clock.Now().UTC().Add(48*time.Hour)) {
 		t.Fatalf("CreateAdminTokenTTL = %+v, %v", row, err)
 	}
@@ -49,7 +49,7 @@ func TestAdminAccess_PasswdDisableSessionsAndTokenExpiry(t *testing.T) {
 	if _, err := s.AdminByToken(ctx, tok); !errors.Is(err, ErrBadCredentials) {
 		t.Errorf("token past its expiry: %v", err)
 	}
-	def, err := s.CreateAdminToken(ctx, "root")
+	def, err := s.CreateAdminToken(ctx, Actor{Name: "test"}, "root")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestAdminAccess_PasswdDisableSessionsAndTokenExpiry(t *testing.T) {
 	if _, err := s.AdminByToken(ctx, def); err != nil {
 		t.Errorf("default token refused before %v: %v", DefaultTokenTTL, err)
 	}
-	live, _, _ := s.CreateAdminTokenTTL(ctx, "root", time.Hour)
+	live, _, _ := s.CreateAdminTokenTTL(ctx, Actor{Name: "test"}, "root", time.Hour)
 	list, err := s.ListAdminTokens(ctx, "root")
 	if err != nil || len(list) != 3 || list[0].TokenHash != "" {
 		t.Fatalf("ListAdminTokens = %+v, %v; want 3 without hashes", list, err)
@@ -77,7 +77,7 @@ func TestAdminAccess_PasswdDisableSessionsAndTokenExpiry(t *testing.T) {
 	if _, err := s.AdminByToken(ctx, live); !errors.Is(err, ErrBadCredentials) {
 		t.Errorf("a disabled admin's token works: %v", err)
 	}
-	if _, _, err := s.CreateAdminTokenTTL(ctx, "root", time.Hour); !errors.Is(err, ErrConflict) {
+	if _, _, err := s.CreateAdminTokenTTL(ctx, Actor{Name: "test"}, "root", time.Hour); !errors.Is(err, ErrConflict) {
 		t.Errorf("token for a disabled admin: %v", err)
 	}
 	if ch, err := s.SetAdminDisabled(ctx, "root", false); err != nil || !ch.WasDisabled || ch.Disabled {

@@ -22,18 +22,18 @@ func TestCreateAdmin_HashesWithCost12AndChecksInput(t *testing.T) {
 		{"../root", "long enough password"},
 		{"", "long enough password"},
 	} {
-		if _, err := s.CreateAdmin(ctx, tc.user, tc.pw); !errors.Is(err, ErrInvalidInput) {
+		if _, err := s.CreateAdmin(ctx, Actor{Name: "test"}, tc.user, tc.pw); !errors.Is(err, ErrInvalidInput) {
 			t.Errorf("CreateAdmin(%q, %d chars) = %v, want ErrInvalidInput", tc.user, len(tc.pw), err)
 		}
 	}
-	a, err := s.CreateAdmin(ctx, "root", "long enough password")
+	a, err := s.CreateAdmin(ctx, Actor{Name: "test"}, "root", "long enough password")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cost, err := bcrypt.Cost([]byte(a.PasswordHash)); err != nil || cost < 12 {
 		t.Errorf("bcrypt cost %d (%v), want at least 12", cost, err)
 	}
-	if _, err := s.CreateAdmin(ctx, "root", "another long password"); !errors.Is(err, ErrConflict) {
+	if _, err := s.CreateAdmin(ctx, Actor{Name: "test"}, "root", "another long password"); !errors.Is(err, ErrConflict) {
 		t.Errorf("second root = %v, want ErrConflict", err)
 	}
 	if _, err := s.Authenticate(ctx, "root", "long enough password"); err != nil {
@@ -53,15 +53,15 @@ func TestAdminTokens_StoredHashedAndRevocable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.CreateAdmin(ctx, "root", "long enough password"); err != nil {
+	if _, err := s.CreateAdmin(ctx, Actor{Name: "test"}, "root", "long enough password"); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := s.CreateAdminToken(ctx, "root")
+	tok, err := s.CreateAdminToken(ctx, Actor{Name: "test"}, "root")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var stored []AdminToken
-	s.r.Find(&stored)
+	s.db.r.Find(&stored)
 	if len(stored) != 1 || stored[0].TokenHash == tok || stored[0].TokenHash != hashSecret(tok) {
 		t.Fatalf("stored %+v: want only the token's hash", stored)
 	}
@@ -71,13 +71,13 @@ func TestAdminTokens_StoredHashedAndRevocable(t *testing.T) {
 	if _, err := s.AdminByToken(ctx, tok+"x"); !errors.Is(err, ErrBadCredentials) {
 		t.Errorf("altered token = %v", err)
 	}
-	if n, err := s.RevokeAdminTokens(ctx, "root"); err != nil || n != 1 {
+	if n, err := s.RevokeAdminTokens(ctx, Actor{Name: "test"}, "root"); err != nil || n != 1 {
 		t.Fatalf("revoke = %d %v", n, err)
 	}
 	if _, err := s.AdminByToken(ctx, tok); !errors.Is(err, ErrBadCredentials) {
 		t.Errorf("revoked token = %v", err)
 	}
-	if _, err := s.CreateAdminToken(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.CreateAdminToken(ctx, Actor{Name: "test"}, "nobody"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("token for nobody = %v", err)
 	}
 }

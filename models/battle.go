@@ -31,6 +31,32 @@ type BattleVote struct {
 	Category string `json:"category"`
 	Pool     string `json:"pool"`
 	Tstamp   int64  `json:"tstamp"` // unix seconds; 0 when the line had none
+	// Style holds the measured features of both clips, so that anyone can
+	// refit the style-controlled board; nil when either clip is unmeasured
+	// or the vote was imported without them.
+	Style *BattleStyle `json:"style,omitempty"`
+}
+
+// BattleStyle is the style features of the clips on side A and side B.
+type BattleStyle struct {
+	A StyleFeatures `json:"a"`
+	B StyleFeatures `json:"b"`
+}
+
+// StyleFeatures are one clip's style features as exported: duration in
+// seconds, motion, brightness and saturation (0–255 scales, see
+// media.Features), and has_audio 0 or 1.
+type StyleFeatures struct {
+	DurationS  float64 `json:"duration_s"`
+	Motion     float64 `json:"motion"`
+	Brightness float64 `json:"brightness"`
+	Saturation float64 `json:"saturation"`
+	HasAudio   float64 `json:"has_audio"`
+}
+
+// styleFeaturesOf spells out a clip's features for export.
+func styleFeaturesOf(c ClipStyle) StyleFeatures {
+	return StyleFeatures{DurationS: c[0], Motion: c[1], Brightness: c[2], Saturation: c[3], HasAudio: c[4]}
 }
 
 // winnerOf maps a stored choice to the public winner.
@@ -102,7 +128,7 @@ func ParseBattleLine(line []byte) (BattleVote, error) {
 		return BattleVote{}, errors.New("winner is missing")
 	}
 	if _, ok := choiceOf(*raw.Winner); !ok {
-		return BattleVote{}, fmt.Errorf("winner %q must be model_a, model_b, tie or \"tie (bothbad)\"", clip(*raw.Winner))
+		return BattleVote{}, fmt.Errorf("winner %q must be model_a, model_b, tie or \"tie (bothbad)\"", Truncate(*raw.Winner, 40))
 	}
 	v.Winner = *raw.Winner
 	id, err := wholeNumber("prompt_id", raw.PromptID, math.MaxUint32)
@@ -125,7 +151,7 @@ func ParseBattleLine(line []byte) (BattleVote, error) {
 		v.Pool = *raw.Modality
 	}
 	if !ValidPool(v.Pool) {
-		return BattleVote{}, fmt.Errorf("pool %q must be one of %s", clip(v.Pool), strings.Join(Pools, ", "))
+		return BattleVote{}, fmt.Errorf("pool %q must be one of %s", Truncate(v.Pool, 40), strings.Join(Pools, ", "))
 	}
 	if v.Tstamp, err = wholeNumber("tstamp", raw.Tstamp, maxTstamp); err != nil {
 		return BattleVote{}, err
@@ -157,7 +183,7 @@ func wholeNumber(name string, raw json.RawMessage, limit float64) (int64, error)
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || f < 0 || f > limit {
-		return 0, fmt.Errorf("%s %q must be a whole number from 0 to %.0f", name, clip(s), limit)
+		return 0, fmt.Errorf("%s %q must be a whole number from 0 to %.0f", name, Truncate(s, 40), limit)
 	}
 	return int64(f), nil
 }
@@ -172,16 +198,4 @@ func printable(s string) bool {
 		}
 	}
 	return true
-}
-
-// clip shortens user text quoted back in an error.
-func clip(s string) string {
-	if len(s) <= 40 {
-		return s
-	}
-	n := 40
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

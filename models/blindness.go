@@ -201,7 +201,7 @@ func separation(z []BlindnessSample) []FeatureSeparation {
 // BlindnessAudit audits every pool's served clips: the ready, active ones.
 func (s *Store) BlindnessAudit(ctx context.Context) ([]PoolBlindness, error) {
 	var clips []Clip
-	if err := s.r.WithContext(ctx).Where("status = ? AND active AND NOT withdrawn", ClipReady).Order("id").Find(&clips).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("status = ? AND active AND NOT withdrawn", ClipReady).Order("id").Find(&clips).Error; err != nil {
 		return nil, fmt.Errorf("blindness audit: %w", err)
 	}
 	mimes := map[string]float64{}

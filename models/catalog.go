@@ -42,28 +42,28 @@ func (s *Store) CatalogVersion(ctx context.Context) (uint64, error) {
 }
 
 // invalidate drops the catalog so the next reader rebuilds it.
-func (s *Store) invalidate() { s.cat.Store(nil) }
+func (s *Store) invalidate() { s.cat.cur.Store(nil) }
 
 // catalog returns a fresh enough catalog, loading it when needed.
 func (s *Store) catalog(ctx context.Context) (*catalog, error) {
-	if c := s.cat.Load(); c != nil && s.now().Sub(c.loadedAt) < s.catMaxAge {
+	if c := s.cat.cur.Load(); c != nil && s.now().Sub(c.loadedAt) < s.cat.maxAge {
 		return c, nil
 	}
-	s.catMu.Lock()
-	defer s.catMu.Unlock()
-	if c := s.cat.Load(); c != nil && s.now().Sub(c.loadedAt) < s.catMaxAge {
+	s.cat.mu.Lock()
+	defer s.cat.mu.Unlock()
+	if c := s.cat.cur.Load(); c != nil && s.now().Sub(c.loadedAt) < s.cat.maxAge {
 		return c, nil
 	}
 	c, err := s.loadCatalog(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s.cat.Store(c)
+	s.cat.cur.Store(c)
 	return c, nil
 }
 
 func (s *Store) loadCatalog(ctx context.Context) (*catalog, error) {
-	db := s.r.WithContext(ctx)
+	db := s.db.r.WithContext(ctx)
 	var (
 		models  []Model
 		prompts []Prompt
@@ -80,7 +80,7 @@ func (s *Store) loadCatalog(ctx context.Context) (*catalog, error) {
 	}
 	c := &catalog{
 		loadedAt:   s.now(),
-		version:    s.catLoads.Add(1),
+		version:    s.cat.loads.Add(1),
 		models:     make(map[uint]Model, len(models)),
 		prompts:    make(map[uint]Prompt, len(prompts)),
 		clips:      make(map[uint]Clip, len(clips)),
@@ -171,10 +171,13 @@ func (s *Store) PromptCategories(ctx context.Context, pool string) ([]string, er
 	return out, nil
 }
 
+// errNoClip answers a public id that names no clip.
+var errNoClip = fmt.Errorf("%w: no clip with this id", ErrNotFound)
+
 // ClipByPublicID returns the clip with the given public id, active or not.
 func (s *Store) ClipByPublicID(ctx context.Context, publicID string) (Clip, error) {
 	if !ValidID(publicID) {
-		return Clip{}, ErrNotFound
+		return Clip{}, errNoClip
 	}
 	c, err := s.catalog(ctx)
 	if err != nil {
@@ -185,12 +188,12 @@ func (s *Store) ClipByPublicID(ctx context.Context, publicID string) (Clip, erro
 	}
 	// A clip added by another process since the catalog was loaded.
 	var cl Clip
-	err = s.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&cl).Error
+	err = s.db.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&cl).Error
 	if err != nil {
 		return Clip{}, err
 	}
 	if cl.ID == 0 {
-		return Clip{}, ErrNotFound
+		return Clip{}, errNoClip
 	}
 	return cl, nil
 }
@@ -205,11 +208,11 @@ func (s *Store) PromptByID(ctx context.Context, id uint) (Prompt, error) {
 		return p, nil
 	}
 	var p Prompt
-	if err := s.r.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&p).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&p).Error; err != nil {
 		return Prompt{}, err
 	}
 	if p.ID == 0 {
-		return Prompt{}, ErrNotFound
+		return Prompt{}, fmt.Errorf("%w: no prompt with this id", ErrNotFound)
 	}
 	return p, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,7 +89,7 @@ type ModelPatch struct {
 
 // UpdateModel applies a patch to the model with the given slug. A
 // deactivated model gets no new matchups; its clips and votes stay.
-func (s *Store) UpdateModel(ctx context.Context, slug string, p ModelPatch) (Model, error) {
+func (s *Store) UpdateModel(ctx context.Context, by Actor, slug string, p ModelPatch) (Model, error) {
 	m, err := s.ModelBySlug(ctx, slug)
 	if err != nil {
 		return Model{}, fmt.Errorf("%w: no model with slug %q", err, slug)
@@ -112,16 +113,21 @@ func (s *Store) UpdateModel(ctx context.Context, slug string, p ModelPatch) (Mod
 	case m.Active:
 		m.RetiredAt = nil
 	}
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Model(&Model{}).Where("id = ?", m.ID).Updates(map[string]any{
 			"name": m.Name, "organization": m.Organization, "release_date": m.ReleaseDate,
 			"license": m.License, "homepage": m.Homepage, "family": m.Family, "version": m.Version,
 			"active": m.Active, "retired_at": m.RetiredAt,
 		}).Error
-		if err != nil || !wasActive || m.Active {
+		if err != nil {
 			return err
 		}
-		return recordRetirement(tx, m)
+		if wasActive && !m.Active {
+			if err := recordRetirement(tx, m); err != nil {
+				return err
+			}
+		}
+		return s.audit(tx, by, "model.update", "model:"+slug, activeDetail(p.Active))
 	})
 	if err != nil {
 		return Model{}, fmt.Errorf("update model %q: %w", slug, err)
@@ -139,9 +145,9 @@ type PromptPatch struct {
 }
 
 // UpdatePrompt applies a patch to a prompt.
-func (s *Store) UpdatePrompt(ctx context.Context, id uint, p PromptPatch) (Prompt, error) {
+func (s *Store) UpdatePrompt(ctx context.Context, by Actor, id uint, p PromptPatch) (Prompt, error) {
 	var pr Prompt
-	err := s.r.WithContext(ctx).Where("id = ?", id).Take(&pr).Error
+	err := s.db.r.WithContext(ctx).Where("id = ?", id).Take(&pr).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Prompt{}, fmt.Errorf("%w: no prompt %d", ErrNotFound, id)
 	}
@@ -154,8 +160,14 @@ func (s *Store) UpdatePrompt(ctx context.Context, id uint, p PromptPatch) (Promp
 	if err := ValidatePrompt(pr); err != nil {
 		return Prompt{}, err
 	}
-	err = s.w.WithContext(ctx).Model(&Prompt{}).Where("id = ?", id).
-		Updates(map[string]any{"text": pr.Text, "category": pr.Category, "active": pr.Active}).Error
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&Prompt{}).Where("id = ?", id).
+			Updates(map[string]any{"text": pr.Text, "category": pr.Category, "active": pr.Active}).Error
+		if err != nil {
+			return err
+		}
+		return s.audit(tx, by, "prompt.update", fmt.Sprintf("prompt:%d", id), activeDetail(p.Active))
+	})
 	if err != nil {
 		return Prompt{}, fmt.Errorf("update prompt %d: %w", id, err)
 	}
@@ -164,17 +176,23 @@ func (s *Store) UpdatePrompt(ctx context.Context, id uint, p PromptPatch) (Promp
 }
 
 // SetClipActive activates or deactivates a clip. Votes that showed it stay.
-func (s *Store) SetClipActive(ctx context.Context, publicID string, active bool) (Clip, error) {
+func (s *Store) SetClipActive(ctx context.Context, by Actor, publicID string, active bool) (Clip, error) {
 	var c Clip
 	if ValidID(publicID) {
-		if err := s.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&c).Error; err != nil {
+		if err := s.db.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&c).Error; err != nil {
 			return Clip{}, err
 		}
 	}
 	if c.ID == 0 {
 		return Clip{}, fmt.Errorf("%w: no clip %q", ErrNotFound, publicID)
 	}
-	if err := s.w.WithContext(ctx).Model(&Clip{}).Where("id = ?", c.ID).Update("active", active).Error; err != nil {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&Clip{}).Where("id = ?", c.ID).Update("active", active).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "clip.update", "clip:"+publicID, activeDetail(&active))
+	})
+	if err != nil {
 		return Clip{}, fmt.Errorf("update clip: %w", err)
 	}
 	c.Active = active
@@ -182,16 +200,25 @@ func (s *Store) SetClipActive(ctx context.Context, publicID string, active bool)
 	return c, nil
 }
 
+// activeDetail is the audit detail of a change that may switch something on
+// or off: "active=true", "active=false", or nothing.
+func activeDetail(active *bool) string {
+	if active == nil {
+		return ""
+	}
+	return "active=" + strconv.FormatBool(*active)
+}
+
 // ListPrompts returns every prompt, active or not, newest first.
 func (s *Store) ListPrompts(ctx context.Context) ([]Prompt, error) {
 	var ps []Prompt
-	err := s.r.WithContext(ctx).Order("id DESC").Find(&ps).Error
+	err := s.db.r.WithContext(ctx).Order("id DESC").Find(&ps).Error
 	return ps, err
 }
 
 // ListClips returns clips, newest first, of one prompt when promptID is not 0.
 func (s *Store) ListClips(ctx context.Context, promptID uint) ([]Clip, error) {
-	q := s.r.WithContext(ctx).Order("id DESC")
+	q := s.db.r.WithContext(ctx).Order("id DESC")
 	if promptID != 0 {
 		q = q.Where("prompt_id = ?", promptID)
 	}
@@ -203,7 +230,7 @@ func (s *Store) ListClips(ctx context.Context, promptID uint) ([]Clip, error) {
 // ModelByID returns a model by its numeric id.
 func (s *Store) ModelByID(ctx context.Context, id uint) (Model, error) {
 	var m Model
-	err := s.r.WithContext(ctx).Where("id = ?", id).Take(&m).Error
+	err := s.db.r.WithContext(ctx).Where("id = ?", id).Take(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Model{}, ErrNotFound
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"github.com/arena-video/arena/models/media"
 )
 
 // CreateClip adds a clip. A clip with Status ClipProcessing gets a queued
@@ -16,7 +18,7 @@ import (
 // The same uploaded bytes twice is ErrConflict.
 func (s *Store) CreateClip(ctx context.Context, c *Clip) error {
 	var p Prompt
-	if err := s.r.WithContext(ctx).Where("id = ?", c.PromptID).Take(&p).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("id = ?", c.PromptID).Take(&p).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return fmt.Errorf("%w: prompt %d", ErrNotFound, c.PromptID)
 		}
@@ -31,7 +33,7 @@ func (s *Store) CreateClip(ctx context.Context, c *Clip) error {
 	if c.OriginalKey == "" {
 		c.OriginalKey, c.OriginalMIME, c.OriginalSize = c.BlobKey, c.MIME, c.Size
 	}
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(c).Error; err != nil {
 			return err
 		}
@@ -42,7 +44,7 @@ func (s *Store) CreateClip(ctx context.Context, c *Clip) error {
 	})
 	if isUniqueViolation(err) {
 		var existing Clip
-		s.r.WithContext(ctx).Where("sha256 = ?", c.SHA256).Limit(1).Find(&existing)
+		s.db.r.WithContext(ctx).Where("sha256 = ?", c.SHA256).Limit(1).Find(&existing)
 		return fmt.Errorf("%w: the same file is already clip %s", ErrConflict, existing.PublicID)
 	}
 	if err != nil {
@@ -55,7 +57,7 @@ func (s *Store) CreateClip(ctx context.Context, c *Clip) error {
 // ClipBySHA256 returns the clip made from the given uploaded bytes.
 func (s *Store) ClipBySHA256(ctx context.Context, sum string) (Clip, error) {
 	var c Clip
-	err := s.r.WithContext(ctx).Where("sha256 = ?", sum).Take(&c).Error
+	err := s.db.r.WithContext(ctx).Where("sha256 = ?", sum).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Clip{}, ErrNotFound
 	}
@@ -73,4 +75,19 @@ func isUniqueViolation(err error) bool {
 	}
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "duplicate key value")
+}
+
+// ClipFromStored fills a Clip's file fields from what the media store kept.
+func ClipFromStored(st media.Stored) Clip {
+	return Clip{
+		SHA256:           st.SHA256,
+		BlobKey:          st.Key,
+		MIME:             st.Info.MIME,
+		Size:             st.Size,
+		DurationMS:       st.Info.DurationMS,
+		Width:            st.Info.Width,
+		Height:           st.Info.Height,
+		HasAudio:         st.Info.HasAudio,
+		MetadataStripped: st.MetadataStripped,
+	}
 }

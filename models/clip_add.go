@@ -110,7 +110,7 @@ func (s *Store) dropBlob(ctx context.Context, files Files, st media.Stored) {
 	// The cleanup runs even when the request that failed was cancelled.
 	ctx = context.WithoutCancel(ctx)
 	var n int64
-	db := s.w.WithContext(ctx)
+	db := s.db.w.WithContext(ctx)
 	if err := db.Model(&Clip{}).Where("blob_key = ? OR original_key = ? OR poster_key = ?", st.Key, st.Key, st.Key).Count(&n).Error; err != nil || n > 0 {
 		return
 	}

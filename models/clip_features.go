@@ -17,7 +17,7 @@ type FeatureMeasurer interface {
 // it measured, so its votes count on the style-controlled board from the
 // next recompute.
 func (s *Store) SetClipFeatures(ctx context.Context, clipID uint, f media.Features) error {
-	res := s.w.WithContext(ctx).Model(&Clip{}).Where("id = ?", clipID).Updates(map[string]any{
+	res := s.db.w.WithContext(ctx).Model(&Clip{}).Where("id = ?", clipID).Updates(map[string]any{
 		"motion": f.Motion, "brightness": f.Brightness, "saturation": f.Saturation, "features_measured": true,
 	})
 	if res.Error != nil {
@@ -35,7 +35,7 @@ func (s *Store) SetClipFeatures(ctx context.Context, clipID uint, f media.Featur
 // measured on the rendition, what voters see; a clip still processing is
 // measured when its rendition is stored.
 func (s *Store) ClipsToMeasure(ctx context.Context, all bool) ([]Clip, error) {
-	q := s.r.WithContext(ctx).Where("status = ?", ClipReady).Order("id")
+	q := s.db.r.WithContext(ctx).Where("status = ?", ClipReady).Order("id")
 	if !all {
 		q = q.Where("features_measured = ?", false)
 	}

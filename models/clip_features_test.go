@@ -80,17 +80,17 @@ func TestMigrate_ClipStyleFeaturesUpgradesAnOldDatabase(t *testing.T) {
 	dir := t.TempDir()
 	s := openTestStore(t, filepath.Join(dir, "a.db"))
 	for _, col := range []string{"motion", "brightness", "saturation", "features_measured"} {
-		if err := s.w.Migrator().DropColumn(&Clip{}, col); err != nil {
+		if err := s.db.w.Migrator().DropColumn(&Clip{}, col); err != nil {
 			t.Fatalf("drop %s: %v", col, err)
 		}
 	}
-	if err := s.w.Exec(`DELETE FROM ` + migrationTable + ` WHERE id = '0600_clip_style_features'`).Error; err != nil {
+	if err := s.db.w.Exec(`DELETE FROM ` + migrationTable + ` WHERE id = '0600_clip_style_features'`).Error; err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
 	s = openTestStore(t, filepath.Join(dir, "a.db"))
 	for _, col := range []string{"motion", "brightness", "saturation", "features_measured"} {
-		if !s.w.Migrator().HasColumn(&Clip{}, col) {
+		if !s.db.w.Migrator().HasColumn(&Clip{}, col) {
 			t.Errorf("clips.%s missing after upgrade", col)
 		}
 	}

@@ -30,4 +30,4 @@ func (s *Store) RecordClipFetch(ctx context.Context, voterID string, clipID uint
 
 // RequiresClipFetch reports whether votes count only with both clips
 // fetched.
-func (s *Store) RequiresClipFetch() bool { return s.requireFetch }
+func (s *Store) RequiresClipFetch() bool { return s.rules.requireFetch }

@@ -39,11 +39,11 @@ var ErrLeaseLost = errors.New("the job's lease was lost to another worker")
 func (s *Store) ClaimClipJob(ctx context.Context, owner string, lease time.Duration) (job ClipJob, clip Clip, ok bool, err error) {
 	for range 8 { // a few tries: a row another worker took is skipped
 		now := s.now()
-		err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			q := tx.Model(&ClipJob{}).Select("id").
 				Where("state IN ? AND (lease_until IS NULL OR lease_until < ?)", []string{JobQueued, JobRunning}, now).
 				Order("id").Limit(1)
-			if s.dialect == DialectPostgres {
+			if s.Dialect() == DialectPostgres {
 				q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
 			}
 			var ids []uint
@@ -87,7 +87,7 @@ func (s *Store) ClaimClipJob(ctx context.Context, owner string, lease time.Durat
 // RenewClipJob extends owner's lease on job, or answers ErrLeaseLost.
 func (s *Store) RenewClipJob(ctx context.Context, job ClipJob, owner string, lease time.Duration) error {
 	now := s.now()
-	res := s.w.WithContext(ctx).Model(&ClipJob{}).
+	res := s.db.w.WithContext(ctx).Model(&ClipJob{}).
 		Where("id = ? AND owner = ? AND state = ?", job.ID, owner, JobRunning).
 		Updates(map[string]any{"lease_until": now.Add(lease), "updated_at": now})
 	if res.Error != nil {
@@ -102,7 +102,7 @@ func (s *Store) RenewClipJob(ctx context.Context, job ClipJob, owner string, lea
 // ReleaseClipJob hands a job back to the queue at once, as a worker shutting
 // down does, without counting the attempt.
 func (s *Store) ReleaseClipJob(ctx context.Context, job ClipJob, owner string) error {
-	err := s.w.WithContext(ctx).Model(&ClipJob{}).
+	err := s.db.w.WithContext(ctx).Model(&ClipJob{}).
 		Where("id = ? AND owner = ? AND state = ?", job.ID, owner, JobRunning).
 		Updates(map[string]any{"state": JobQueued, "owner": "", "lease_until": nil,
 			"attempts": gorm.Expr("attempts - 1"), "updated_at": s.now()}).Error
@@ -115,7 +115,7 @@ func (s *Store) ReleaseClipJob(ctx context.Context, job ClipJob, owner string) e
 // SetClipProgress records how much of a clip's first rendition is done.
 // Re-renders of ready clips leave their status alone.
 func (s *Store) SetClipProgress(ctx context.Context, clipID uint, percent int) error {
-	return s.w.WithContext(ctx).Model(&Clip{}).
+	return s.db.w.WithContext(ctx).Model(&Clip{}).
 		Where("id = ? AND status = ?", clipID, ClipProcessing).
 		Update("progress", min(max(percent, 0), 99)).Error
 }
@@ -125,7 +125,7 @@ func (s *Store) SetClipProgress(ctx context.Context, clipID uint, percent int) e
 // nothing changes.
 func (s *Store) FinishClipJob(ctx context.Context, job ClipJob, owner string, r media.Rendition, p media.Profile) error {
 	now := s.now()
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&ClipJob{}).Where("id = ? AND owner = ? AND state = ?", job.ID, owner, JobRunning).
 			Updates(map[string]any{"state": JobDone, "lease_until": nil, "error": "", "updated_at": now})
 		if res.Error != nil {
@@ -155,9 +155,9 @@ func (s *Store) FinishClipJob(ctx context.Context, job ClipJob, owner string, r 
 // rendition becomes ClipFailed with the reason; a ready clip whose re-render
 // failed keeps serving its rendition, with the reason in Error.
 func (s *Store) FailClipJob(ctx context.Context, job ClipJob, owner, reason string) error {
-	reason = truncate(reason, 500)
+	reason = Truncate(reason, 500)
 	now := s.now()
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&ClipJob{}).Where("id = ? AND owner = ? AND state = ?", job.ID, owner, JobRunning).
 			Updates(map[string]any{"state": JobFailed, "lease_until": nil, "error": reason, "updated_at": now})
 		if res.Error != nil {
@@ -190,7 +190,7 @@ func (s *Store) FailClipJob(ctx context.Context, job ClipJob, owner, reason stri
 // the queued ones and the open ones, one per clip.
 func (s *Store) ReprocessClips(ctx context.Context, publicID string) ([]uint, error) {
 	var clips []Clip
-	q := s.r.WithContext(ctx).Where("original_key <> ''")
+	q := s.db.r.WithContext(ctx).Where("original_key <> ''")
 	if publicID != "" {
 		q = q.Where("public_id = ?", publicID)
 	}
@@ -201,7 +201,7 @@ func (s *Store) ReprocessClips(ctx context.Context, publicID string) ([]uint, er
 		return nil, fmt.Errorf("%w: no clip %q with a stored original", ErrNotFound, publicID)
 	}
 	var ids []uint
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, c := range clips {
 			var open []uint
 			if err := tx.Model(&ClipJob{}).Where("clip_id = ? AND state IN ?", c.ID, []string{JobQueued, JobRunning}).Limit(1).Pluck("id", &open).Error; err != nil {
@@ -237,7 +237,7 @@ func (s *Store) ClipJobsByID(ctx context.Context, ids []uint) ([]ClipJob, error)
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	err := s.r.WithContext(ctx).Where("id IN ?", ids).Order("id").Find(&jobs).Error
+	err := s.db.r.WithContext(ctx).Where("id IN ?", ids).Order("id").Find(&jobs).Error
 	return jobs, err
 }
 
@@ -256,7 +256,7 @@ func (s *Store) IngestionCounts(ctx context.Context) (IngestionCounts, error) {
 		N      int64
 	}
 	var rows []row
-	db := s.r.WithContext(ctx)
+	db := s.db.r.WithContext(ctx)
 	if err := db.Model(&Clip{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
 		return n, err
 	}
@@ -291,7 +291,7 @@ func (s *Store) ClipStatus(ctx context.Context, publicID string) (Clip, error) {
 		return Clip{}, fmt.Errorf("%w: no clip %q", ErrNotFound, publicID)
 	}
 	var c Clip
-	if err := s.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&c).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&c).Error; err != nil {
 		return Clip{}, err
 	}
 	if c.ID == 0 {
@@ -303,7 +303,7 @@ func (s *Store) ClipStatus(ctx context.Context, publicID string) (Clip, error) {
 // OpenClipJobs counts a clip's queued and running jobs.
 func (s *Store) OpenClipJobs(ctx context.Context, clipID uint) (int64, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Model(&ClipJob{}).Where("clip_id = ? AND state IN ?", clipID, []string{JobQueued, JobRunning}).Count(&n).Error
+	err := s.db.r.WithContext(ctx).Model(&ClipJob{}).Where("clip_id = ? AND state IN ?", clipID, []string{JobQueued, JobRunning}).Count(&n).Error
 	return n, err
 }
 
@@ -314,7 +314,7 @@ func (s *Store) ClipIDsOfJobs(ctx context.Context, jobIDs []uint) ([]string, err
 		return nil, nil
 	}
 	var ids []string
-	err := s.r.WithContext(ctx).Table("clip_jobs").Joins("JOIN clips ON clips.id = clip_jobs.clip_id").
+	err := s.db.r.WithContext(ctx).Table("clip_jobs").Joins("JOIN clips ON clips.id = clip_jobs.clip_id").
 		Where("clip_jobs.id IN ?", jobIDs).Order("clip_jobs.id").Pluck("clips.public_id", &ids).Error
 	return ids, err
 }

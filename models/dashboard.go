@@ -37,7 +37,7 @@ type ModelVotes struct {
 // LoadDashboard computes the admin overview. It reads whole tables of models,
 // prompts and clips, which stay small; votes are counted in the database.
 func (s *Store) LoadDashboard(ctx context.Context) (Dashboard, error) {
-	db := s.r.WithContext(ctx)
+	db := s.db.r.WithContext(ctx)
 	var d Dashboard
 	var prompts []Prompt
 	var clips []Clip

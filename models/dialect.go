@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"hash/fnv"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,16 +13,61 @@ import (
 	"gorm.io/gorm"
 )
 
-// This file holds every difference between SQLite and PostgreSQL: how to
-// connect, how big the pools are, and how processes take turns. Queries
-// elsewhere use SQL both databases speak (partial indexes, UPDATE ...
-// RETURNING, ON CONFLICT DO NOTHING).
+// Queries use SQL both databases speak (partial indexes, UPDATE ...
+// RETURNING, ON CONFLICT DO NOTHING). Where SQLite and PostgreSQL still
+// differ, the code asks one dialect value: this file holds how to connect,
+// how big the pools are, how processes take turns, and the small spellings
+// below; the other places that differ (the SQLite-only batch writer, bulk
+// import cache, the vote-counting trigger's two versions) branch
+// on the Store's dialect or on dialectOf(tx), never on a driver name.
 
-// Dialects a Store can speak.
+// Dialects a Store can speak, as Store.Dialect names them.
 const (
 	DialectSQLite   = "sqlite"
 	DialectPostgres = "postgres"
 )
+
+// dialect is the database a Store or a migration talks to: DialectSQLite or
+// DialectPostgres.
+type dialect string
+
+// dialectOf names the database behind a gorm handle, for migrations, which
+// get a transaction rather than a Store.
+func dialectOf(tx *gorm.DB) dialect {
+	if tx.Dialector.Name() == DialectPostgres {
+		return DialectPostgres
+	}
+	return DialectSQLite
+}
+
+// postgres reports whether the database is PostgreSQL.
+func (d dialect) postgres() bool { return d == DialectPostgres }
+
+// placeholder is the n-th (from 1) bind parameter of a raw statement run
+// through database/sql, which passes it to the driver unchanged.
+func (d dialect) placeholder(n int) string {
+	if d.postgres() {
+		return "$" + strconv.Itoa(n)
+	}
+	return "?"
+}
+
+// noLimit is the LIMIT clause meaning "no limit", which an OFFSET needs on
+// SQLite; PostgreSQL spells it LIMIT ALL.
+func (d dialect) noLimit() string {
+	if d.postgres() {
+		return "LIMIT ALL"
+	}
+	return "LIMIT -1"
+}
+
+// timestamp is the column type GORM makes for a time.Time.
+func (d dialect) timestamp() string {
+	if d.postgres() {
+		return "timestamptz"
+	}
+	return "timestamp"
+}
 
 // IsPostgresDSN reports whether dsn is a PostgreSQL URL rather than a SQLite
 // file path.
@@ -107,10 +153,10 @@ func advisoryLock(ctx context.Context, db *gorm.DB, name string, wait bool) (unl
 // lock it returns at once with ran false. On SQLite there is only one
 // process writing, so fn simply runs.
 func (s *Store) WithLeaderLock(ctx context.Context, name string, fn func() error) (ran bool, err error) {
-	if s.dialect != DialectPostgres {
+	if !s.db.dialect.postgres() {
 		return true, fn()
 	}
-	unlock, ok, err := advisoryLock(ctx, s.w, "leader:"+name, false)
+	unlock, ok, err := advisoryLock(ctx, s.db.w, "leader:"+name, false)
 	if err != nil || !ok {
 		return false, err
 	}
@@ -123,10 +169,10 @@ func (s *Store) WithLeaderLock(ctx context.Context, name string, fn func() error
 // Seeding the demo data uses it so that instances starting together seed
 // once. On SQLite fn simply runs.
 func (s *Store) WithLock(ctx context.Context, name string, fn func() error) error {
-	if s.dialect != DialectPostgres {
+	if !s.db.dialect.postgres() {
 		return fn()
 	}
-	unlock, _, err := advisoryLock(ctx, s.w, "lock:"+name, true)
+	unlock, _, err := advisoryLock(ctx, s.db.w, "lock:"+name, true)
 	if err != nil {
 		return err
 	}
@@ -137,8 +183,8 @@ func (s *Store) WithLock(ctx context.Context, name string, fn func() error) erro
 // epochSeconds is SQL for a timestamp column as whole seconds since 1970,
 // UTC: reading a million times as numbers costs a fraction of parsing them
 // as text in Go.
-func (s *Store) epochSeconds(col string) string {
-	if s.dialect == DialectPostgres {
+func (d dialect) epochSeconds(col string) string {
+	if d.postgres() {
 		return "CAST(floor(extract(epoch from " + col + ")) AS BIGINT)"
 	}
 	return "CAST(strftime('%s', " + col + ") AS INTEGER)"

@@ -15,7 +15,7 @@ import (
 // (any category when empty) cast at or before until (any time when zero),
 // or nil when there is none. The widened idx_matchups_voted answers it.
 func (s *Store) LastVote(ctx context.Context, pool, category string, until time.Time) (*time.Time, error) {
-	q := s.r.WithContext(ctx).Model(&Matchup{}).Where("pool = ? AND valid = ? AND choice IS NOT NULL", pool, true)
+	q := s.db.r.WithContext(ctx).Model(&Matchup{}).Where("pool = ? AND valid = ? AND choice IS NOT NULL", pool, true)
 	if category != "" {
 		q = q.Where("category = ?", category)
 	}
@@ -37,7 +37,7 @@ func (s *Store) LastVote(ctx context.Context, pool, category string, until time.
 // there is none.
 func (s *Store) FirstVote(ctx context.Context) (time.Time, bool, error) {
 	var first []time.Time
-	if err := s.r.WithContext(ctx).Model(&Matchup{}).Where("choice IS NOT NULL AND valid = ?", true).
+	if err := s.db.r.WithContext(ctx).Model(&Matchup{}).Where("choice IS NOT NULL AND valid = ?", true).
 		Order("voted_at").Limit(1).Pluck("voted_at", &first).Error; err != nil {
 		return time.Time{}, false, fmt.Errorf("find first vote: %w", err)
 	}
@@ -52,7 +52,7 @@ func (s *Store) FirstVote(ctx context.Context) (time.Time, bool, error) {
 // covering index idx_matchups_voted (migration 0701) and no table rows, and
 // reads times as numbers: a million votes take about a second.
 func (s *Store) ScanVotes(ctx context.Context, pool string, fn func(sec int64, a, b uint, choice string)) error {
-	rows, err := s.r.WithContext(ctx).Raw("SELECT "+s.epochSeconds("voted_at")+", model_a_id, model_b_id, choice FROM matchups WHERE pool = ? AND valid = ? AND choice IS NOT NULL", pool, true).Rows()
+	rows, err := s.db.r.WithContext(ctx).Raw("SELECT "+s.db.dialect.epochSeconds("voted_at")+", model_a_id, model_b_id, choice FROM matchups WHERE pool = ? AND valid = ? AND choice IS NOT NULL", pool, true).Rows()
 	if err != nil {
 		return fmt.Errorf("read votes of %s: %w", pool, err)
 	}
@@ -78,7 +78,7 @@ func (s *Store) ScanVotes(ctx context.Context, pool string, fn func(sec int64, a
 // oldest first.
 func (s *Store) SnapshotsOf(ctx context.Context, key string) ([]Snapshot, error) {
 	var out []Snapshot
-	if err := s.r.WithContext(ctx).Select("id, key, computed_at").Where("key = ?", key).Order("computed_at, id").Find(&out).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Select("id, key, computed_at").Where("key = ?", key).Order("computed_at, id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("list snapshots %s: %w", key, err)
 	}
 	return out, nil
@@ -90,7 +90,7 @@ func (s *Store) SnapshotsByID(ctx context.Context, ids []uint) ([]Snapshot, erro
 	for len(ids) > 0 {
 		n := min(len(ids), 200)
 		var part []Snapshot
-		if err := s.r.WithContext(ctx).Where("id IN ?", ids[:n]).Find(&part).Error; err != nil {
+		if err := s.db.r.WithContext(ctx).Where("id IN ?", ids[:n]).Find(&part).Error; err != nil {
 			return nil, fmt.Errorf("load snapshots: %w", err)
 		}
 		out = append(out, part...)
@@ -102,7 +102,7 @@ func (s *Store) SnapshotsByID(ctx context.Context, ids []uint) ([]Snapshot, erro
 // CompactSnapshot replaces a snapshot's body with a smaller encoding of the
 // same board.
 func (s *Store) CompactSnapshot(ctx context.Context, id uint, body string) error {
-	if err := s.w.WithContext(ctx).Model(&Snapshot{}).Where("id = ?", id).Update("body", body).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Model(&Snapshot{}).Where("id = ?", id).Update("body", body).Error; err != nil {
 		return fmt.Errorf("compact snapshot %d: %w", id, err)
 	}
 	return nil
@@ -114,7 +114,7 @@ func (s *Store) CompactSnapshot(ctx context.Context, id uint, body string) error
 // SnapshotID.
 func (s *Store) AddRebuiltSnapshot(ctx context.Context, snap *Snapshot, evs []RankEvent) error {
 	snap.Rebuilt = true
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(snap).Error; err != nil {
 			return fmt.Errorf("store snapshot %s: %w", snap.Key, err)
 		}
@@ -128,7 +128,7 @@ func (s *Store) AddRebuiltSnapshot(ctx context.Context, snap *Snapshot, evs []Ra
 // AddRankEvents stores rank events; one whose key is already stored (the
 // same change found again) is skipped.
 func (s *Store) AddRankEvents(ctx context.Context, evs []RankEvent) error {
-	return addRankEvents(s.w.WithContext(ctx), evs)
+	return addRankEvents(s.db.w.WithContext(ctx), evs)
 }
 
 func addRankEvents(tx *gorm.DB, evs []RankEvent) error {
@@ -153,7 +153,7 @@ func recordRetirement(tx *gorm.DB, m Model) error {
 // them, so a link in a feed reader never breaks.
 func (s *Store) CitedSnapshots(ctx context.Context) (map[uint]bool, error) {
 	var ids []uint
-	if err := s.r.WithContext(ctx).Model(&RankEvent{}).Where("snapshot_id <> 0").Distinct("snapshot_id").Pluck("snapshot_id", &ids).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Model(&RankEvent{}).Where("snapshot_id <> 0").Distinct("snapshot_id").Pluck("snapshot_id", &ids).Error; err != nil {
 		return nil, fmt.Errorf("list cited snapshots: %w", err)
 	}
 	out := make(map[uint]bool, len(ids))
@@ -167,7 +167,7 @@ func (s *Store) CitedSnapshots(ctx context.Context) (map[uint]bool, error) {
 // pool and the retirements (every pool's), or of every pool when pool is
 // empty.
 func (s *Store) RankEvents(ctx context.Context, pool string, limit int) ([]RankEvent, error) {
-	q := s.r.WithContext(ctx).Order("at DESC, id DESC").Limit(limit)
+	q := s.db.r.WithContext(ctx).Order("at DESC, id DESC").Limit(limit)
 	if pool != "" {
 		q = q.Where("pool = ? OR pool = ''", pool)
 	}
@@ -186,4 +186,15 @@ func (s *Store) CatalogModels(ctx context.Context) (map[uint]Model, error) {
 		return nil, err
 	}
 	return cat.models, nil
+}
+
+// DeleteRebuiltSnapshots removes every rebuilt board and the rank events
+// that link to one, so a benchmark can rebuild from nothing.
+func (s *Store) DeleteRebuiltSnapshots(ctx context.Context) error {
+	return s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("DELETE FROM rank_events WHERE snapshot_id IN (SELECT id FROM snapshots WHERE rebuilt = ?)", true).Error; err != nil {
+			return err
+		}
+		return tx.Exec("DELETE FROM snapshots WHERE rebuilt = ?", true).Error
+	})
 }

@@ -33,7 +33,7 @@ func (s *Store) EnsureModel(ctx context.Context, slug, name string) (Model, bool
 // oldest when there are several.
 func (s *Store) FindPrompt(ctx context.Context, text, modality string) (Prompt, error) {
 	var p Prompt
-	err := s.r.WithContext(ctx).Where("text = ? AND modality = ?", strings.TrimSpace(text), modality).Order("id").Take(&p).Error
+	err := s.db.r.WithContext(ctx).Where("text = ? AND modality = ?", strings.TrimSpace(text), modality).Order("id").Take(&p).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Prompt{}, fmt.Errorf("%w: no %s prompt with this text", ErrNotFound, modality)
 	}

@@ -16,7 +16,7 @@ func (s *Store) InvalidVoteCounts(ctx context.Context) (map[string]int64, error)
 		InvalidReason string
 		N             int64
 	}
-	err := s.r.WithContext(ctx).Model(&Matchup{}).
+	err := s.db.r.WithContext(ctx).Model(&Matchup{}).
 		Select("invalid_reason, COUNT(*) AS n").
 		Where("choice IS NOT NULL AND NOT valid").
 		Group("invalid_reason").Find(&rows).Error
@@ -34,7 +34,7 @@ func (s *Store) InvalidVoteCounts(ctx context.Context) (map[string]int64, error)
 // limit of them.
 func (s *Store) FlaggedVoters(ctx context.Context, limit int) ([]Voter, error) {
 	var vs []Voter
-	err := s.r.WithContext(ctx).Where("flagged").Order("created_at DESC, id").Limit(limit).Find(&vs).Error
+	err := s.db.r.WithContext(ctx).Where("flagged").Order("created_at DESC, id").Limit(limit).Find(&vs).Error
 	if err != nil {
 		return nil, fmt.Errorf("list flagged voters: %w", err)
 	}
@@ -47,7 +47,7 @@ func (s *Store) VoterByID(ctx context.Context, id string) (Voter, error) {
 		return Voter{}, ErrNotFound
 	}
 	var v Voter
-	if err := s.r.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&v).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&v).Error; err != nil {
 		return Voter{}, fmt.Errorf("load voter: %w", err)
 	}
 	if v.ID == "" {
@@ -59,7 +59,7 @@ func (s *Store) VoterByID(ctx context.Context, id string) (Voter, error) {
 // RowCounts returns the number of rows in every table Arena owns, by table
 // name. Tests use it to prove a refused request stored nothing.
 func (s *Store) RowCounts(ctx context.Context) (map[string]int64, error) {
-	return rowCounts(s.r.WithContext(ctx))
+	return rowCounts(s.db.r.WithContext(ctx))
 }
 
 // RowCountsOf counts the rows of every table in the SQLite file at path,
@@ -96,7 +96,7 @@ func (s *Store) ValidVoteCount(ctx context.Context, voterID string) (int64, erro
 		return 0, nil
 	}
 	var n int64
-	err := s.r.WithContext(ctx).Model(&Matchup{}).Where("voter_id = ? AND choice IS NOT NULL AND valid", voterID).Count(&n).Error
+	err := s.db.r.WithContext(ctx).Model(&Matchup{}).Where("voter_id = ? AND choice IS NOT NULL AND valid", voterID).Count(&n).Error
 	if err != nil {
 		return 0, fmt.Errorf("count valid votes: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arena-video/arena/models/testclock"
 	"github.com/arena-video/arena/models/testdb"
 )
 
@@ -33,9 +34,9 @@ func BenchmarkVoteCycle(b *testing.B) {
 	}
 }
 
-func openClockedB(b *testing.B) (*Store, *stepClock) {
+func openClockedB(b *testing.B) (*Store, *testclock.Clock) {
 	b.Helper()
-	clock := &stepClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	s, err := Open(context.Background(), Options{DSN: testdb.DSN(b, b.TempDir()), Now: clock.Now, MinWatch: 3 * time.Second})
 	if err != nil {
 		b.Fatal(err)

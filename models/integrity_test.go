@@ -5,36 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/arena-video/arena/models/testclock"
 	"github.com/arena-video/arena/models/testdb"
 )
 
-// stepClock is a clock the test moves by hand.
-type stepClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *stepClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // openClocked opens a store on a manual clock with one prompt and clips of
 // the given durations (one model each).
-func openClocked(t *testing.T, opts Options, durationsMS ...int64) (*Store, *stepClock) {
+func openClocked(t *testing.T, opts Options, durationsMS ...int64) (*Store, *testclock.Clock) {
 	t.Helper()
-	clock := &stepClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	opts.DSN = testdb.DSN(t, t.TempDir())
 	opts.Now = clock.Now
 	s, err := Open(context.Background(), opts)
@@ -91,7 +73,7 @@ func TestRecordVote_TooFastIsStoredInvalid(t *testing.T) {
 				t.Fatal(err)
 			}
 			var stored Matchup
-			s.r.Where("id = ?", m.ID).Take(&stored)
+			s.db.r.Where("id = ?", m.ID).Take(&stored)
 			if res.Valid != tc.wantValid || stored.Valid != tc.wantValid || stored.Choice == nil {
 				t.Fatalf("valid = %v (stored %v, choice %v), want %v", res.Valid, stored.Valid, stored.Choice, tc.wantValid)
 			}
@@ -175,7 +157,7 @@ func TestRecordVote_PositionBiasFlagsTheVoterForLaterVotes(t *testing.T) {
 	}
 	// Votes cast before the flag stay valid: nothing changes silently.
 	var valid int64
-	s.r.Model(&Matchup{}).Where("voter_id = ? AND valid", clicker).Count(&valid)
+	s.db.r.Model(&Matchup{}).Where("voter_id = ? AND valid", clicker).Count(&valid)
 	if valid != PositionBiasMinVotes {
 		t.Fatalf("clicker has %d valid votes, want the %d cast before the flag", valid, PositionBiasMinVotes)
 	}
@@ -204,7 +186,7 @@ func TestIssueMatchup_OldestPendingExpiresBeyondTheLimit(t *testing.T) {
 		}
 	}
 	var rows int64
-	s.r.Model(&Matchup{}).Where("voter_id = ?", voter).Count(&rows)
+	s.db.r.Model(&Matchup{}).Where("voter_id = ?", voter).Count(&rows)
 	if rows != 5 {
 		t.Fatalf("%d matchups stored, want all 5 kept", rows)
 	}
@@ -228,24 +210,24 @@ func TestMigrate_VoteValidityUpgradesAnOldDatabase(t *testing.T) {
 		`ALTER TABLE voters DROP COLUMN b_votes`,
 		`DELETE FROM ` + migrationTable + ` WHERE id = '0300_vote_validity'`,
 	} {
-		if err := s.w.Exec(q).Error; err != nil {
+		if err := s.db.w.Exec(q).Error; err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
 	s.Close()
 	s = openTestStore(t, filepath.Join(dir, "a.db"))
 	for _, col := range []string{"watch_until"} {
-		if !s.w.Migrator().HasColumn(&Matchup{}, col) {
+		if !s.db.w.Migrator().HasColumn(&Matchup{}, col) {
 			t.Errorf("matchups.%s missing after upgrade", col)
 		}
 	}
 	for _, col := range []string{"valid_votes", "a_votes", "b_votes"} {
-		if !s.w.Migrator().HasColumn(&Voter{}, col) {
+		if !s.db.w.Migrator().HasColumn(&Voter{}, col) {
 			t.Errorf("voters.%s missing after upgrade", col)
 		}
 	}
 	var n int64
-	s.w.Raw(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'count_valid_votes'`).Scan(&n)
+	s.db.w.Raw(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'count_valid_votes'`).Scan(&n)
 	if n != 1 {
 		t.Error("vote-counting trigger missing after upgrade")
 	}
@@ -284,7 +266,7 @@ func TestModeration_InvalidateFlagsAndRestoreClears(t *testing.T) {
 	cheat, clicker := NewID(), NewID()
 	vote(cheat, ChoiceTie, 0) // too fast
 	vote(cheat, ChoiceA, 2*time.Second)
-	if n, err := s.InvalidateVoterVotes(ctx, cheat); err != nil || n != 1 {
+	if n, err := s.InvalidateVoterVotes(ctx, Actor{Name: "test"}, cheat, "test"); err != nil || n != 1 {
 		t.Fatalf("invalidated %d %v, want the one valid vote", n, err)
 	}
 	if res := vote(cheat, ChoiceB, 2*time.Second); res.Valid || res.InvalidReason != ReasonAdmin {
@@ -294,7 +276,7 @@ func TestModeration_InvalidateFlagsAndRestoreClears(t *testing.T) {
 		vote(clicker, ChoiceA, 2*time.Second)
 	}
 	for voter, wantRestored := range map[string]int64{cheat: 2, clicker: 1} {
-		n, err := s.RestoreVoterVotes(ctx, voter)
+		n, err := s.RestoreVoterVotes(ctx, Actor{Name: "test"}, voter, "test")
 		if err != nil || n != wantRestored {
 			t.Fatalf("restored %d %v, want %d", n, err, wantRestored)
 		}

@@ -64,7 +64,7 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 		return IssuedMatchup{}, ErrNoMatchup
 	}
 	now := s.now().UTC()
-	vs := s.voters.get(voterID)
+	vs := s.voters.GetOrAdd(voterID, func() *voterState { return &voterState{} })
 	vs.mu.Lock()
 	if err := s.judgedPairsLocked(ctx, voterID, vs); err != nil {
 		vs.mu.Unlock()
@@ -75,7 +75,7 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 	// Every trimEvery matchups issued here, the voter's oldest pending
 	// ones beyond the bound expire: a count per issue would cost a query.
 	vs.issued++
-	trim := vs.issued%trimEvery(s.maxPending) == 0
+	trim := vs.issued%trimEvery(s.rules.maxPending) == 0
 	vs.mu.Unlock()
 	if rand.IntN(2) == 1 {
 		a, b = b, a
@@ -91,9 +91,9 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 		ModelAID:   a.ModelID,
 		ModelBID:   b.ModelID,
 		IssuedAt:   now,
-		ExpiresAt:  now.Add(s.ttl),
+		ExpiresAt:  now.Add(s.rules.ttl),
 		WatchUntil: now.Add(s.watchTime(a, b)),
-		ClientNet:  truncate(clientNet, 64),
+		ClientNet:  Truncate(clientNet, 64),
 	}
 	err = s.writeTx(ctx, false, func(tx *gorm.DB) error {
 		// The voter's row is written once; the cache remembers it exists.
@@ -139,7 +139,7 @@ func insertMatchup(tx *gorm.DB, m *Matchup) error {
 // counts: the configured minimum, but never longer than the shorter clip, so
 // a voter who watched both clips through can always vote validly.
 func (s *Store) watchTime(a, b Clip) time.Duration {
-	d := s.minWatch
+	d := s.rules.minWatch
 	shorter := time.Duration(min(a.DurationMS, b.DurationMS)) * time.Millisecond
 	if shorter > 0 && shorter < d {
 		d = shorter
@@ -157,16 +157,10 @@ func trimEvery(maxPending int) int { return max(1, maxPending/2) }
 // expire now. Two matchups issued to one voter at the same instant may
 // overshoot the bound by one; the next issue trims it again. Expired matchups stay stored; a vote on one answers 410.
 func (s *Store) expireOldestPending(tx *gorm.DB, voterID string, now time.Time) error {
-	// "LIMIT -1" is SQLite's "no limit", which OFFSET needs there;
-	// PostgreSQL spells it "LIMIT ALL".
-	noLimit := "LIMIT -1"
-	if s.dialect == "postgres" {
-		noLimit = "LIMIT ALL"
-	}
 	return tx.Exec(`UPDATE matchups SET expires_at = ? WHERE id IN (
 		SELECT id FROM matchups WHERE voter_id = ? AND choice IS NULL AND expires_at > ?
-		ORDER BY expires_at DESC, id `+noLimit+` OFFSET ?)`,
-		now, voterID, now, s.maxPending-1).Error
+		ORDER BY expires_at DESC, id `+s.db.dialect.noLimit()+` OFFSET ?)`,
+		now, voterID, now, s.rules.maxPending-1).Error
 }
 
 type clipPair struct{ lo, hi uint }

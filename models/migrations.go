@@ -11,43 +11,20 @@ import (
 // migrationTable holds the ids of applied migrations.
 const migrationTable = "schema_migrations"
 
-// migrations lists every schema change in order. Never edit one that has
-// shipped: add a new one. The first migration creates the tables from the
-// entity structs; later ones must name their columns explicitly so that they
-// mean the same thing on every database they meet.
+// migrations lists every schema change in the order it is applied, which is
+// the order they shipped in, not the order of their ids. Never edit or
+// reorder one that has shipped: append a new one at the end. The first
+// migration creates the tables from the entity structs; later ones must
+// name their columns explicitly so that they mean the same thing on every
+// database they meet. The bodies are in migrations_steps.go, in this order,
+// then in migrations_<topic>.go for the later ones, in this order too.
 func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
-		{
-			ID: "0001_init",
-			Migrate: func(tx *gorm.DB) error {
-				return tx.AutoMigrate(&Model{}, &Prompt{}, &Clip{}, &Voter{}, &Matchup{}, &Snapshot{}, &Admin{}, &AuditEntry{})
-			},
-		},
-		{
-			ID: "0002_vote_indexes",
-			Migrate: func(tx *gorm.DB) error {
-				// Counting votes reads only voted rows; a partial index keeps
-				// pending matchups out of it.
-				for _, q := range []string{
-					`CREATE INDEX IF NOT EXISTS idx_matchups_voted ON matchups (pool, valid, voted_at) WHERE choice IS NOT NULL`,
-					`CREATE INDEX IF NOT EXISTS idx_clips_prompt_model ON clips (prompt_id, model_id)`,
-				} {
-					if err := tx.Exec(q).Error; err != nil {
-						return err
-					}
-				}
-				return nil
-			},
-		},
+		{ID: "0001_init", Migrate: migrateInit},
+		{ID: "0002_vote_indexes", Migrate: migrateVoteIndexes},
 		{ID: "0300_vote_validity", Migrate: migrateVoteValidity},
-		{
-			ID:      "0100_admin_tokens_sessions",
-			Migrate: migrateAdminTokensSessions,
-		},
-		{
-			ID:      "0200_ranking_indexes",
-			Migrate: migrateRankingIndexes,
-		},
+		{ID: "0100_admin_tokens_sessions", Migrate: migrateAdminTokensSessions},
+		{ID: "0200_ranking_indexes", Migrate: migrateRankingIndexes},
 		{ID: "0600_clip_style_features", Migrate: migrateClipStyleFeatures},
 		{ID: "0700_history", Migrate: migrateHistory},
 		{ID: "0701_history_scan_index", Migrate: migrateHistoryScanIndex},
@@ -61,9 +38,9 @@ func migrations() []*gormigrate.Migration {
 
 // migrate applies pending migrations, refusing a database written by a newer
 // binary: running old code on a newer schema could silently lose data.
-func migrate(ctx context.Context, db *gorm.DB, dialect string) error {
+func migrate(ctx context.Context, db *gorm.DB, d dialect) error {
 	db = db.WithContext(ctx)
-	unlock, err := lockMigrations(ctx, db, dialect)
+	unlock, err := lockMigrations(ctx, db, d)
 	if err != nil {
 		return err
 	}
@@ -98,8 +75,8 @@ func migrate(ctx context.Context, db *gorm.DB, dialect string) error {
 // migration transaction itself takes the database's write lock; on
 // PostgreSQL instances starting together wait on an advisory lock, and the
 // later ones find the migrations applied.
-func lockMigrations(ctx context.Context, db *gorm.DB, dialect string) (unlock func(), err error) {
-	if dialect != DialectPostgres {
+func lockMigrations(ctx context.Context, db *gorm.DB, d dialect) (unlock func(), err error) {
+	if !d.postgres() {
 		return func() {}, nil
 	}
 	unlock, _, err = advisoryLock(ctx, db, "migrations", true)

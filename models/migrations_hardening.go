@@ -7,7 +7,7 @@ import (
 // timestampType is the column type GORM makes for time.Time on the dialect
 // of tx.
 func timestampType(tx *gorm.DB) string {
-	if tx.Dialector.Name() == "postgres" {
+	if dialectOf(tx).postgres() {
 		return "timestamptz"
 	}
 	return "timestamp"
@@ -81,7 +81,7 @@ func migrateVoteEvidence(tx *gorm.DB) error {
 func migrateTargetingFlags(tx *gorm.DB) error {
 	ts := timestampType(tx)
 	id := "INTEGER PRIMARY KEY AUTOINCREMENT"
-	if tx.Dialector.Name() == "postgres" {
+	if dialectOf(tx).postgres() {
 		id = "BIGSERIAL PRIMARY KEY"
 	}
 	return tx.Exec(`CREATE TABLE IF NOT EXISTS targeting_flags (

@@ -11,7 +11,7 @@ import (
 // CreateModel adds a video-generation model. A taken slug is ErrConflict.
 func (s *Store) CreateModel(ctx context.Context, m *Model) error {
 	m.Active = true
-	err := s.w.WithContext(ctx).Create(m).Error
+	err := s.db.w.WithContext(ctx).Create(m).Error
 	if isUniqueViolation(err) {
 		return fmt.Errorf("%w: a model with slug %q", ErrConflict, m.Slug)
 	}
@@ -25,7 +25,7 @@ func (s *Store) CreateModel(ctx context.Context, m *Model) error {
 // ModelBySlug returns the model with the given slug.
 func (s *Store) ModelBySlug(ctx context.Context, slug string) (Model, error) {
 	var m Model
-	err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&m).Error
+	err := s.db.r.WithContext(ctx).Where("slug = ?", slug).Take(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Model{}, ErrNotFound
 	}
@@ -35,13 +35,13 @@ func (s *Store) ModelBySlug(ctx context.Context, slug string) (Model, error) {
 // ListModels returns every model, active or not, by name.
 func (s *Store) ListModels(ctx context.Context) ([]Model, error) {
 	var ms []Model
-	err := s.r.WithContext(ctx).Order("name, id").Find(&ms).Error
+	err := s.db.r.WithContext(ctx).Order("name, id").Find(&ms).Error
 	return ms, err
 }
 
 // CountModels returns how many models exist.
 func (s *Store) CountModels(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Model(&Model{}).Count(&n).Error
+	err := s.db.r.WithContext(ctx).Model(&Model{}).Count(&n).Error
 	return n, err
 }

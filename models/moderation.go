@@ -17,12 +17,12 @@ const InvalidByAdmin = "admin"
 // InvalidateVoterVotes marks every valid vote of a voter invalid, keeping the
 // votes, and flags the voter so that their later votes are stored invalid
 // too; it reports how many votes changed.
-func (s *Store) InvalidateVoterVotes(ctx context.Context, voterID string) (int64, error) {
+func (s *Store) InvalidateVoterVotes(ctx context.Context, by Actor, voterID, reason string) (int64, error) {
 	if err := s.voterExists(ctx, voterID); err != nil {
 		return 0, err
 	}
 	var n int64
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&Matchup{}).
 			Where("voter_id = ? AND choice IS NOT NULL AND valid = ?", voterID, true).
 			Updates(map[string]any{"valid": false, "invalid_reason": InvalidByAdmin})
@@ -30,8 +30,11 @@ func (s *Store) InvalidateVoterVotes(ctx context.Context, voterID string) (int64
 			return res.Error
 		}
 		n = res.RowsAffected
-		return tx.Model(&Voter{}).Where("id = ?", voterID).
-			Updates(map[string]any{"flagged": true, "flag_reason": InvalidByAdmin}).Error
+		if err := tx.Model(&Voter{}).Where("id = ?", voterID).
+			Updates(map[string]any{"flagged": true, "flag_reason": InvalidByAdmin}).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "voter.invalidate", "voter:"+voterID, fmt.Sprintf("votes=%d reason=%q", n, reason))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("invalidate votes: %w", err)
@@ -44,12 +47,12 @@ func (s *Store) InvalidateVoterVotes(ctx context.Context, voterID string) (int64
 // votes cast too fast stay invalid. The voter's side counters start afresh,
 // so position bias is judged again on their next votes. It reports how many
 // votes changed.
-func (s *Store) RestoreVoterVotes(ctx context.Context, voterID string) (int64, error) {
+func (s *Store) RestoreVoterVotes(ctx context.Context, by Actor, voterID, reason string) (int64, error) {
 	if err := s.voterExists(ctx, voterID); err != nil {
 		return 0, err
 	}
 	var n int64
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&Matchup{}).
 			Where("voter_id = ? AND choice IS NOT NULL AND valid = ? AND invalid_reason IN ?", voterID, false,
 				[]string{InvalidByAdmin, ReasonPositionBias, ReasonFlagged}).
@@ -58,8 +61,11 @@ func (s *Store) RestoreVoterVotes(ctx context.Context, voterID string) (int64, e
 			return res.Error
 		}
 		n = res.RowsAffected
-		return tx.Model(&Voter{}).Where("id = ?", voterID).
-			Updates(map[string]any{"flagged": false, "flag_reason": "", "valid_votes": 0, "a_votes": 0, "b_votes": 0}).Error
+		if err := tx.Model(&Voter{}).Where("id = ?", voterID).
+			Updates(map[string]any{"flagged": false, "flag_reason": "", "valid_votes": 0, "a_votes": 0, "b_votes": 0}).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "voter.restore", "voter:"+voterID, fmt.Sprintf("votes=%d reason=%q", n, reason))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("restore votes: %w", err)
@@ -72,7 +78,7 @@ func (s *Store) voterExists(ctx context.Context, voterID string) error {
 		return fmt.Errorf("%w: no voter %q", ErrNotFound, voterID)
 	}
 	var v Voter
-	err := s.r.WithContext(ctx).Where("id = ?", voterID).Take(&v).Error
+	err := s.db.r.WithContext(ctx).Where("id = ?", voterID).Take(&v).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return fmt.Errorf("%w: no voter %q", ErrNotFound, voterID)
 	}
@@ -96,7 +102,7 @@ type VoteRow struct {
 // RecentVotes returns the newest votes, at most limit, of one voter when
 // voterID is not empty.
 func (s *Store) RecentVotes(ctx context.Context, voterID string, limit int) ([]VoteRow, error) {
-	q := s.r.WithContext(ctx).Table("matchups AS m").
+	q := s.db.r.WithContext(ctx).Table("matchups AS m").
 		Select(`m.id AS matchup_id, m.voter_id, m.pool, m.prompt_id, a.slug AS model_a, b.slug AS model_b,
 			m.choice, m.voted_at, m.valid, m.invalid_reason`).
 		Joins("JOIN models a ON a.id = m.model_a_id").

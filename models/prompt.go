@@ -11,7 +11,7 @@ func (s *Store) CreatePrompt(ctx context.Context, p *Prompt) error {
 		return fmt.Errorf("%w: modality must be t2v or i2v", ErrInvalidInput)
 	}
 	p.Active = true
-	if err := s.w.WithContext(ctx).Create(p).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Create(p).Error; err != nil {
 		return fmt.Errorf("create prompt: %w", err)
 	}
 	s.invalidate()

@@ -29,7 +29,7 @@ func (s *Store) Prune(ctx context.Context, retention time.Duration) (PruneResult
 	var res PruneResult
 	cutoff := s.now().UTC().Add(-retention)
 	for {
-		r := s.w.WithContext(ctx).Exec(`DELETE FROM matchups WHERE id IN (
+		r := s.db.w.WithContext(ctx).Exec(`DELETE FROM matchups WHERE id IN (
 			SELECT id FROM matchups WHERE choice IS NULL AND expires_at < ? LIMIT ?)`, cutoff, pruneBatch)
 		if r.Error != nil {
 			return res, fmt.Errorf("prune matchups: %w", r.Error)
@@ -41,7 +41,7 @@ func (s *Store) Prune(ctx context.Context, retention time.Duration) (PruneResult
 	}
 	for {
 		var ids []string
-		err := s.r.WithContext(ctx).Raw(`SELECT id FROM voters v WHERE created_at < ?
+		err := s.db.r.WithContext(ctx).Raw(`SELECT id FROM voters v WHERE created_at < ?
 			AND NOT EXISTS (SELECT 1 FROM matchups m WHERE m.voter_id = v.id) LIMIT ?`, cutoff, pruneBatch).Scan(&ids).Error
 		if err != nil {
 			return res, fmt.Errorf("find voters to prune: %w", err)
@@ -51,13 +51,13 @@ func (s *Store) Prune(ctx context.Context, retention time.Duration) (PruneResult
 		}
 		// The NOT EXISTS is checked again in the delete: a voter who got a
 		// matchup meanwhile stays.
-		r := s.w.WithContext(ctx).Exec(`DELETE FROM voters WHERE id IN ? AND created_at < ?
+		r := s.db.w.WithContext(ctx).Exec(`DELETE FROM voters WHERE id IN ? AND created_at < ?
 			AND NOT EXISTS (SELECT 1 FROM matchups m WHERE m.voter_id = voters.id)`, ids, cutoff)
 		if r.Error != nil {
 			return res, fmt.Errorf("prune voters: %w", r.Error)
 		}
 		res.Voters += r.RowsAffected
-		s.voters.forget(ids)
+		s.voters.Delete(ids...)
 		if len(ids) < pruneBatch {
 			break
 		}

@@ -103,15 +103,15 @@ func (s *Store) SeedDemoVotes(ctx context.Context, n int, seed uint64) error {
 		voted := start.Add(time.Duration(frac * float64(demoSpan)))
 		issued := voted.Add(-time.Duration(15+rng.IntN(60)) * time.Second)
 		rows = append(rows, NewID(), DemoVoter, cp.prompt.ID, pool, cp.prompt.Category, a.ID, b.ID, a.ModelID, b.ModelID,
-			issued, issued.Add(s.ttl), choice, voted, true, "")
+			issued, issued.Add(s.rules.ttl), choice, voted, true, "")
 	}
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec(insertVoterSQL, DemoVoter, now).Error; err != nil {
 			return err
 		}
 		for off := 0; off < n; off += importRowsPerStmt {
 			k := min(importRowsPerStmt, n-off)
-			if err := tx.Exec(insertMatchupsSQL(k, s.dialect), rows[off*matchupCols:(off+k)*matchupCols]...).Error; err != nil {
+			if err := tx.Exec(insertMatchupsSQL(k, s.db.dialect), rows[off*matchupCols:(off+k)*matchupCols]...).Error; err != nil {
 				return err
 			}
 		}
@@ -120,6 +120,6 @@ func (s *Store) SeedDemoVotes(ctx context.Context, n int, seed uint64) error {
 	if err != nil {
 		return fmt.Errorf("seed demo votes: %w", err)
 	}
-	s.votes.Add(uint64(n))
+	s.stats.recorded.Add(uint64(n))
 	return nil
 }

@@ -2,11 +2,9 @@ package models
 
 import (
 	"context"
-	"path/filepath"
+	"fmt"
 	"testing"
 	"time"
-
-	"github.com/arena-video/arena/models/media"
 )
 
 // The demo's made-up votes must look like votes cast through the arena:
@@ -14,15 +12,23 @@ import (
 // all four choices among them (cmd/arena checks that they rank every
 // demo model).
 func TestSeedDemoVotes(t *testing.T) {
-	dir := t.TempDir()
-	s := openTestStore(t, filepath.Join(dir, "a.db"))
+	// Five models with a clip each for two prompts, one of them with sound:
+	// two pools, as the demo has (static.SeedDemo loads the real one).
+	s, clock := openClocked(t, Options{}, 4000, 4000, 4000, 4000, 4000)
 	ctx := context.Background()
-	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: true})
+	ms, err := s.ListModels(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SeedDemo(ctx, blobs); err != nil {
+	p := Prompt{Text: "a dog", Modality: ModalityT2V}
+	if err := s.CreatePrompt(ctx, &p); err != nil {
 		t.Fatal(err)
+	}
+	for i, m := range ms {
+		c := Clip{PromptID: p.ID, ModelID: m.ID, SHA256: fmt.Sprintf("%063da", i), BlobKey: fmt.Sprintf("%063da", i), MIME: "video/mp4", DurationMS: 4000, Width: 8, Height: 8, HasAudio: true}
+		if err := s.CreateClip(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := s.SeedDemoVotes(ctx, DemoVotes, 1); err != nil {
 		t.Fatal(err)
@@ -35,18 +41,18 @@ func TestSeedDemoVotes(t *testing.T) {
 	}
 
 	var votes []Matchup
-	if err := s.r.Where("voter_id = ?", DemoVoter).Find(&votes).Error; err != nil {
+	if err := s.db.r.Where("voter_id = ?", DemoVoter).Find(&votes).Error; err != nil {
 		t.Fatal(err)
 	}
 	var clips []Clip
-	if err := s.r.Find(&clips).Error; err != nil {
+	if err := s.db.r.Find(&clips).Error; err != nil {
 		t.Fatal(err)
 	}
 	byID := make(map[uint]Clip)
 	for _, c := range clips {
 		byID[c.ID] = c
 	}
-	now := time.Now()
+	now := clock.Now()
 	choices := make(map[string]int)
 	for _, v := range votes {
 		a, b := byID[v.ClipAID], byID[v.ClipBID]

@@ -65,7 +65,7 @@ func (s *Store) SkipMatchup(ctx context.Context, voterID, matchupID, reason, sid
 	now := s.now()
 	res := SkipResult{Reason: reason, Side: side}
 	var m Matchup
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		q := tx.Model(&Matchup{}).
 			Where("id = ? AND voter_id = ? AND choice IS NULL AND skip_reason = '' AND expires_at > ?", matchupID, voterID, now).
 			Updates(map[string]any{"skip_reason": reason, "skip_side": side, "skipped_at": now, "expires_at": now})
@@ -136,7 +136,7 @@ var errNoRow = errors.New("no row matched")
 // whyNoSkip explains a skip that matched no row, as whyNoVote does.
 func (s *Store) whyNoSkip(ctx context.Context, voterID, matchupID string, now time.Time) error {
 	var m Matchup
-	if err := s.w.WithContext(ctx).Where("id = ?", matchupID).Limit(1).Find(&m).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Where("id = ?", matchupID).Limit(1).Find(&m).Error; err != nil {
 		return fmt.Errorf("load matchup: %w", err)
 	}
 	switch {
@@ -159,7 +159,7 @@ func (s *Store) RestoreClip(ctx context.Context, publicID string) (Clip, error) 
 	if err != nil {
 		return Clip{}, err
 	}
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("clip_id = ? AND reason = ?", c.ID, SkipBroken).Delete(&ClipReport{}).Error; err != nil {
 			return err
 		}
@@ -190,7 +190,7 @@ func (s *Store) ReportedClips(ctx context.Context, limit int) ([]ReportedClip, e
 		Inappropriate int64
 	}
 	var rows []row
-	err := s.r.WithContext(ctx).Model(&ClipReport{}).
+	err := s.db.r.WithContext(ctx).Model(&ClipReport{}).
 		Select("clip_id, SUM(CASE WHEN reason = ? THEN 1 ELSE 0 END) AS broken, SUM(CASE WHEN reason = ? THEN 1 ELSE 0 END) AS inappropriate", SkipBroken, SkipInappropriate).
 		Group("clip_id").Order("COUNT(*) DESC, clip_id").Limit(limit).Scan(&rows).Error
 	if err != nil {
@@ -203,7 +203,7 @@ func (s *Store) ReportedClips(ctx context.Context, limit int) ([]ReportedClip, e
 		ids = append(ids, r.ClipID)
 	}
 	var clips []Clip
-	if err := s.r.WithContext(ctx).Where("id IN ? OR withdrawn", ids).Order("id").Find(&clips).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("id IN ? OR withdrawn", ids).Order("id").Find(&clips).Error; err != nil {
 		return nil, err
 	}
 	cat, err := s.catalog(ctx)
@@ -225,7 +225,7 @@ func (s *Store) SkipCounts(ctx context.Context) (map[string]int64, error) {
 		N          int64
 	}
 	var rows []row
-	err := s.r.WithContext(ctx).Model(&Matchup{}).Select("skip_reason, COUNT(*) AS n").
+	err := s.db.r.WithContext(ctx).Model(&Matchup{}).Select("skip_reason, COUNT(*) AS n").
 		Where("skip_reason <> ''").Group("skip_reason").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("count skips: %w", err)

@@ -24,7 +24,7 @@ func TestSkipMatchup(t *testing.T) {
 			t.Fatal(err)
 		}
 		var stored Matchup
-		s.r.Where("id = ?", m.ID).Take(&stored)
+		s.db.r.Where("id = ?", m.ID).Take(&stored)
 		if stored.Choice != nil || stored.Valid || stored.SkipReason != SkipCantDecide || stored.SkippedAt == nil {
 			t.Errorf("stored = %+v", stored)
 		}
@@ -35,7 +35,7 @@ func TestSkipMatchup(t *testing.T) {
 			t.Errorf("second skip = %v, want ErrSkipped", err)
 		}
 		var reports int64
-		s.r.Model(&ClipReport{}).Count(&reports)
+		s.db.r.Model(&ClipReport{}).Count(&reports)
 		if reports != 0 {
 			t.Errorf("can't decide made %d reports", reports)
 		}

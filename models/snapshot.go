@@ -10,7 +10,7 @@ import (
 // or before notAfter (at any time when notAfter is zero), or 0 when there is
 // none.
 func (s *Store) NewestSnapshotID(ctx context.Context, key string, notAfter time.Time) (uint, error) {
-	q := s.r.WithContext(ctx).Select("id").Where("key = ?", key)
+	q := s.db.r.WithContext(ctx).Select("id").Where("key = ?", key)
 	if !notAfter.IsZero() {
 		q = q.Where("computed_at <= ?", notAfter)
 	}
@@ -24,7 +24,7 @@ func (s *Store) NewestSnapshotID(ctx context.Context, key string, notAfter time.
 // Snapshot loads one snapshot, body included.
 func (s *Store) Snapshot(ctx context.Context, id uint) (Snapshot, error) {
 	var snap Snapshot
-	if err := s.r.WithContext(ctx).Where("id = ?", id).Take(&snap).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("id = ?", id).Take(&snap).Error; err != nil {
 		return Snapshot{}, fmt.Errorf("load snapshot %d: %w", id, err)
 	}
 	return snap, nil
@@ -32,7 +32,7 @@ func (s *Store) Snapshot(ctx context.Context, id uint) (Snapshot, error) {
 
 // AddSnapshot stores a new snapshot and sets its id.
 func (s *Store) AddSnapshot(ctx context.Context, snap *Snapshot) error {
-	if err := s.w.WithContext(ctx).Create(snap).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Create(snap).Error; err != nil {
 		return fmt.Errorf("store snapshot %s: %w", snap.Key, err)
 	}
 	return nil
@@ -41,7 +41,7 @@ func (s *Store) AddSnapshot(ctx context.Context, snap *Snapshot) error {
 // SnapshotKeys lists the distinct keys of the stored snapshots.
 func (s *Store) SnapshotKeys(ctx context.Context) ([]string, error) {
 	var keys []string
-	if err := s.r.WithContext(ctx).Model(&Snapshot{}).Distinct("key").Pluck("key", &keys).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Model(&Snapshot{}).Distinct("key").Pluck("key", &keys).Error; err != nil {
 		return nil, fmt.Errorf("list snapshot keys: %w", err)
 	}
 	return keys, nil
@@ -51,7 +51,7 @@ func (s *Store) SnapshotKeys(ctx context.Context) ([]string, error) {
 // by key and then newest first.
 func (s *Store) SnapshotTimes(ctx context.Context) ([]Snapshot, error) {
 	var rows []Snapshot
-	err := s.r.WithContext(ctx).Select("id, key, computed_at, rebuilt").
+	err := s.db.r.WithContext(ctx).Select("id, key, computed_at, rebuilt").
 		Order("key, computed_at DESC, id DESC").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list snapshots: %w", err)
@@ -64,7 +64,7 @@ func (s *Store) SnapshotTimes(ctx context.Context) ([]Snapshot, error) {
 func (s *Store) DeleteSnapshots(ctx context.Context, ids []uint) error {
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
-		if err := s.w.WithContext(ctx).Where("id IN ?", ids[:n]).Delete(&Snapshot{}).Error; err != nil {
+		if err := s.db.w.WithContext(ctx).Where("id IN ?", ids[:n]).Delete(&Snapshot{}).Error; err != nil {
 			return fmt.Errorf("delete snapshots: %w", err)
 		}
 		ids = ids[n:]

@@ -1,8 +1,6 @@
 package models
 
 import (
-	"context"
-	"database/sql"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +13,9 @@ var RecomputeBuckets = []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
 // storeStats counts what this process did, for /metrics. Counters only go
 // up and start at zero with the process, as Prometheus expects.
 type storeStats struct {
+	// recorded counts the votes recorded, valid or not, so the background
+	// recompute knows when one is due.
+	recorded    atomic.Uint64
 	matchups    atomic.Uint64
 	writeGroups atomic.Uint64
 	writes      atomic.Uint64
@@ -94,33 +95,4 @@ func (s *Store) NoteRecompute(d time.Duration) {
 	}
 	st.recomputeCount++
 	st.recomputeSum += sec
-}
-
-// CountVotes returns how many votes the database holds, valid or not, from
-// every instance.
-func (s *Store) CountVotes(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.r.WithContext(ctx).Model(&Matchup{}).Where("choice IS NOT NULL").Count(&n).Error
-	return n, err
-}
-
-// Pools returns the database connection pools by name ("read", "write",
-// "batch" on SQLite; "pool" on PostgreSQL), for their statistics.
-func (s *Store) Pools() map[string]*sql.DB {
-	out := map[string]*sql.DB{}
-	add := func(name string, db interface{ DB() (*sql.DB, error) }) {
-		if sqlDB, err := db.DB(); err == nil {
-			out[name] = sqlDB
-		}
-	}
-	if s.r == s.w {
-		add("pool", s.w)
-		return out
-	}
-	add("read", s.r)
-	add("write", s.w)
-	if s.writer != nil {
-		add("batch", s.writer.db)
-	}
-	return out
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,6 +13,8 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/arena-video/arena/models/gencache"
 )
 
 // Options configures a Store.
@@ -57,36 +60,54 @@ type Options struct {
 // votes.
 const DefaultMaxPending = 20
 
-// Store is the only door to the database.
+// Store is the only door to the database: its methods are the queries and
+// transactions, one file per entity, and it keeps the caches that make the
+// voting path fast, each caching one thing.
 type Store struct {
-	// w takes writes: one connection on SQLite, so writers queue in Go, not
-	// in SQLite's busy loop. r takes reads: a pool; WAL lets readers run
-	// beside the writer. On PostgreSQL both are the same pool.
-	w       *gorm.DB
-	r       *gorm.DB
-	writer  *batchWriter // SQLite only: groups writes into shared commits
-	voters  *voterCache
-	stats   storeStats
-	dialect string
-	ttl     time.Duration
-	// minWatch and maxPending: see Options.
+	db     conns
+	cat    catalogCache                         // models, prompts and active clips; see catalog.go
+	voters *gencache.Cache[string, *voterState] // per-voter judged pairs; see voter_cache.go
+	stats  storeStats                           // counters for /metrics and the recompute trigger
+	rules  matchupRules
+	pw     passwords // see Authenticate
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// conns are the Store's connections. On SQLite, w is one connection for the
+// rare writes (admin changes, imports, snapshots) and writer groups the
+// voting cycle's writes on a connection of its own (see writer.go); r is a
+// read-only pool, which WAL lets run beside both. On PostgreSQL w and r are
+// the same pool and writer is nil.
+type conns struct {
+	w, r    *gorm.DB
+	writer  *batchWriter
+	dialect dialect
+}
+
+// matchupRules are the limits on issuing and voting on matchups; see
+// Options.
+type matchupRules struct {
+	ttl        time.Duration
 	minWatch   time.Duration
 	maxPending int
-	// recordVoteSQL is the vote's UPDATE for the configured rules.
+	// recordVoteSQL is the vote's UPDATE for these rules.
 	recordVoteSQL string
 	requireFetch  bool
-	now           func() time.Time
-	log           *slog.Logger
+}
 
-	pwCost    int
-	dummyHash string // see Authenticate
+// catalogCache holds the newest catalog; see catalog.go.
+type catalogCache struct {
+	maxAge time.Duration
+	mu     sync.Mutex // serialises catalog reloads
+	cur    atomic.Pointer[catalog]
+	loads  atomic.Uint64 // numbers each catalog load; see CatalogVersion
+}
 
-	catMaxAge time.Duration
-	catMu     sync.Mutex // serialises catalog reloads
-	cat       atomic.Pointer[catalog]
-	catLoads  atomic.Uint64 // numbers each catalog load; see CatalogVersion
-
-	votes atomic.Uint64 // counts recorded votes, so a recompute knows when one is due
+// passwords is how new admin passwords are hashed.
+type passwords struct {
+	cost      int
+	dummyHash string // compared against for unknown usernames; see Authenticate
 }
 
 // Open connects to the database, applies pending migrations and returns a
@@ -111,41 +132,38 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		opts.Logger = slog.Default()
 	}
 	s := &Store{
-		dialect:       DialectSQLite,
-		ttl:           opts.MatchupTTL,
-		minWatch:      opts.MinWatch,
-		maxPending:    opts.MaxPending,
-		recordVoteSQL: recordVoteQuery(opts.RequireClipFetch),
-		requireFetch:  opts.RequireClipFetch,
-		now:           opts.Now,
-		log:           opts.Logger,
-		catMaxAge:     opts.CatalogMaxAge,
+		db:  conns{dialect: DialectSQLite},
+		cat: catalogCache{maxAge: opts.CatalogMaxAge},
+		rules: matchupRules{ttl: opts.MatchupTTL, minWatch: opts.MinWatch, maxPending: opts.MaxPending,
+			recordVoteSQL: recordVoteQuery(opts.RequireClipFetch), requireFetch: opts.RequireClipFetch},
+		now: opts.Now,
+		log: opts.Logger,
 	}
 	if err := s.setPasswordCost(opts.PasswordCost); err != nil {
 		return nil, err
 	}
 	var err error
 	if IsPostgresDSN(opts.DSN) {
-		s.dialect = DialectPostgres
-		if s.w, err = openPostgres(opts.DSN, opts.MaxConns); err != nil {
+		s.db.dialect = DialectPostgres
+		if s.db.w, err = openPostgres(opts.DSN, opts.MaxConns); err != nil {
 			return nil, err
 		}
-		s.r = s.w
-	} else if s.w, s.r, err = openSQLite(opts.DSN); err != nil {
+		s.db.r = s.db.w
+	} else if s.db.w, s.db.r, err = openSQLite(opts.DSN); err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, s.w, s.dialect); err != nil {
+	if err := migrate(ctx, s.db.w, s.db.dialect); err != nil {
 		s.Close()
 		return nil, err
 	}
 	s.voters = newVoterCache(voterCacheSize)
-	if s.dialect == DialectSQLite {
+	if !s.db.dialect.postgres() {
 		bw, err := openSQLiteWriter(opts.DSN)
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		s.writer = newBatchWriter(bw, &s.stats, opts.RelaxedSync)
+		s.db.writer = newBatchWriter(bw, &s.stats, opts.RelaxedSync)
 	}
 	return s, nil
 }
@@ -214,12 +232,12 @@ func openSQLitePool(path, dsn string, conns int) (*gorm.DB, error) {
 // Close releases the database connections.
 func (s *Store) Close() error {
 	var errs []error
-	dbs := []*gorm.DB{s.r, s.w}
-	if s.writer != nil {
-		s.writer.close()
-		dbs = append(dbs, s.writer.db)
+	dbs := []*gorm.DB{s.db.r, s.db.w}
+	if s.db.writer != nil {
+		s.db.writer.close()
+		dbs = append(dbs, s.db.writer.db)
 	}
-	if s.r == s.w {
+	if s.db.r == s.db.w {
 		dbs = dbs[1:] // PostgreSQL: one pool
 	}
 	for _, db := range dbs {
@@ -236,19 +254,40 @@ func (s *Store) Close() error {
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.r.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+	return s.db.r.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
 }
 
 // Dialect names the database in use: "sqlite" or "postgres".
-func (s *Store) Dialect() string { return s.dialect }
+func (s *Store) Dialect() string { return string(s.db.dialect) }
 
 // Now returns the Store's clock reading.
 func (s *Store) Now() time.Time { return s.now() }
 
 // VotesRecorded counts the votes this Store has recorded since it opened. The
 // background recompute compares readings to know whether one is due.
-func (s *Store) VotesRecorded() uint64 { return s.votes.Load() }
+func (s *Store) VotesRecorded() uint64 { return s.stats.recorded.Load() }
 
 // MinWatch returns the configured minimum watch time, so the arena page can
 // ask for the same wait the server checks.
-func (s *Store) MinWatch() time.Duration { return s.minWatch }
+func (s *Store) MinWatch() time.Duration { return s.rules.minWatch }
+
+// Pools returns the database connection pools by name ("read", "write",
+// "batch" on SQLite; "pool" on PostgreSQL), for their statistics.
+func (s *Store) Pools() map[string]*sql.DB {
+	out := map[string]*sql.DB{}
+	add := func(name string, db interface{ DB() (*sql.DB, error) }) {
+		if sqlDB, err := db.DB(); err == nil {
+			out[name] = sqlDB
+		}
+	}
+	if s.db.r == s.db.w {
+		add("pool", s.db.w)
+		return out
+	}
+	add("read", s.db.r)
+	add("write", s.db.w)
+	if s.db.writer != nil {
+		add("batch", s.db.writer.db)
+	}
+	return out
+}

@@ -35,7 +35,7 @@ func openTestStore(t *testing.T, path string) *Store {
 func TestMigrate_FromEmptyDatabase(t *testing.T) {
 	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
 	for _, table := range []string{"models", "prompts", "clips", "voters", "matchups", "snapshots", "admins", "audit_entries", migrationTable} {
-		if !s.w.Migrator().HasTable(table) {
+		if !s.db.w.Migrator().HasTable(table) {
 			t.Errorf("table %s missing after migration", table)
 		}
 	}
@@ -43,12 +43,12 @@ func TestMigrate_FromEmptyDatabase(t *testing.T) {
 		return
 	}
 	var mode string
-	s.w.Raw("PRAGMA journal_mode").Scan(&mode)
+	s.db.w.Raw("PRAGMA journal_mode").Scan(&mode)
 	if mode != "wal" {
 		t.Errorf("journal_mode = %q, want wal", mode)
 	}
 	var fk int
-	s.w.Raw("PRAGMA foreign_keys").Scan(&fk)
+	s.db.w.Raw("PRAGMA foreign_keys").Scan(&fk)
 	if fk != 1 {
 		t.Errorf("foreign_keys = %d, want 1", fk)
 	}
@@ -58,11 +58,11 @@ func TestMigrate_ReopeningAppliesNothingTwice(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
 	s := openTestStore(t, path)
 	var before int64
-	s.w.Table(migrationTable).Count(&before)
+	s.db.w.Table(migrationTable).Count(&before)
 	s.Close()
 	s = openTestStore(t, path)
 	var after int64
-	s.w.Table(migrationTable).Count(&after)
+	s.db.w.Table(migrationTable).Count(&after)
 	if before != int64(len(migrations())) || after != before {
 		t.Fatalf("applied %d then %d migrations, want %d both times", before, after, len(migrations()))
 	}
@@ -71,7 +71,7 @@ func TestMigrate_ReopeningAppliesNothingTwice(t *testing.T) {
 func TestMigrate_RefusesANewerDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
 	s := openTestStore(t, path)
-	if err := s.w.Exec("INSERT INTO " + migrationTable + " (id) VALUES ('9999_from_the_future')").Error; err != nil {
+	if err := s.db.w.Exec("INSERT INTO " + migrationTable + " (id) VALUES ('9999_from_the_future')").Error; err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -33,7 +33,7 @@ func (s *Store) StyleTallies(ctx context.Context, f TallyFilter) ([]StyleTally, 
 		where, args = where+" AND voted_at <= ?", append(args, f.Until.UTC())
 	}
 	const cols = "pool, category, model_a_id, model_b_id, clip_a_id, clip_b_id, choice"
-	rows, err := s.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+
+	rows, err := s.db.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+
 		" GROUP BY "+cols+" ORDER BY "+cols, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("count votes by clip: %w", err)
@@ -75,7 +75,7 @@ func StyleOf(c Clip) (ClipStyle, bool) {
 // id.
 func (s *Store) MeasuredClipStyles(ctx context.Context) (map[uint]ClipStyle, error) {
 	var clips []Clip
-	err := s.r.WithContext(ctx).Select("id", "duration_ms", "has_audio", "motion", "brightness", "saturation", "features_measured").
+	err := s.db.r.WithContext(ctx).Select("id", "duration_ms", "has_audio", "motion", "brightness", "saturation", "features_measured").
 		Where("features_measured = ?", true).Find(&clips).Error
 	if err != nil {
 		return nil, fmt.Errorf("load clip features: %w", err)

@@ -4,27 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
-
-// migrateRankingIndexes adds the indexes the leaderboard reads through. The
-// tally index holds every column the counting query touches, in its GROUP BY
-// order, so counting a million votes is one pass over the index with no sort
-// and no table lookups. The export index walks valid votes in time order for
-// keyset pagination; the snapshot index finds a key's newest snapshot.
-func migrateRankingIndexes(tx *gorm.DB) error {
-	for _, q := range []string{
-		`CREATE INDEX IF NOT EXISTS idx_matchups_tally ON matchups (pool, category, model_a_id, model_b_id, choice, valid) WHERE choice IS NOT NULL`,
-		`CREATE INDEX IF NOT EXISTS idx_matchups_export ON matchups (voted_at, id) WHERE choice IS NOT NULL`,
-		`CREATE INDEX IF NOT EXISTS idx_snapshots_key_time ON snapshots (key, computed_at)`,
-	} {
-		if err := tx.Exec(q).Error; err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // Tally is the number of valid votes with one choice between two models, as
 // they were shown (model A on the left), in one pool and category.
@@ -65,7 +45,7 @@ func (s *Store) VoteTallies(ctx context.Context, f TallyFilter) ([]Tally, error)
 		where, args = where+" AND voted_at <= ?", append(args, f.Until.UTC())
 	}
 	const cols = "pool, category, model_a_id, model_b_id, choice"
-	rows, err := s.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+
+	rows, err := s.db.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+
 		" GROUP BY "+cols+" ORDER BY "+cols, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("count votes: %w", err)

@@ -90,7 +90,7 @@ func (s *Store) CheckIntegrity(ctx context.Context, scores BoardScores) (Targeti
 		return rep, err
 	}
 	var votes []targetVote
-	err = s.r.WithContext(ctx).Raw(`SELECT voter_id, client_net, pool, model_a_id, model_b_id, choice FROM matchups
+	err = s.db.r.WithContext(ctx).Raw(`SELECT voter_id, client_net, pool, model_a_id, model_b_id, choice FROM matchups
 		WHERE choice IS NOT NULL AND voted_at > ? AND client_net <> '' ORDER BY voted_at, id`, since).Scan(&votes).Error
 	if err != nil {
 		return rep, fmt.Errorf("load votes for the integrity check: %w", err)
@@ -129,7 +129,7 @@ func (s *Store) CheckIntegrity(ctx context.Context, scores BoardScores) (Targeti
 			rep.Targeted += f.Invalidated
 		}
 	}
-	res := s.w.WithContext(ctx).Exec(`UPDATE matchups SET valid = ?, invalid_reason = ?
+	res := s.db.w.WithContext(ctx).Exec(`UPDATE matchups SET valid = ?, invalid_reason = ?
 		WHERE choice IS NOT NULL AND valid AND voter_id IN (SELECT id FROM voters WHERE flagged AND flag_reason = ?)`,
 		false, ReasonPositionBias, ReasonPositionBias)
 	if res.Error != nil {
@@ -200,7 +200,7 @@ func (s *Store) issuedShares(ctx context.Context, since time.Time) (map[string]m
 		ModelAID, ModelBID uint
 		N                  int64
 	}
-	err := s.r.WithContext(ctx).Raw(`SELECT pool, model_a_id, model_b_id, COUNT(*) AS n FROM matchups
+	err := s.db.r.WithContext(ctx).Raw(`SELECT pool, model_a_id, model_b_id, COUNT(*) AS n FROM matchups
 		WHERE issued_at > ? AND client_net <> '' GROUP BY pool, model_a_id, model_b_id`, since).Scan(&rows).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("count issued matchups: %w", err)
@@ -244,7 +244,7 @@ func (s *Store) undoTargeted(ctx context.Context, gt *groupTest, m uint, llr, th
 	for n := range gt.nets {
 		nets = append(nets, n)
 	}
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var res *gorm.DB
 		if voter, ok := cutPrefix(gt.group, "voter:"); ok {
 			res = tx.Exec(`UPDATE matchups SET valid = ?, invalid_reason = ? WHERE voter_id = ? AND choice IS NOT NULL AND valid`,
@@ -293,7 +293,7 @@ func (s *Store) undoTargeted(ctx context.Context, gt *groupTest, m uint, llr, th
 // at most limit rows.
 func (s *Store) TargetingFlags(ctx context.Context, limit int) ([]TargetingFlag, error) {
 	var fs []TargetingFlag
-	if err := s.r.WithContext(ctx).Order("checked_at DESC, id").Limit(limit).Find(&fs).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Order("checked_at DESC, id").Limit(limit).Find(&fs).Error; err != nil {
 		return nil, fmt.Errorf("list targeting flags: %w", err)
 	}
 	if cat, err := s.catalog(ctx); err == nil {

@@ -153,8 +153,8 @@ func TestCheckIntegrity_UndoesATargetingVoterAndItsNetwork(t *testing.T) {
 		}
 	}
 	var farmValid, honestInvalid int64
-	s.r.Raw(`SELECT COUNT(*) FROM matchups WHERE voter_id = ? AND choice IS NOT NULL AND valid`, farm).Scan(&farmValid)
-	s.r.Raw(`SELECT COUNT(*) FROM matchups WHERE voter_id <> ? AND choice IS NOT NULL AND NOT valid`, farm).Scan(&honestInvalid)
+	s.db.r.Raw(`SELECT COUNT(*) FROM matchups WHERE voter_id = ? AND choice IS NOT NULL AND valid`, farm).Scan(&farmValid)
+	s.db.r.Raw(`SELECT COUNT(*) FROM matchups WHERE voter_id <> ? AND choice IS NOT NULL AND NOT valid`, farm).Scan(&honestInvalid)
 	if farmValid != 0 || honestInvalid != 0 {
 		t.Errorf("after the check: %d farm votes still valid, %d honest votes invalid", farmValid, honestInvalid)
 	}
@@ -172,13 +172,13 @@ func TestCheckIntegrity_UndoesATargetingVoterAndItsNetwork(t *testing.T) {
 
 	// Position bias: flag one honest voter by hand as the trigger would;
 	// the pass invalidates their earlier votes.
-	s.w.Exec(`UPDATE voters SET flagged = ?, flag_reason = ? WHERE id = ?`, true, ReasonPositionBias, honest[0])
+	s.db.w.Exec(`UPDATE voters SET flagged = ?, flag_reason = ? WHERE id = ?`, true, ReasonPositionBias, honest[0])
 	rep3, err := s.CheckIntegrity(ctx, nil)
 	if err != nil || rep3.PositionBias == 0 {
 		t.Fatalf("position bias pass: %+v %v", rep3, err)
 	}
 	var left int64
-	s.r.Raw(`SELECT COUNT(*) FROM matchups WHERE voter_id = ? AND choice IS NOT NULL AND valid`, honest[0]).Scan(&left)
+	s.db.r.Raw(`SELECT COUNT(*) FROM matchups WHERE voter_id = ? AND choice IS NOT NULL AND valid`, honest[0]).Scan(&left)
 	if left != 0 {
 		t.Errorf("%d earlier votes of a position-bias voter still valid", left)
 	}

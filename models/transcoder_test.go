@@ -218,13 +218,13 @@ func TestTranscoder_RestartResumesAnInterruptedJob(t *testing.T) {
 				// back, for a while longer.
 				stop()
 				until = time.Now().Add(2 * time.Second)
-				if err := s.w.Exec("UPDATE clip_jobs SET state = ?, owner = 'dead', lease_until = ?", JobRunning, until).Error; err != nil {
+				if err := s.db.w.Exec("UPDATE clip_jobs SET state = ?, owner = 'dead', lease_until = ?", JobRunning, until).Error; err != nil {
 					t.Fatal(err)
 				}
 			} else {
 				stop()
 				var j ClipJob
-				s.w.Take(&j)
+				s.db.w.Take(&j)
 				if j.State != JobQueued || j.LeaseUntil != nil {
 					t.Fatalf("after a stop the job is %s (lease %v), want queued", j.State, j.LeaseUntil)
 				}

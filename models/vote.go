@@ -40,7 +40,7 @@ func (s *Store) RecordVoteWith(ctx context.Context, voterID, matchupID, choice, 
 		return VoteResult{}, fmt.Errorf("%w: choice must be a, b, tie or both_bad", ErrInvalidInput)
 	}
 	if !ValidID(matchupID) || voterID == "" {
-		return VoteResult{}, ErrNotFound
+		return VoteResult{}, errNotIssued
 	}
 	now := s.now().UTC()
 	// Validity is decided inside the one UPDATE: too fast when cast before
@@ -54,7 +54,7 @@ func (s *Store) RecordVoteWith(ctx context.Context, voterID, matchupID, choice, 
 	err := s.writeTx(ctx, true, func(tx *gorm.DB) error {
 		// Row rather than Scan: gorm's Scan renders every statement as
 		// text for its logger, which cost as much as the update itself.
-		err := tx.Raw(s.recordVoteSQL, choice, now, now, reason, now, reason, matchupID, voterID, now).Row().
+		err := tx.Raw(s.rules.recordVoteSQL, choice, now, now, reason, now, reason, matchupID, voterID, now).Row().
 			Scan(&row.ModelAID, &row.ModelBID, &row.ClipAID, &row.ClipBID, &row.PromptID, &row.InvalidReason)
 		matched = err == nil
 		if errors.Is(err, sql.ErrNoRows) {
@@ -70,7 +70,7 @@ func (s *Store) RecordVoteWith(ctx context.Context, voterID, matchupID, choice, 
 	}
 	s.noteJudged(voterID, row.ClipAID, row.ClipBID)
 	s.stats.countVote(row.InvalidReason)
-	s.votes.Add(1)
+	s.stats.recorded.Add(1)
 	valid := row.InvalidReason == ""
 	res := VoteResult{MatchupID: matchupID, Choice: choice, Valid: valid, InvalidReason: row.InvalidReason}
 	// One catalog read serves the models, clips and prompt of the reveal.
@@ -120,16 +120,20 @@ func invalidReasonQuery(requireFetch bool) string {
 	ELSE COALESCE((SELECT CASE WHEN flag_reason = '' THEN '` + ReasonFlagged + `' ELSE flag_reason END FROM voters WHERE voters.id = matchups.voter_id AND voters.flagged), ?) END`
 }
 
+// errNotIssued answers a vote on a matchup that does not exist or was issued
+// to another voter, alike, so that ids cannot be probed.
+var errNotIssued = fmt.Errorf("%w: no matchup with this id: it was not issued to you; ask for a new matchup", ErrNotFound)
+
 // whyNoVote explains a vote that matched no row. Another voter's matchup is
 // reported as not found so that ids cannot be probed.
 func (s *Store) whyNoVote(ctx context.Context, voterID, matchupID string, now time.Time) error {
 	var m Matchup
-	if err := s.w.WithContext(ctx).Where("id = ?", matchupID).Limit(1).Find(&m).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Where("id = ?", matchupID).Limit(1).Find(&m).Error; err != nil {
 		return fmt.Errorf("load matchup: %w", err)
 	}
 	switch {
 	case m.ID == "" || m.VoterID != voterID:
-		return ErrNotFound
+		return errNotIssued
 	case m.Choice != nil:
 		return ErrAlreadyVoted
 	case m.SkipReason != "":
@@ -165,11 +169,19 @@ func (s *Store) modelsIn(ctx context.Context, cat *catalog, ids []uint) (map[uin
 		return out, nil
 	}
 	var ms []Model
-	if err := s.r.WithContext(ctx).Where("id IN ?", missing).Find(&ms).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Where("id IN ?", missing).Find(&ms).Error; err != nil {
 		return nil, fmt.Errorf("load models: %w", err)
 	}
 	for _, m := range ms {
 		out[m.ID] = m
 	}
 	return out, nil
+}
+
+// CountVotes returns how many votes the database holds, valid or not, from
+// every instance.
+func (s *Store) CountVotes(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.r.WithContext(ctx).Model(&Matchup{}).Where("choice IS NOT NULL").Count(&n).Error
+	return n, err
 }

@@ -49,7 +49,7 @@ func (a VoterActivity) FavouriteShare() float64 {
 // so its cost follows the window's votes, not the whole table.
 func (s *Store) MostActiveVoters(ctx context.Context, window time.Duration, limit int) ([]VoterActivity, error) {
 	since := s.now().UTC().Add(-window)
-	db := s.r.WithContext(ctx)
+	db := s.db.r.WithContext(ctx)
 	rows, err := db.Raw(`SELECT voter_id, COUNT(*) AS votes, SUM(CASE WHEN valid THEN 1 ELSE 0 END),
 			SUM(CASE WHEN choice = '`+ChoiceA+`' THEN 1 ELSE 0 END), SUM(CASE WHEN choice = '`+ChoiceB+`' THEN 1 ELSE 0 END)
 		FROM matchups WHERE choice IS NOT NULL AND voted_at >= ?

@@ -13,9 +13,14 @@ const exportBatch = 5000
 // ExportVotes calls fn with every valid vote in the public battle format,
 // oldest first, reading in pages by keyset (voted_at, id) so that the cost
 // of a page does not grow with its position and memory does not grow with
-// the number of votes. Nothing about the voter is read.
+// the number of votes. Nothing about the voter is read. A vote between two
+// measured clips carries their style features.
 func (s *Store) ExportVotes(ctx context.Context, fn func(BattleVote) error) error {
 	cat, err := s.catalog(ctx)
+	if err != nil {
+		return err
+	}
+	styles, err := s.MeasuredClipStyles(ctx)
 	if err != nil {
 		return err
 	}
@@ -30,6 +35,8 @@ func (s *Store) ExportVotes(ctx context.Context, fn func(BattleVote) error) erro
 		Category string
 		ModelAID uint
 		ModelBID uint
+		ClipAID  uint
+		ClipBID  uint
 		Choice   string
 		VotedAt  time.Time
 	}
@@ -41,8 +48,8 @@ func (s *Store) ExportVotes(ctx context.Context, fn func(BattleVote) error) erro
 	)
 	for {
 		rows = rows[:0]
-		q := s.r.WithContext(ctx).Model(&Matchup{}).
-			Select("id, prompt_id, pool, category, model_a_id, model_b_id, choice, voted_at").
+		q := s.db.r.WithContext(ctx).Model(&Matchup{}).
+			Select("id, prompt_id, pool, category, model_a_id, model_b_id, clip_a_id, clip_b_id, choice, voted_at").
 			Where("choice IS NOT NULL AND valid = ?", true)
 		if !first {
 			q = q.Where("(voted_at > ? OR (voted_at = ? AND id > ?))", afterAt, afterAt, afterID)
@@ -61,6 +68,11 @@ func (s *Store) ExportVotes(ctx context.Context, fn func(BattleVote) error) erro
 			}
 			v := BattleVote{ModelA: a, ModelB: b, Winner: winnerOf(r.Choice), PromptID: r.PromptID,
 				Category: r.Category, Pool: r.Pool, Tstamp: r.VotedAt.Unix()}
+			if sa, ok := styles[r.ClipAID]; ok {
+				if sb, ok := styles[r.ClipBID]; ok {
+					v.Style = &BattleStyle{A: styleFeaturesOf(sa), B: styleFeaturesOf(sb)}
+				}
+			}
 			if err := fn(v); err != nil {
 				return err
 			}
@@ -76,7 +88,7 @@ func (s *Store) ExportVotes(ctx context.Context, fn func(BattleVote) error) erro
 // resolveSlugs adds models created since the catalog was loaded.
 func (s *Store) resolveSlugs(ctx context.Context, slugs map[uint]string, ids ...uint) error {
 	var ms []Model
-	if err := s.r.WithContext(ctx).Select("id, slug").Where("id IN ?", ids).Find(&ms).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Select("id, slug").Where("id IN ?", ids).Find(&ms).Error; err != nil {
 		return fmt.Errorf("load models: %w", err)
 	}
 	for _, m := range ms {

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -81,7 +80,7 @@ func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (
 	}
 	sum.VoterID = importVoterPrefix + hex.EncodeToString(h.Sum(nil))[:16]
 	var exists int64
-	if err := s.r.WithContext(ctx).Model(&Voter{}).Where("id = ?", sum.VoterID).Count(&exists).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Model(&Voter{}).Where("id = ?", sum.VoterID).Count(&exists).Error; err != nil {
 		return sum, err
 	}
 	if exists > 0 {
@@ -91,19 +90,19 @@ func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (
 	if err != nil {
 		return sum, err
 	}
-	if err := s.w.WithContext(ctx).Create(&Voter{ID: sum.VoterID, CreatedAt: s.now().UTC()}).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Create(&Voter{ID: sum.VoterID, CreatedAt: s.now().UTC()}).Error; err != nil {
 		return sum, fmt.Errorf("create import voter: %w", err)
 	}
 	restore := s.bigWriteCache(ctx)
 	defer restore()
 	if err := s.insertBattles(ctx, path, o, ids, &sum); err != nil {
-		undo := s.w.Session(&gorm.Session{NewDB: true}) // not the cancelled context: clean up anyway
+		undo := s.db.w.Session(&gorm.Session{NewDB: true}) // not the cancelled context: clean up anyway
 		undo.Where("voter_id = ?", sum.VoterID).Delete(&Matchup{})
 		undo.Where("id = ?", sum.VoterID).Delete(&Voter{})
 		sum.Imported = 0
 		return sum, err
 	}
-	s.votes.Add(uint64(sum.Imported))
+	s.stats.recorded.Add(uint64(sum.Imported))
 	return sum, nil
 }
 
@@ -111,7 +110,7 @@ func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (
 func (s *Store) ensureModels(ctx context.Context, slugs map[string]bool, sum *ImportSummary) (map[string]uint, error) {
 	ids := make(map[string]uint, len(slugs))
 	var have []Model
-	if err := s.r.WithContext(ctx).Select("id, slug").Find(&have).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Select("id, slug").Find(&have).Error; err != nil {
 		return nil, err
 	}
 	for _, m := range have {
@@ -143,17 +142,17 @@ func (s *Store) ensureModels(ctx context.Context, slugs map[string]bool, sum *Im
 // random index updates, and if anything fails, or the process dies, the
 // rollback restores the indexes with the rest.
 func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions, ids map[string]uint, sum *ImportSummary) error {
-	db, err := s.w.DB()
+	db, err := s.db.w.DB()
 	if err != nil {
 		return err
 	}
 	var existing int64
-	if err := s.r.WithContext(ctx).Model(&Matchup{}).Count(&existing).Error; err != nil {
+	if err := s.db.r.WithContext(ctx).Model(&Matchup{}).Count(&existing).Error; err != nil {
 		return err
 	}
-	bulk := s.dialect == "sqlite" && sum.Lines-sum.Skipped > existing
+	bulk := !s.db.dialect.postgres() && sum.Lines-sum.Skipped > existing
 	now := s.now().UTC()
-	full := insertMatchupsSQL(importRowsPerStmt, s.dialect)
+	full := insertMatchupsSQL(importRowsPerStmt, s.db.dialect)
 	var (
 		tx      *sql.Tx
 		stmt    *sql.Stmt
@@ -196,7 +195,7 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 			if n == importRowsPerStmt*matchupCols {
 				_, err = stmt.ExecContext(ctx, rest[:n]...)
 			} else {
-				_, err = tx.ExecContext(ctx, insertMatchupsSQL(n/matchupCols, s.dialect), rest[:n]...)
+				_, err = tx.ExecContext(ctx, insertMatchupsSQL(n/matchupCols, s.db.dialect), rest[:n]...)
 			}
 			if err != nil {
 				return fmt.Errorf("store imported votes: %w", err)
@@ -278,7 +277,7 @@ const matchupCols = 15
 
 // insertMatchupsSQL is a multi-row INSERT of rows matchups, with the
 // dialect's placeholders.
-func insertMatchupsSQL(rows int, dialect string) string {
+func insertMatchupsSQL(rows int, d dialect) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id, model_a_id, model_b_id, issued_at, expires_at, choice, voted_at, valid, invalid_reason) VALUES `)
 	n := 0
@@ -292,11 +291,7 @@ func insertMatchupsSQL(rows int, dialect string) string {
 				b.WriteByte(',')
 			}
 			n++
-			if dialect == "postgres" {
-				b.WriteString("$" + strconv.Itoa(n))
-			} else {
-				b.WriteByte('?')
-			}
+			b.WriteString(d.placeholder(n))
 		}
 		b.WriteByte(')')
 	}
@@ -309,13 +304,13 @@ func insertMatchupsSQL(rows int, dialect string) string {
 // read and write index pages from disk. It returns a func restoring the
 // previous size.
 func (s *Store) bigWriteCache(ctx context.Context) func() {
-	if s.dialect != "sqlite" {
+	if s.db.dialect.postgres() {
 		return func() {}
 	}
 	var prev int64
-	if err := s.w.WithContext(ctx).Raw("PRAGMA cache_size").Scan(&prev).Error; err != nil {
+	if err := s.db.w.WithContext(ctx).Raw("PRAGMA cache_size").Scan(&prev).Error; err != nil {
 		return func() {}
 	}
-	s.w.WithContext(ctx).Exec("PRAGMA cache_size = -262144")
-	return func() { s.w.Exec(fmt.Sprintf("PRAGMA cache_size = %d", prev)) }
+	s.db.w.WithContext(ctx).Exec("PRAGMA cache_size = -262144")
+	return func() { s.db.w.Exec(fmt.Sprintf("PRAGMA cache_size = %d", prev)) }
 }

@@ -24,7 +24,7 @@ func writeLines(t *testing.T, lines ...string) string {
 func countRows(t *testing.T, s *Store, table string) int64 {
 	t.Helper()
 	var n int64
-	if err := s.w.Table(table).Count(&n).Error; err != nil {
+	if err := s.db.w.Table(table).Count(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -126,7 +126,7 @@ func TestImportVotes_KeepsMemoryFlatOverManyBatches(t *testing.T) {
 	}
 	indexes := func() string {
 		var names []string
-		s.w.Raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'matchups' ORDER BY name`).Scan(&names)
+		s.db.w.Raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'matchups' ORDER BY name`).Scan(&names)
 		return strings.Join(names, ",")
 	}
 	before := indexes()

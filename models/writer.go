@@ -9,16 +9,23 @@ import (
 	"gorm.io/gorm"
 )
 
-// On SQLite every write goes through one goroutine that commits writes in
-// groups: while one transaction commits, the next requests queue up, and the
-// writer runs all of them in the following transaction. A commit (and its
-// fsync, with synchronous=FULL) is then shared by the whole group, which is
-// what lets one SQLite file take thousands of votes a second without giving
-// up durability: a write is reported done only after the transaction that
-// holds it has committed.
+// SQLite has two write paths, and this file holds the hot one. The writes of
+// a voting cycle (issuing a matchup, recording a vote) go through writeTx to
+// one goroutine that commits them in groups: while one transaction commits,
+// the next requests queue up, and the writer runs all of them in the
+// following transaction. A commit (and its fsync, with synchronous=FULL) is
+// then shared by the whole group, which is what lets one SQLite file take
+// thousands of votes a second without giving up durability: a write is
+// reported done only after the transaction that holds it has committed.
 //
-// PostgreSQL commits concurrently on its own, so there each write is simply
-// its own transaction.
+// Every other write (admin changes, audit entries, imports, snapshots,
+// moderation) uses the Store's second write connection, Store.w, one
+// statement or one short transaction at a time; the two connections take
+// turns through SQLite's write lock and busy timeout. Those writes are rare,
+// and grouping them would buy nothing.
+//
+// PostgreSQL commits concurrently on its own, so there writeTx runs each
+// write as its own transaction on the one pool.
 
 // maxBatch bounds how many writes share one transaction, so that one commit
 // never keeps the first writer of a group waiting for long.
@@ -217,8 +224,8 @@ func (w *batchWriter) observed(n int) {
 // SQLite, alone on PostgreSQL. See batchWriter.write for what fn may do and
 // what durable means.
 func (s *Store) writeTx(ctx context.Context, durable bool, fn func(tx *gorm.DB) error) error {
-	if s.writer == nil {
-		return s.w.WithContext(ctx).Transaction(fn)
+	if s.db.writer == nil {
+		return s.db.w.WithContext(ctx).Transaction(fn)
 	}
-	return s.writer.write(ctx, durable, fn)
+	return s.db.writer.write(ctx, durable, fn)
 }

@@ -45,7 +45,7 @@ func TestWriter_OneFailingWriteSparesItsGroup(t *testing.T) {
 		}
 	}
 	var stored int64
-	s.r.Model(&Voter{}).Count(&stored)
+	s.db.r.Model(&Voter{}).Count(&stored)
 	if stored != n-1 {
 		t.Fatalf("%d voters stored, want %d: the failing write's group was lost or it was kept", stored, n-1)
 	}
@@ -53,33 +53,13 @@ func TestWriter_OneFailingWriteSparesItsGroup(t *testing.T) {
 
 func TestWriter_RefusesWritesAfterClose(t *testing.T) {
 	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
-	if s.writer == nil {
+	if s.db.writer == nil {
 		t.Skip("PostgreSQL writes without the grouping writer")
 	}
-	s.writer.close()
+	s.db.writer.close()
 	err := s.writeTx(context.Background(), true, func(tx *gorm.DB) error { return nil })
 	if !errors.Is(err, ErrClosed) {
 		t.Fatalf("write after close = %v, want ErrClosed", err)
-	}
-}
-
-func TestVoterCache_StaysBounded(t *testing.T) {
-	c := newVoterCache(10)
-	first := c.get("first")
-	for i := range 15 {
-		c.get(string(rune('a' + i)))
-	}
-	if c.peek("first") != first {
-		t.Fatal("a voter from the previous generation was forgotten too early")
-	}
-	for i := range 25 {
-		c.get(string(rune('A' + i)))
-	}
-	if c.peek("first") != nil {
-		t.Fatal("the cache kept a voter through two generations without use")
-	}
-	if len(c.cur)+len(c.old) > 20 {
-		t.Fatalf("cache holds %d voters, bound is 20", len(c.cur)+len(c.old))
 	}
 }
 

@@ -59,10 +59,9 @@ func runAdminCreate(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.CreateAdmin(ctx, *username, pw); err != nil {
+	if _, err := store.CreateAdmin(ctx, e.actor(), *username, pw); err != nil {
 		return err
 	}
-	auditCLI(ctx, e, store, "admin.create", *username, "admin: none → created")
 	fmt.Fprintf(e.stdout, "created admin %q; sign in at /admin/login\n", *username)
 	return nil
 }
@@ -108,7 +107,7 @@ const demoAdmin = "admin"
 // ensureDemoAdmin creates the demo admin with a random password when the
 // database has no admin yet, and returns the password ("" when it made
 // none).
-func ensureDemoAdmin(ctx context.Context, store *models.Store) (string, error) {
+func ensureDemoAdmin(ctx context.Context, by models.Actor, store *models.Store) (string, error) {
 	n, err := store.CountAdmins(ctx)
 	if err != nil || n > 0 {
 		return "", err
@@ -116,7 +115,7 @@ func ensureDemoAdmin(ctx context.Context, store *models.Store) (string, error) {
 	var b [18]byte
 	_, _ = rand.Read(b[:])
 	pw := base64.RawURLEncoding.EncodeToString(b[:])
-	if _, err := store.CreateAdmin(ctx, demoAdmin, pw); err != nil {
+	if _, err := store.CreateAdmin(ctx, by, demoAdmin, pw); err != nil {
 		return "", err
 	}
 	return pw, nil

@@ -39,14 +39,7 @@ func adminCommand(ctx context.Context, e env, name, summary string, args []strin
 // as the operating-system user who ran it. Detail says what changed, old →
 // new. A failure is reported but does not undo the action.
 func auditCLI(ctx context.Context, e env, store *models.Store, action, username, detail string) {
-	actor := "cli"
-	if u := e.getenv("USER"); u != "" {
-		actor = "cli:" + u
-	}
-	err := store.Audit(ctx, models.AuditEntry{Actor: actor, Action: action, Target: "admin:" + username, IP: "local", Detail: detail})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "warning: could not write the audit log: %v\n", err)
-	}
+	e.audit(ctx, store, action, "admin:"+username, detail)
 }
 
 // runAdminToken prints a new API token for an admin, lists the admin's
@@ -80,11 +73,10 @@ func runAdminToken(ctx context.Context, e env, args []string) error {
 		}
 		return nil
 	case revoke:
-		n, err := store.RevokeAdminTokens(ctx, username)
+		n, err := store.RevokeAdminTokens(ctx, e.actor(), username)
 		if err != nil {
 			return err
 		}
-		auditCLI(ctx, e, store, "admin.token.revoke", username, fmt.Sprintf("live tokens: %d → 0", n))
 		fmt.Fprintf(e.stdout, "revoked %d token(s) of %q\n", n, username)
 		return nil
 	}
@@ -92,11 +84,10 @@ func runAdminToken(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tok, row, err := store.CreateAdminTokenTTL(ctx, username, ttl)
+	tok, row, err := store.CreateAdminTokenTTL(ctx, e.actor(), username, ttl)
 	if err != nil {
 		return err
 	}
-	auditCLI(ctx, e, store, "admin.token.create", username, fmt.Sprintf("token %s: none → live until %s", row.ID, stamp(row.ExpiresAt)))
 	fmt.Fprintln(e.stdout, tok)
 	fmt.Fprintf(e.stderr, "keep this token secret: it is shown only once; it works until %s\n", stamp(row.ExpiresAt))
 	return nil

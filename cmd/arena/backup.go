@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -66,7 +67,18 @@ func runRestore(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "kept the replaced database as %s\n", kept)
 	}
 	fmt.Fprintf(e.stdout, "restored %s from %s\n", cfg.DB, file)
-	return printCounts(ctx, e, cfg.DB)
+	if err := printCounts(ctx, e, cfg.DB); err != nil {
+		return err
+	}
+	// The restored database records that it was restored, like any other
+	// change an operator makes.
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	e.audit(ctx, store, "database.restore", "database", fmt.Sprintf("from=%q kept=%q", filepath.Base(file), filepath.Base(kept)))
+	return nil
 }
 
 // parseWithFile parses flags and exactly one file argument, before or

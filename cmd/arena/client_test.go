@@ -19,6 +19,7 @@ import (
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/static"
 )
 
 // seedDataDir puts the demo data into dir's database without ffmpeg:
@@ -36,7 +37,7 @@ func seedDataDir(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SeedDemo(ctx, blobs); err != nil {
+	if _, err := static.SeedDemo(ctx, st, blobs); err != nil {
 		t.Fatal(err)
 	}
 }

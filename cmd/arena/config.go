@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"time"
 )
 
 // errHelp reports that a command printed its help and should exit 0.
@@ -64,46 +62,4 @@ func (c *baseConfig) resolve() error {
 		c.DB = filepath.Join(c.DataDir, "arena.db")
 	}
 	return nil
-}
-
-func envOr(e env, key, def string) string {
-	if v := e.getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-// envDuration reads a duration such as "1h" or "90s" from the environment.
-// A malformed value is an error, not a silent default.
-func envDuration(e env, key string, def time.Duration) (time.Duration, error) {
-	v := e.getenv(key)
-	if v == "" {
-		return def, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%s=%q is not a duration such as 90s or 1h", key, v)
-	}
-	return d, nil
-}
-
-// envBool reads true/false/1/0 from the environment.
-func envBool(e env, key string) (bool, error) {
-	v := e.getenv(key)
-	if v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, fmt.Errorf("%s=%q is not true or false", key, v)
-	}
-	return b, nil
-}
-
-// envBoolDefault is envBool with a default for an unset variable.
-func envBoolDefault(e env, key string, def bool) (bool, error) {
-	if e.getenv(key) == "" {
-		return def, nil
-	}
-	return envBool(e, key)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/leaderboard"
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/static"
 )
 
 // seedDemo fills an empty database with the demo models, prompts, clips and
@@ -16,7 +17,7 @@ import (
 // whether it seeded anything: a database that already has models is left
 // alone.
 func seedDemo(ctx context.Context, store *models.Store, boards *leaderboard.Boards, blobs *media.Store) (bool, error) {
-	seeded, err := store.SeedDemo(ctx, blobs)
+	seeded, err := static.SeedDemo(ctx, store, blobs)
 	if err != nil || !seeded {
 		if err != nil {
 			err = fmt.Errorf("seed demo data: %w", err)

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -45,7 +44,7 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 	var cfg importConfig
 	fs := flagSet(e, "import clips", importSummary)
 	cfg.register(fs, e)
-	maxMB, err := envInt(e, "ARENA_MAX_UPLOAD_MB", 500)
+	maxMB, err := envPositive(e, "ARENA_MAX_UPLOAD_MB", 500)
 	if err != nil {
 		return err
 	}
@@ -109,6 +108,7 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 	}
 	defer root.Close()
 	imp := &importer{
+		env:   e,
 		store: store, blobs: blobs, root: root, maxBytes: maxBytes, bars: barOut,
 		models: make(map[string]models.Model), prompts: make(map[string]models.Prompt),
 	}
@@ -163,6 +163,7 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 
 // importer remembers the models and prompts it has found or made.
 type importer struct {
+	env      env // for the audit entries
 	store    *models.Store
 	blobs    *media.Store
 	root     *os.Root // the manifest's folder
@@ -200,7 +201,7 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 			if row.Version != "" {
 				p.Version = &row.Version
 			}
-			if m, err = im.store.UpdateModel(ctx, row.Slug, p); err != nil {
+			if m, err = im.store.UpdateModel(ctx, im.env.actor(), row.Slug, p); err != nil {
 				return "", err
 			}
 		}
@@ -225,12 +226,15 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 		}
 	}
 	c, err := im.store.AddClip(ctx, im.blobs, m.ID, p.ID, r, im.maxBytes)
+	if errors.Is(err, models.ErrConflict) {
+		return "", nil
+	}
 	if err != nil {
-		if errors.Is(err, models.ErrConflict) {
-			return "", nil
-		}
 		return "", err
 	}
+	// The same entry an upload through the web writes.
+	im.env.audit(ctx, im.store, "clip.upload", "clip:"+c.PublicID, fmt.Sprintf("model=%s prompt=%d file=%q bytes=%d codec=%s %dx%d",
+		m.Slug, c.PromptID, filepath.Base(row.File), c.OriginalSize, c.Source.Codec, c.Source.Width, c.Source.Height))
 	return c.PublicID, nil
 }
 
@@ -298,17 +302,4 @@ func uploadBytes(mb int64) (int64, error) {
 		return 0, fmt.Errorf("--max-upload-mb=%d: give a size between 1 and 1048576 MB", mb)
 	}
 	return mb << 20, nil
-}
-
-// envInt reads a positive integer from the environment.
-func envInt(e env, key string, def int64) (int64, error) {
-	v := e.getenv(key)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%s=%q is not a positive whole number", key, v)
-	}
-	return n, nil
 }

@@ -74,19 +74,6 @@ func parseCIDRs(s string) ([]*net.IPNet, error) {
 	return out, nil
 }
 
-// envWholeNumber reads a non-negative integer from the environment.
-func envWholeNumber(e env, key string, def int) (int, error) {
-	v := e.getenv(key)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%s=%q is not a whole number of 0 or more", key, v)
-	}
-	return n, nil
-}
-
 // serverLimits are the HTTP server's timeouts and header bound: together
 // they stop a client from holding a connection open by sending slowly.
 type serverLimits struct {

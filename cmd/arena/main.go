@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/arena-video/arena/models"
 )
 
 func main() {
@@ -25,6 +27,19 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+}
+
+// actor is who the audit log names for changes made by this command.
+func (e env) actor() models.Actor { return models.CLIActor(e.getenv("USER")) }
+
+// audit records a change the Store does not record itself. The change
+// already happened, so a failure to record it is reported, not returned.
+func (e env) audit(ctx context.Context, store *models.Store, action, target, detail string) {
+	a := e.actor()
+	err := store.Audit(ctx, models.AuditEntry{Actor: a.Name, IP: a.IP, Action: action, Target: target, Detail: detail})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "could not write the audit entry: %v\n", err)
+	}
 }
 
 type command struct {
@@ -51,6 +66,7 @@ func commands() []command {
 		{"export votes", "write every valid vote as public battle-format JSON lines", runExportVotes},
 		{"leaderboard", "compute a leaderboard from the current votes and print it", runLeaderboard},
 		{"recompute", "refit and store every leaderboard", runRecompute},
+		{"bench battles", "write synthetic votes with a known ranking, for benchmarks", runBenchBattles},
 	}
 }
 

@@ -25,19 +25,19 @@ type mediaConfig struct {
 }
 
 func (c *mediaConfig) register(fs *flag.FlagSet, e env) error {
-	fps, err := envWholeNumber(e, "ARENA_RENDITION_FPS", 24)
+	fps, err := envWhole(e, "ARENA_RENDITION_FPS", 24)
 	if err != nil {
 		return err
 	}
-	kbps, err := envWholeNumber(e, "ARENA_RENDITION_KBPS", 2500)
+	kbps, err := envWhole(e, "ARENA_RENDITION_KBPS", 2500)
 	if err != nil {
 		return err
 	}
-	workers, err := envWholeNumber(e, "ARENA_TRANSCODE_WORKERS", 1)
+	workers, err := envWhole(e, "ARENA_TRANSCODE_WORKERS", 1)
 	if err != nil {
 		return err
 	}
-	maxSecs, err := envWholeNumber(e, "ARENA_MAX_CLIP_SECONDS", 60)
+	maxSecs, err := envWhole(e, "ARENA_MAX_CLIP_SECONDS", 60)
 	if err != nil {
 		return err
 	}

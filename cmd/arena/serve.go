@@ -58,14 +58,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	minWatch, err := envWholeNumber(e, "ARENA_MIN_WATCH_MS", 3000)
+	minWatch, err := envWhole(e, "ARENA_MIN_WATCH_MS", 3000)
 	if err != nil {
 		return err
 	}
 	fs.IntVar(&cfg.MinWatchMS, "min-watch-ms", minWatch, "a vote sooner than this after its matchup was issued is stored invalid as too_fast; never more than the shorter clip (ARENA_MIN_WATCH_MS)")
 	fs.StringVar(&cfg.RateLimit, "rate-limit", envOr(e, "ARENA_RATE_LIMIT", defaultRateLimit), "matchups and votes per voter, e.g. 60/min, 10/s, or off; each client address gets ten times as much (ARENA_RATE_LIMIT)")
 	fs.StringVar(&cfg.Proxies, "trusted-proxies", e.getenv("ARENA_TRUSTED_PROXIES"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client; none means the socket address is the client (ARENA_TRUSTED_PROXIES)")
-	maxMB, err := envInt(e, "ARENA_MAX_UPLOAD_MB", 500)
+	maxMB, err := envPositive(e, "ARENA_MAX_UPLOAD_MB", 500)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 			if seeded, err = seedDemo(ctx, store, boards, blobs); err != nil {
 				return err
 			}
-			if pw, err = ensureDemoAdmin(ctx, store); err != nil {
+			if pw, err = ensureDemoAdmin(ctx, e.actor(), store); err != nil {
 				return fmt.Errorf("create demo admin: %w", err)
 			}
 			return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/arena-video/arena/handlers"
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/static"
 )
 
 // startArena serves the real Arena router on a SQLite file, seeded with the
@@ -32,7 +33,7 @@ func startArena(t *testing.T) (string, *models.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SeedDemo(ctx, blobs); err != nil {
+	if _, err := static.SeedDemo(ctx, store, blobs); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := handlers.New(handlers.Config{Store: store, Blobs: blobs,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/static"
 )
 
@@ -38,9 +39,9 @@ func newClipFile(t *testing.T) string {
 func TestAdmin_UploadsAClipThroughTheFileInput(t *testing.T) {
 	t.Parallel()
 	s := startSite(t, true)
-	skipUnlessServed(t, s, "/admin/login")
+	mustServe(t, s, "/admin/login")
 	const user, password = "e2e-admin", "correct horse battery staple"
-	if _, err := s.Store.CreateAdmin(context.Background(), user, password); err != nil {
+	if _, err := s.Store.CreateAdmin(context.Background(), models.Actor{Name: "test"}, user, password); err != nil {
 		t.Fatal(err)
 	}
 	clip := newClipFile(t)

@@ -19,6 +19,7 @@ import (
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/leaderboard"
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/static"
 )
 
 // chromiumPath is where Debian installs Chromium; the suite drives that
@@ -63,7 +64,7 @@ func startSite(t *testing.T, seed bool, watch ...time.Duration) *site {
 		t.Fatal(err)
 	}
 	if seed {
-		if _, err := store.SeedDemo(ctx, blobs); err != nil {
+		if _, err := static.SeedDemo(ctx, store, blobs); err != nil {
 			t.Fatal(err)
 		}
 	}

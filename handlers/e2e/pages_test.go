@@ -10,16 +10,18 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// skipUnlessServed skips a test of a page this build does not serve yet.
-func skipUnlessServed(t *testing.T, s *site, path string) {
+// mustServe fails the test at once, with a clear message, when the page
+// it drives is not served: a route that disappeared is a failure, never a
+// skip.
+func mustServe(t *testing.T, s *site, path string) {
 	t.Helper()
 	res, err := http.Get(s.URL + path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode == http.StatusNotFound {
-		t.Skipf("GET %s is 404: this build has no such page yet", path)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200: the page this test drives is not served", path, res.StatusCode)
 	}
 }
 
@@ -48,7 +50,7 @@ func TestLeaderboard_RendersTableAndCharts(t *testing.T) {
 	t.Parallel()
 	s := startSite(t, true, 0) // the votes below come at script speed; they must count
 
-	skipUnlessServed(t, s, "/leaderboard")
+	mustServe(t, s, "/leaderboard")
 	b := newBrowser(t)
 	b.open(s.URL + "/")
 	b.voteFromPage(40)

@@ -48,6 +48,8 @@ type Source interface {
 	// VotesRecorded counts the votes recorded through this Source, so the
 	// Recomputer knows whether a recompute is due.
 	VotesRecorded() uint64
+	// NoteRecompute records how long a recompute took, for /metrics.
+	NoteRecompute(d time.Duration)
 
 	// LastVote is the time of the newest valid vote of a pool and category
 	// (any category when empty) cast at or before until (any time when
@@ -132,11 +134,7 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 	if err != nil {
 		return nil, err
 	}
-	sts, err := b.src.StyleTallies(ctx, models.TallyFilter{Pool: pool, Category: category})
-	if err != nil {
-		return nil, err
-	}
-	styles, err := b.src.MeasuredClipStyles(ctx)
+	sts, styles, err := b.styleInputs(ctx, models.TallyFilter{Pool: pool, Category: category})
 	if err != nil {
 		return nil, err
 	}
@@ -150,6 +148,18 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 	}
 	lb.VotesThrough, err = b.src.LastVote(ctx, pool, category, time.Time{})
 	return lb, err
+}
+
+// styleInputs loads the measured clips' features and the clip-level vote
+// counts. Without a measured clip there is no style board to fit, and the
+// counting query, a scan of every vote, is skipped.
+func (b *Boards) styleInputs(ctx context.Context, f models.TallyFilter) ([]models.StyleTally, map[uint]models.ClipStyle, error) {
+	styles, err := b.src.MeasuredClipStyles(ctx)
+	if err != nil || len(styles) == 0 {
+		return nil, styles, err
+	}
+	sts, err := b.src.StyleTallies(ctx, f)
+	return sts, styles, err
 }
 
 // fitBoth fits the raw board and the style-controlled board beside it.

@@ -77,6 +77,9 @@ func TestRecompute_StoresEveryPoolAndCategoryAndSkipsUnchanged(t *testing.T) {
 	if st.Stored != 3 || st.Votes != 80 {
 		t.Fatalf("first recompute %+v: want 3 leaderboards from 80 votes", st)
 	}
+	if n := s.Stats().RecomputeCount; n != 1 {
+		t.Fatalf("the recompute duration histogram counts %d recomputes, want 1", n)
+	}
 	lb, ok, err := b.Get(ctx, models.PoolT2V, "people")
 	if err != nil || !ok || lb.Votes != 30 {
 		t.Fatalf("people leaderboard %+v %v %v", lb, ok, err)

@@ -35,11 +35,7 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 	if err != nil {
 		return st, err
 	}
-	allStyle, err := b.src.StyleTallies(ctx, models.TallyFilter{Until: asOf})
-	if err != nil {
-		return st, err
-	}
-	styles, err := b.src.MeasuredClipStyles(ctx)
+	allStyle, styles, err := b.styleInputs(ctx, models.TallyFilter{Until: asOf})
 	if err != nil {
 		return st, err
 	}
@@ -123,5 +119,6 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 		return st, err
 	}
 	st.Elapsed = time.Since(start)
+	b.src.NoteRecompute(st.Elapsed)
 	return st, nil
 }

@@ -94,7 +94,7 @@ func TestPut_MemoryDoesNotGrowWithSize(t *testing.T) {
 	}
 }
 
-// BenchmarkPutLarge stores a 1 GB clip (the §8 upload target) and reports the
+// BenchmarkPutLarge stores a 1 GB clip (the upload target in the README) and reports the
 // peak growth of the Go heap and of memory taken from the OS. The design
 // target is under 64 MB for the whole server. Run it with
 //

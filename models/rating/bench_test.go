@@ -2,8 +2,8 @@ package rating
 
 import "testing"
 
-// BenchmarkFitBootstrap100Models1MVotes is the ranking target of DESIGN §8:
-// 100 models, a million votes, 1000 bootstrap rounds, under a second.
+// BenchmarkFitBootstrap100Models1MVotes is the ranking math's target: 100
+// models, a million votes, 1000 bootstrap rounds, under a second.
 func BenchmarkFitBootstrap100Models1MVotes(b *testing.B) {
 	c, _ := synthetic(100, 1_000_000, 0.15, 1)
 	opts := DefaultOptions()

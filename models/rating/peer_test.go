@@ -10,8 +10,8 @@ import (
 )
 
 // TestPeerComparison fits votes in the public battle format and compares
-// the scores and intervals with those of shared/bench/peer_bt.py on the same
-// file. It runs only when ARENA_PEER_VOTES names the votes (JSON lines) and
+// the scores and intervals with those of peer/peer_bt.py (the method public
+// arenas publish, in Python) on the same file. It runs only when ARENA_PEER_VOTES names the votes (JSON lines) and
 // ARENA_PEER_JSON the peer's output; see BENCH.md.
 func TestPeerComparison(t *testing.T) {
 	votesPath, peerPath := os.Getenv("ARENA_PEER_VOTES"), os.Getenv("ARENA_PEER_JSON")

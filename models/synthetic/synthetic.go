@@ -22,6 +22,9 @@ type Options struct {
 	// TieRate is the share of battles that end in a tie or both bad; 0
 	// means 0.15, about what public arenas see.
 	TieRate float64
+	// Span spreads the battles evenly over this many seconds from the
+	// first; 0 puts them a second apart. A history rebuild needs days.
+	Span int64
 }
 
 // Categories are the prompt categories the battles cycle through.
@@ -86,10 +89,18 @@ func Write(w io.Writer, o Options) error {
 			winner = "model_a"
 		}
 		_, err := fmt.Fprintf(bw, `{"model_a":%q,"model_b":%q,"winner":%q,"prompt_id":%d,"category":%q,"pool":"t2v","tstamp":%d}`+"\n",
-			slugs[a], slugs[b], winner, k%promptsPerRun, categories[k%len(categories)], firstTstamp+k)
+			slugs[a], slugs[b], winner, k%promptsPerRun, categories[k%len(categories)], firstTstamp+offset(k, o))
 		if err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
+}
+
+// offset is how many seconds after the first battle battle k comes.
+func offset(k int, o Options) int64 {
+	if o.Span <= 0 || o.Votes == 0 {
+		return int64(k)
+	}
+	return int64(k) * o.Span / int64(o.Votes)
 }

@@ -7,35 +7,30 @@ import (
 	"gorm.io/gorm"
 )
 
-// Position bias: a voter whose valid votes pick the same side at least
-// PositionBiasShare of the time, over at least PositionBiasMinVotes votes, is
-// flagged and their later votes are stored invalid. Real preferences do not
-// line up with a side that is assigned at random; a script clicking "A" does.
-// They are constants because the database trigger that applies them is made
-// by a migration.
-const (
-	PositionBiasMinVotes = 30
-	PositionBiasShare    = 0.9
-)
+// The bodies of the migrations, in the order migrations() applies them.
+// Their ids are not in numeric order (0300 shipped before 0100): the list's
+// order is what counts, and TestMigrations_ShippedOrderNeverChanges keeps it.
 
-// Reasons a stored vote is invalid.
-const (
-	ReasonTooFast      = "too_fast"
-	ReasonPositionBias = "position_bias"
-	ReasonAdmin        = "admin"
-	// ReasonFlagged is used for a flagged voter whose flag gives no reason.
-	ReasonFlagged = "flagged"
-)
+// migrateInit creates the tables from the entity structs as they were then.
+func migrateInit(tx *gorm.DB) error {
+	return tx.AutoMigrate(&Model{}, &Prompt{}, &Clip{}, &Voter{}, &Matchup{}, &Snapshot{}, &Admin{}, &AuditEntry{})
+}
+
+// migrateVoteIndexes lets counting votes read only voted rows: a partial
+// index keeps pending matchups out of it.
+func migrateVoteIndexes(tx *gorm.DB) error {
+	return execAll(tx,
+		`CREATE INDEX IF NOT EXISTS idx_matchups_voted ON matchups (pool, valid, voted_at) WHERE choice IS NOT NULL`,
+		`CREATE INDEX IF NOT EXISTS idx_clips_prompt_model ON clips (prompt_id, model_id)`,
+	)
+}
 
 // migrateVoteValidity adds what vote validity needs: the earliest time a
 // matchup's vote counts, per-voter side counters kept by a trigger (so the
 // vote itself stays one statement), and an index for finding a voter's
 // pending matchups.
 func migrateVoteValidity(tx *gorm.DB) error {
-	timestamp := "timestamp"
-	if tx.Dialector.Name() == "postgres" {
-		timestamp = "timestamptz" // what GORM makes for time.Time there
-	}
+	timestamp := dialectOf(tx).timestamp()
 	cols := []struct {
 		model any
 		name  string
@@ -60,17 +55,12 @@ func migrateVoteValidity(tx *gorm.DB) error {
 		`CREATE INDEX IF NOT EXISTS idx_matchups_pending ON matchups (voter_id, expires_at) WHERE choice IS NULL`,
 		`CREATE INDEX IF NOT EXISTS idx_voters_flagged ON voters (flagged) WHERE flagged`,
 	}
-	if tx.Dialector.Name() == "postgres" {
+	if dialectOf(tx).postgres() {
 		stmts = append(stmts, countVotesPostgres...)
 	} else {
 		stmts = append(stmts, countVotesSQLite)
 	}
-	for _, q := range stmts {
-		if err := tx.Exec(q).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	return execAll(tx, stmts...)
 }
 
 // biasCondition is true once the counters (after this vote) show position
@@ -113,4 +103,47 @@ END $$ LANGUAGE plpgsql`, biasCondition, ReasonPositionBias),
 	`CREATE TRIGGER count_valid_votes AFTER UPDATE OF choice ON matchups
 FOR EACH ROW WHEN (OLD.choice IS NULL AND NEW.choice IS NOT NULL AND NEW.valid)
 EXECUTE FUNCTION count_valid_votes()`,
+}
+
+// migrateAdminTokensSessions adds API tokens and server-side admin sessions.
+func migrateAdminTokensSessions(tx *gorm.DB) error {
+	return execAll(tx,
+		`CREATE TABLE admin_tokens (
+			id VARCHAR(32) PRIMARY KEY,
+			admin_id INTEGER NOT NULL,
+			token_hash VARCHAR(64) NOT NULL UNIQUE,
+			created_at TIMESTAMP NOT NULL,
+			revoked_at TIMESTAMP NULL)`,
+		`CREATE INDEX idx_admin_tokens_admin_id ON admin_tokens (admin_id)`,
+		`CREATE TABLE admin_sessions (
+			id VARCHAR(64) PRIMARY KEY,
+			admin_id INTEGER NOT NULL,
+			created_at TIMESTAMP NOT NULL,
+			last_seen_at TIMESTAMP NOT NULL,
+			expires_at TIMESTAMP NOT NULL)`,
+		`CREATE INDEX idx_admin_sessions_admin_id ON admin_sessions (admin_id)`,
+	)
+}
+
+// migrateRankingIndexes adds the indexes the leaderboard reads through. The
+// tally index holds every column the counting query touches, in its GROUP BY
+// order, so counting a million votes is one pass over the index with no sort
+// and no table lookups. The export index walks valid votes in time order for
+// keyset pagination; the snapshot index finds a key's newest snapshot.
+func migrateRankingIndexes(tx *gorm.DB) error {
+	return execAll(tx,
+		`CREATE INDEX IF NOT EXISTS idx_matchups_tally ON matchups (pool, category, model_a_id, model_b_id, choice, valid) WHERE choice IS NOT NULL`,
+		`CREATE INDEX IF NOT EXISTS idx_matchups_export ON matchups (voted_at, id) WHERE choice IS NOT NULL`,
+		`CREATE INDEX IF NOT EXISTS idx_snapshots_key_time ON snapshots (key, computed_at)`,
+	)
+}
+
+// execAll runs statements in order, stopping at the first error.
+func execAll(tx *gorm.DB, stmts ...string) error {
+	for _, q := range stmts {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

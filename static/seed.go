@@ -1,4 +1,4 @@
-package models
+package static
 
 import (
 	"context"
@@ -6,29 +6,29 @@ import (
 	"io"
 	"io/fs"
 
+	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
-	"github.com/arena-video/arena/static"
 )
 
 // demoUploadLimit bounds a demo file; the real ones are tiny.
 const demoUploadLimit = 64 << 20
 
-// SeedDemo fills an empty database with the embedded demo models, prompts
+// SeedDemo fills the empty database behind s with the embedded demo models, prompts
 // and clips. It reports whether it seeded anything: a database that already
 // has models is left alone.
-func (s *Store) SeedDemo(ctx context.Context, blobs *media.Store) (bool, error) {
+func SeedDemo(ctx context.Context, s *models.Store, blobs *media.Store) (bool, error) {
 	n, err := s.CountModels(ctx)
 	if err != nil || n > 0 {
 		return false, err
 	}
-	man, err := static.LoadDemoManifest()
+	man, err := LoadDemoManifest()
 	if err != nil {
 		return false, err
 	}
-	demo := static.Demo()
+	demo := Demo()
 	modelIDs := make(map[string]uint)
 	for _, m := range man.Models {
-		row := Model{Slug: m.Slug, Name: m.Name, Organization: m.Organization, ReleaseDate: m.ReleaseDate, License: m.License, Homepage: m.Homepage}
+		row := models.Model{Slug: m.Slug, Name: m.Name, Organization: m.Organization, ReleaseDate: m.ReleaseDate, License: m.License, Homepage: m.Homepage}
 		if err := s.CreateModel(ctx, &row); err != nil {
 			return false, err
 		}
@@ -36,7 +36,7 @@ func (s *Store) SeedDemo(ctx context.Context, blobs *media.Store) (bool, error) 
 	}
 	promptIDs := make(map[string]uint)
 	for _, p := range man.Prompts {
-		row := Prompt{Text: p.Text, Category: p.Category, Modality: p.Modality}
+		row := models.Prompt{Text: p.Text, Category: p.Category, Modality: p.Modality}
 		if p.Image != "" {
 			st, err := putFile(ctx, demo, p.Image, blobs.PutImage)
 			if err != nil {
@@ -59,7 +59,7 @@ func (s *Store) SeedDemo(ctx context.Context, blobs *media.Store) (bool, error) 
 		if err != nil {
 			return false, err
 		}
-		clip := ClipFromStored(st)
+		clip := models.ClipFromStored(st)
 		clip.ModelID, clip.PromptID = mid, pid
 		if f := c.Features; f != nil {
 			clip.Motion, clip.Brightness, clip.Saturation, clip.FeaturesMeasured = f.Motion, f.Brightness, f.Saturation, true
@@ -69,21 +69,6 @@ func (s *Store) SeedDemo(ctx context.Context, blobs *media.Store) (bool, error) 
 		}
 	}
 	return true, nil
-}
-
-// ClipFromStored fills a Clip's file fields from what the media store kept.
-func ClipFromStored(st media.Stored) Clip {
-	return Clip{
-		SHA256:           st.SHA256,
-		BlobKey:          st.Key,
-		MIME:             st.Info.MIME,
-		Size:             st.Size,
-		DurationMS:       st.Info.DurationMS,
-		Width:            st.Info.Width,
-		Height:           st.Info.Height,
-		HasAudio:         st.Info.HasAudio,
-		MetadataStripped: st.MetadataStripped,
-	}
 }
 
 type putFunc func(ctx context.Context, r io.Reader, maxBytes int64) (media.Stored, error)

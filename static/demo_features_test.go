@@ -1,4 +1,4 @@
-package models
+package static
 
 import (
 	"bytes"
@@ -12,11 +12,10 @@ import (
 	"testing"
 
 	"github.com/arena-video/arena/models/media"
-	"github.com/arena-video/arena/static"
 )
 
 // demoManifestPath is demo.json in the source tree, for rewriting.
-const demoManifestPath = "../static/demo/demo.json"
+const demoManifestPath = "demo/demo.json"
 
 // TestDemoFeatures_MatchMeasurement measures demo clips with ffmpeg and
 // compares them with the features demo.json ships. Every clip is checked
@@ -32,7 +31,7 @@ func TestDemoFeatures_MatchMeasurement(t *testing.T) {
 		t.Skip("needs ffmpeg and runs it per clip; skipped without it or with -short")
 	}
 	update := os.Getenv("ARENA_UPDATE_DEMO_FEATURES") == "1"
-	man, err := static.LoadDemoManifest()
+	man, err := LoadDemoManifest()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +41,7 @@ func TestDemoFeatures_MatchMeasurement(t *testing.T) {
 		if !update && len(measured) == 3 {
 			break
 		}
-		f, err := static.Demo().Open(c.File)
+		f, err := Demo().Open(c.File)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,70 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/history"
+	"github.com/arena-video/arena/models/leaderboard"
+	"github.com/arena-video/arena/models/synthetic"
+)
+
+// BenchmarkModelPage measures the server time of a model's page and its
+// JSON with 100 models and 60 stored boards of history (216,000 synthetic
+// votes a second apart, rebuilt hourly), through the real router. Run it
+// with:
+//
+//	go test ./handlers/ -run '^$' -bench ModelPage
+func BenchmarkModelPage(b *testing.B) {
+	ctx := context.Background()
+	store, blobs := openBenchStore(b, models.Options{})
+	votes := filepath.Join(b.TempDir(), "votes.jsonl")
+	f, err := os.Create(votes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := synthetic.Write(f, synthetic.Options{Models: 100, Votes: 216_000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := store.ImportVotes(ctx, votes, models.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	boards := leaderboard.New(store, leaderboard.Options{Rounds: 20})
+	st, err := boards.RebuildHistory(ctx, history.Hourly)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := boards.Recompute(ctx, true); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(Config{Store: store, Boards: boards, Blobs: blobs, SessionKeys: testKeys(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, path := range []string{"/models/" + synthetic.ModelSlug(50), "/api/v1/models/" + synthetic.ModelSlug(50)} {
+		get := func() *httptest.ResponseRecorder {
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+			if w.Code != http.StatusOK {
+				b.Fatalf("%s: status %d: %s", path, w.Code, w.Body)
+			}
+			return w
+		}
+		get()
+		b.Run(path[:len(path)-len(synthetic.ModelSlug(50))-1], func(b *testing.B) {
+			b.ReportMetric(float64(st.Stored), "boards")
+			for b.Loop() {
+				get()
+			}
+		})
+	}
+}
