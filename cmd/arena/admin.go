@@ -39,20 +39,9 @@ func runAdminCreate(ctx context.Context, e env, args []string) error {
 	if err := cfg.resolve(); err != nil {
 		return err
 	}
-	var (
-		pw  string
-		err error
-	)
-	if *fromStdin {
-		pw, err = readPasswordLine(e.stdin)
-	} else {
-		pw, err = readPasswordTerminal(e)
-	}
+	pw, err := readNewPassword(e, *fromStdin)
 	if err != nil {
 		return err
-	}
-	if err := models.CheckPassword(pw); err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), models.ErrInvalidInput.Error()+": "))
 	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
@@ -64,6 +53,27 @@ func runAdminCreate(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "created admin %q; sign in at /admin/login\n", *username)
 	return nil
+}
+
+// readNewPassword reads a new admin password from stdin's first line or,
+// asking twice, from the terminal, and checks it is strong enough.
+func readNewPassword(e env, fromStdin bool) (string, error) {
+	var (
+		pw  string
+		err error
+	)
+	if fromStdin {
+		pw, err = readPasswordLine(e.stdin)
+	} else {
+		pw, err = readPasswordTerminal(e)
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := models.CheckPassword(pw); err != nil {
+		return "", errors.New(strings.TrimPrefix(err.Error(), models.ErrInvalidInput.Error()+": "))
+	}
+	return pw, nil
 }
 
 // readPasswordLine reads one line, without its line ending.

@@ -106,17 +106,9 @@ func runAdminPasswd(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	var pw string
-	if fromStdin {
-		pw, err = readPasswordLine(e.stdin)
-	} else {
-		pw, err = readPasswordTerminal(e)
-	}
+	pw, err := readNewPassword(e, fromStdin)
 	if err != nil {
 		return err
-	}
-	if err := models.CheckPassword(pw); err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), models.ErrInvalidInput.Error()+": "))
 	}
 	ended, err := store.SetAdminPassword(ctx, username, pw)
 	if err != nil {
