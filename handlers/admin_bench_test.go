@@ -4,14 +4,13 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -77,55 +76,44 @@ func BenchmarkUpload1GB(b *testing.B) {
 		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("Authorization", "Bearer "+tok)
 
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		base, peak := ms.HeapAlloc, ms.HeapAlloc
-		stop := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			t := time.NewTicker(5 * time.Millisecond)
-			defer t.Stop()
+		var failure string
+		grew := peakHeapGrowth(func() {
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				failure = err.Error()
+				return
+			}
+			msg, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusAccepted {
+				failure = fmt.Sprintf("upload = %d %s", res.StatusCode, msg)
+				return
+			}
+			var up adminClipJSON
+			if err := json.Unmarshal(msg, &up); err != nil {
+				failure = err.Error()
+				return
+			}
 			for {
-				select {
-				case <-stop:
+				c, err := store.ClipStatus(ctx, up.PublicID)
+				if err != nil {
+					failure = err.Error()
 					return
-				case <-t.C:
-					var ms runtime.MemStats
-					runtime.ReadMemStats(&ms)
-					peak = max(peak, ms.HeapAlloc)
 				}
+				if c.Status == models.ClipFailed {
+					failure = "render failed: " + c.Error
+					return
+				}
+				if c.Status == models.ClipReady {
+					return
+				}
+				time.Sleep(20 * time.Millisecond)
 			}
 		})
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			b.Fatal(err)
+		if failure != "" {
+			b.Fatal(failure)
 		}
-		msg, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusAccepted {
-			b.Fatalf("upload = %d %s", res.StatusCode, msg)
-		}
-		var up adminClipJSON
-		if err := json.Unmarshal(msg, &up); err != nil {
-			b.Fatal(err)
-		}
-		for {
-			c, err := store.ClipStatus(ctx, up.PublicID)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if c.Status == models.ClipFailed {
-				b.Fatalf("render failed: %s", c.Error)
-			}
-			if c.Status == models.ClipReady {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		close(stop)
-		wg.Wait()
-		worst = max(worst, peak-base)
+		worst = max(worst, grew)
 	}
 	b.SetBytes(benchUploadBytes)
 	b.ReportMetric(float64(worst)/(1<<20), "peak-heap-growth-MB")

@@ -33,7 +33,7 @@ func (s *Server) handleAdminClipOriginal(c echo.Context) error {
 	if clip.OriginalKey == "" {
 		return echo.NewHTTPError(http.StatusNotFound, "this clip has no stored original")
 	}
-	f, err := s.blobs.Open(clip.OriginalKey)
+	f, err := s.blobs.Open(c.Request().Context(), clip.OriginalKey)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			s.log.Error("stored original missing", "clip", clip.PublicID, "key", clip.OriginalKey)

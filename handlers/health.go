@@ -6,19 +6,38 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// handleHealth answers 200 when the database answers, with whether clips
-// can be ingested and how the transcode queue stands.
+// handleHealth answers 200 when the database and the blob store answer, and
+// 503 naming the one that does not, so a load balancer stops sending voters
+// to an instance that cannot serve their clips. It also says whether clips
+// can be ingested and how the transcode queue stands: ingestion without
+// ffmpeg is degraded, not down, since voting still works.
 func (s *Server) handleHealth(c echo.Context) error {
-	if err := s.store.Ping(c.Request().Context()); err != nil {
-		s.log.Error("health check failed", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+	ctx := c.Request().Context()
+	body := map[string]string{"status": "ok", "database": "ok", "blob_store": "ok"}
+	status := http.StatusOK
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("health check failed", "part", "database", "err", err)
+		body["status"], body["database"], status = "database unavailable", "unavailable", http.StatusServiceUnavailable
 	}
-	ing, err := s.ingestion(c)
-	if err != nil {
-		s.log.Error("health check failed", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+	if err := s.blobs.Blobs().Check(ctx); err != nil {
+		s.log.Error("health check failed", "part", "blob store", "store", s.blobs.Blobs().String(), "err", err)
+		body["blob_store"], status = "unavailable", http.StatusServiceUnavailable
+		if body["status"] == "ok" {
+			body["status"] = "blob store unavailable"
+		}
 	}
-	// Ingestion without ffmpeg is degraded, not down: voting still works,
-	// so the answer stays 200 and says what is missing.
-	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "ingestion": ing})
+	out := map[string]any{}
+	for k, v := range body {
+		out[k] = v
+	}
+	if status == http.StatusOK {
+		ing, err := s.ingestion(c)
+		if err != nil {
+			s.log.Error("health check failed", "part", "ingestion", "err", err)
+			out["status"], out["database"], status = "database unavailable", "unavailable", http.StatusServiceUnavailable
+		} else {
+			out["ingestion"] = ing
+		}
+	}
+	return c.JSON(status, out)
 }

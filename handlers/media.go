@@ -1,15 +1,18 @@
 package handlers
 
 import (
+	"context"
 	"errors"
+	"io/fs"
 	"net/http"
-	"os"
+	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/media"
 )
 
 // immutableCache lets browsers and proxies keep clip bytes forever: a clip's
@@ -75,24 +78,55 @@ func (s *Server) handlePromptImage(c echo.Context) error {
 	return s.serveBlob(c, p.ImageKey, p.ImageMIME)
 }
 
+// serveBlob streams a stored blob with Range, ETag and immutable caching. A
+// blob missing from the store is a 404 and a log line (the row points at
+// bytes that are gone, which an operator must hear about); a store that
+// fails answers 503 for this request only.
 func (s *Server) serveBlob(c echo.Context, key, mimeType string) error {
-	f, err := s.blobs.Open(key)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			s.log.Error("stored file missing", "key", key)
-			return echo.NewHTTPError(http.StatusNotFound, "the file for this id is missing")
-		}
-		return err
+	ctx := c.Request().Context()
+	if p, ok := s.blobs.Blobs().(presigner); ok && s.cfg.PresignMedia > 0 {
+		return s.redirectToBlob(c, p, key, mimeType)
 	}
-	defer f.Close()
+	b, err := s.blobs.Open(ctx, key)
+	if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, media.ErrInvalidKey):
+			s.log.Error("stored file missing", "key", key, "err", err)
+			return echo.NewHTTPError(http.StatusNotFound, "the file for this id is missing")
+		case ctx.Err() != nil:
+			return nil // the client went away; nothing to answer
+		default:
+			s.log.Error("blob store failed", "key", key, "err", err)
+			return echo.NewHTTPError(http.StatusServiceUnavailable, "media storage is unavailable; try again shortly")
+		}
+	}
+	defer b.Close()
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, mimeType)
 	h.Set("Cache-Control", immutableCache)
 	h.Set("ETag", `"`+key+`"`)
 	// The zero modification time keeps Last-Modified out: the upload time of
 	// a file says nothing useful and ETag already validates caches.
-	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, f)
+	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, b)
 	return nil
+}
+
+// presigner is a blob store that can hand out URLs fetching a blob directly.
+type presigner interface {
+	PresignGet(ctx context.Context, key, mimeType, cacheControl string, ttl time.Duration) (*url.URL, error)
+}
+
+// redirectToBlob answers with a short-lived URL of the bucket. The redirect
+// itself may be reused by the browser for half the URL's life, so a clip's
+// Range requests during playback do not each come back here.
+func (s *Server) redirectToBlob(c echo.Context, p presigner, key, mimeType string) error {
+	u, err := p.PresignGet(c.Request().Context(), key, mimeType, immutableCache, s.cfg.PresignMedia)
+	if err != nil {
+		s.log.Error("presign blob", "key", key, "err", err)
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "media storage is unavailable; try again shortly")
+	}
+	c.Response().Header().Set("Cache-Control", "private, max-age="+strconv.Itoa(int(s.cfg.PresignMedia.Seconds()/2)))
+	return c.Redirect(http.StatusFound, u.String())
 }
 
 func uintString(v uint) string { return strconv.FormatUint(uint64(v), 10) }

@@ -9,7 +9,19 @@ import (
 )
 
 func TestMedia_RangeETagAndCaching(t *testing.T) {
-	app := newTestApp(t, "", true)
+	for _, store := range []string{"dir", "s3"} {
+		t.Run(store, func(t *testing.T) {
+			app := newTestApp(t, "", true)
+			if store == "s3" {
+				app = newBucketApp(t, nil)
+			}
+			testMediaRanges(t, app)
+		})
+	}
+}
+
+// testMediaRanges checks a clip's headers, ranges and revalidation.
+func testMediaRanges(t *testing.T, app *testApp) {
 	v := app.newVoter()
 	m := v.matchup()
 	full := v.get(m.A.VideoURL)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
+
+	"github.com/arena-video/arena/models"
 )
 
 // RateLimit is a token bucket: Events requests per Per, with bursts of up
@@ -135,20 +137,17 @@ func addressKey(ip string) string {
 // nothing.
 func (s *Server) rateLimited(action string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		if s.byIP == nil {
+		if s.limits == nil {
 			return next
 		}
 		return func(c echo.Context) error {
-			res, wait := s.byIP.take(action + " " + addressKey(c.RealIP()))
-			if voter := s.existingVoterID(c); res != nil && voter != "" {
-				var vres *rate.Reservation
-				if vres, wait = s.byVoter.take(action + " " + voter); vres == nil {
-					res.CancelAt(s.byIP.now())
-					res = nil
-				}
+			l := s.cfg.RateLimit
+			buckets := []models.Bucket{{Key: action + " " + addressKey(c.RealIP()), Events: l.Events * ipLimitFactor, Per: l.Per}}
+			if voter := s.existingVoterID(c); voter != "" {
+				buckets = append(buckets, models.Bucket{Key: action + " voter " + voter, Events: l.Events, Per: l.Per})
 			}
-			if res == nil {
-				return tooManyRequests(c, wait)
+			if err := s.spend(c, buckets...); err != nil {
+				return err
 			}
 			return next(c)
 		}
@@ -160,10 +159,24 @@ func (s *Server) rateLimited(action string) echo.MiddlewareFunc {
 // serve and a render several milliseconds, and a client that varies its
 // filters could otherwise make every request a render.
 func (s *Server) allowRender(c echo.Context) error {
-	if s.byIP == nil {
+	if s.limits == nil {
 		return nil
 	}
-	if res, wait := s.byIP.take("render " + addressKey(c.RealIP())); res == nil {
+	l := s.cfg.RateLimit
+	return s.spend(c, models.Bucket{Key: "render " + addressKey(c.RealIP()), Events: l.Events * ipLimitFactor, Per: l.Per})
+}
+
+// spend takes a token from every bucket or answers 429. When the limits
+// cannot be read (the database is down) the request goes on: refusing
+// every voter would do more harm than a moment without limits, and the
+// request itself will meet the same database.
+func (s *Server) spend(c echo.Context, buckets ...models.Bucket) error {
+	wait, err := s.limits.Take(c.Request().Context(), buckets...)
+	if err != nil {
+		s.log.Error("rate limit unavailable", "err", err)
+		return nil
+	}
+	if wait > 0 {
 		return tooManyRequests(c, wait)
 	}
 	return nil

@@ -4,12 +4,12 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -18,6 +18,7 @@ import (
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/gencache"
 	"github.com/arena-video/arena/models/leaderboard"
+	"github.com/arena-video/arena/models/media"
 	"github.com/arena-video/arena/static"
 	"github.com/arena-video/arena/templates"
 )
@@ -25,11 +26,13 @@ import (
 // Blobs opens stored clip and image bytes by their content key, and stores
 // new ones (admin uploads); *media.Store is one.
 type Blobs interface {
-	Open(key string) (*os.File, error)
+	Open(ctx context.Context, key string) (media.Blob, error)
 	models.Files
 	// CanTranscode reports whether clips can be ingested: without ffmpeg
 	// uploads are refused with 503.
 	CanTranscode() bool
+	// Blobs is the store the bytes live in, checked by /healthz.
+	Blobs() media.BlobStore
 }
 
 // Config holds everything a Server needs. Nothing in this package reads the
@@ -84,6 +87,14 @@ type Config struct {
 	// MeMinVotes is how many valid votes a voter needs before /me shows
 	// their own ranking.
 	MeMinVotes int
+	// PresignMedia, when positive and the blob store can presign URLs (an
+	// S3 bucket), makes /media answer with a redirect to a URL of the
+	// bucket valid this long instead of streaming the bytes.
+	PresignMedia time.Duration
+	// SharedLimits, when set, keeps rate limits and the sign-in throttle
+	// in the database so they hold across instances; nil keeps them in
+	// memory (one instance, SQLite).
+	SharedLimits *models.SharedLimits
 }
 
 // DefaultMaxUploadBytes is the clip size limit when Config leaves it at 0.
@@ -102,12 +113,12 @@ type Server struct {
 	versions map[string]string // asset path -> content hash, for cache busting
 	echo     *echo.Echo
 	secure   bool
-	// byIP and byVoter are the rate limiters; nil when limits are off.
-	byIP, byVoter *limiter
-	budgets       models.Budgets
-	fetches       *fetchTracker
-	me            *meCache
-	export        *voteExport
+	// limits spends rate-limit tokens; nil when limits are off.
+	limits  Limiter
+	budgets models.Budgets
+	fetches *fetchTracker
+	me      *meCache
+	export  *voteExport
 	// voterCookies skips decoding a voter cookie seen before.
 	voterCookies *gencache.Cache[string, string]
 	metrics      *metrics
@@ -163,8 +174,10 @@ func New(cfg Config) (*Server, error) {
 	s.me = newMeCache()
 	s.export = &voteExport{dir: cfg.ExportDir}
 	if !cfg.RateLimit.Off() {
-		s.byIP = newLimiter(cfg.RateLimit, ipLimitFactor, cfg.Now)
-		s.byVoter = newLimiter(cfg.RateLimit, 1, cfg.Now)
+		s.limits = newMemoryLimiter(cfg.Now)
+		if cfg.SharedLimits != nil {
+			s.limits = &sharedLimiter{db: cfg.SharedLimits, now: cfg.Now}
+		}
 	}
 	s.sessions = newSessionStore(cfg.SessionKeys, s.secure)
 	s.voterCookie = cookieName(voterSessionName, s.secure)

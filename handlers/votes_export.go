@@ -98,9 +98,10 @@ func (x *voteExport) current(c echo.Context, s *Server) (string, string, error) 
 // handleVotesJSONL serves every valid vote in the public battle format from
 // the regenerated file, rate-limited per client address.
 func (s *Server) handleVotesJSONL(c echo.Context) error {
-	if s.byIP != nil {
-		if res, wait := s.byIP.take("export " + clientNet(c)); res == nil {
-			return tooManyRequests(c, wait)
+	if s.limits != nil {
+		l := s.cfg.RateLimit
+		if err := s.spend(c, models.Bucket{Key: "export " + clientNet(c), Events: l.Events * ipLimitFactor, Per: l.Per}); err != nil {
+			return err
 		}
 	}
 	path, etag, err := s.export.current(c, s)

@@ -14,7 +14,7 @@ import (
 type Files interface {
 	PutOriginal(ctx context.Context, r io.Reader, maxBytes int64) (media.Original, error)
 	PutImage(ctx context.Context, r io.Reader, maxBytes int64) (media.Stored, error)
-	Remove(key string) error
+	Remove(ctx context.Context, key string) error
 }
 
 // AddClip stores the clip read from r (at most maxBytes) for a model and a
@@ -117,7 +117,7 @@ func (s *Store) dropBlob(ctx context.Context, files Files, st media.Stored) {
 	if err := db.Model(&Prompt{}).Where("image_key = ?", st.Key).Count(&n).Error; err != nil || n > 0 {
 		return
 	}
-	if err := files.Remove(st.Key); err != nil {
+	if err := files.Remove(ctx, st.Key); err != nil {
 		s.log.Error("remove unused blob", "key", st.Key, "err", err)
 	}
 }

@@ -22,6 +22,7 @@ import (
 // importConfig is what arena import clips needs.
 type importConfig struct {
 	baseConfig
+	blobConfig
 	MaxUploadMB int64
 	Manifest    string
 	NoWait      bool
@@ -43,7 +44,8 @@ arena import clips [flags] MANIFEST.csv`
 func runImportClips(ctx context.Context, e env, args []string) error {
 	var cfg importConfig
 	fs := flagSet(e, "import clips", importSummary)
-	cfg.register(fs, e)
+	cfg.baseConfig.register(fs, e)
+	cfg.blobConfig.register(fs, e)
 	maxMB, err := envPositive(e, "ARENA_MAX_UPLOAD_MB", 500)
 	if err != nil {
 		return err
@@ -89,7 +91,11 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	blobs, err := media.NewStore(cfg.DataDir, cfg.Media.storeOptions())
+	bs, err := openBlobStore(ctx, e, cfg.BlobStore, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	blobs, err := media.NewStore(cfg.DataDir, cfg.Media.storeOptions(bs))
 	if err != nil {
 		return err
 	}

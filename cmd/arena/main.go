@@ -62,6 +62,7 @@ func commands() []command {
 		{"import clips", "import clips listed in a CSV manifest and wait for their renditions", runImportClips},
 		{"media reprocess", "render clips again with the current rendition profile (--all or --clip ID)", runMediaReprocess},
 		{"media features", "measure clips' style features (motion, brightness, saturation) with ffmpeg", runMediaFeatures},
+		{"media migrate", "copy every stored clip and image to another blob store, verified", runMediaMigrate},
 		{"import votes", "record votes from a public battle-format JSON-lines file", runImportVotes},
 		{"export votes", "write every valid vote as public battle-format JSON lines", runExportVotes},
 		{"leaderboard", "compute a leaderboard from the current votes and print it", runLeaderboard},

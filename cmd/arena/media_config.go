@@ -69,8 +69,9 @@ func (c mediaConfig) profile() (media.Profile, error) {
 	return p, nil
 }
 
-func (c mediaConfig) storeOptions() media.StoreOptions {
-	return media.StoreOptions{Limits: media.Limits{MaxSeconds: c.MaxClipSeconds}}
+// storeOptions is the media store's configuration over the blob store bs.
+func (c mediaConfig) storeOptions(bs media.BlobStore) media.StoreOptions {
+	return media.StoreOptions{Blobs: bs, Limits: media.Limits{MaxSeconds: c.MaxClipSeconds}}
 }
 
 // transcoder makes the job queue's worker pool for this process.

@@ -19,8 +19,10 @@ leaderboard. Clips measured before are skipped unless --all is given. Run
 // runMediaFeatures measures the clips that have no style features yet.
 func runMediaFeatures(ctx context.Context, e env, args []string) error {
 	var cfg baseConfig
+	var bc blobConfig
 	fs := flagSet(e, "media features", mediaFeaturesSummary)
 	cfg.register(fs, e)
+	bc.register(fs, e)
 	all := fs.Bool("all", false, "measure every clip again, not only those never measured")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -28,7 +30,11 @@ func runMediaFeatures(ctx context.Context, e env, args []string) error {
 	if err := cfg.resolve(); err != nil {
 		return err
 	}
-	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{})
+	bs, err := openBlobStore(ctx, e, bc.BlobStore, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{Blobs: bs})
 	if err != nil {
 		return err
 	}

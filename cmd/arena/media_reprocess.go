@@ -24,8 +24,10 @@ to the servers.`
 func runMediaReprocess(ctx context.Context, e env, args []string) error {
 	var cfg baseConfig
 	var mc mediaConfig
+	var bc blobConfig
 	fs := flagSet(e, "media reprocess", reprocessSummary)
 	cfg.register(fs, e)
+	bc.register(fs, e)
 	if err := mc.register(fs, e); err != nil {
 		return err
 	}
@@ -50,7 +52,11 @@ func runMediaReprocess(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	blobs, err := media.NewStore(cfg.DataDir, mc.storeOptions())
+	bs, err := openBlobStore(ctx, e, bc.BlobStore, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	blobs, err := media.NewStore(cfg.DataDir, mc.storeOptions(bs))
 	if err != nil {
 		return err
 	}

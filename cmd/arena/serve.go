@@ -19,6 +19,7 @@ import (
 
 type serveConfig struct {
 	baseConfig
+	blobConfig
 	Addr       string
 	Demo       bool
 	PublicURL  string
@@ -49,7 +50,8 @@ type serveConfig struct {
 func runServe(ctx context.Context, e env, args []string) error {
 	var cfg serveConfig
 	fs := flagSet(e, "serve", "Runs the arena's web server until SIGINT or SIGTERM, then finishes in-flight requests and exits.")
-	cfg.register(fs, e)
+	cfg.baseConfig.register(fs, e)
+	cfg.blobConfig.register(fs, e)
 	demo, err := envBool(e, "ARENA_DEMO")
 	if err != nil {
 		return err
@@ -146,7 +148,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	defer store.Close()
 	boards := leaderboard.New(store, cfg.rankingOptions())
-	blobs, err := media.NewStore(cfg.DataDir, cfg.Media.storeOptions())
+	presign, err := cfg.presign()
+	if err != nil {
+		return err
+	}
+	bs, err := openBlobStore(ctx, e, cfg.BlobStore, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	log.Info("blob store", "store", bs.String())
+	blobs, err := media.NewStore(cfg.DataDir, cfg.Media.storeOptions(bs))
 	if err != nil {
 		return err
 	}
@@ -206,6 +217,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 		// The page shows the sound pools' profile: the silent one is the
 		// same without audio.
 		RenditionProfile: transcoder.ProfileFor(models.PoolT2VAudio).String(),
+		PresignMedia:     presign,
+		// On PostgreSQL the rate limits hold for every instance of the
+		// deployment; on SQLite (one instance) they stay in memory.
+		SharedLimits: store.SharedLimits(),
 	})
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -46,14 +45,13 @@ func TestArena_BrokenClipIsReportedByThePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	garbage := strings.Repeat("not a video ", 100)
 	for _, c := range clips {
-		f, err := s.Blobs.Open(c.BlobKey)
-		if err != nil {
+		bs := s.Blobs.Blobs()
+		if err := bs.Delete(ctx, c.BlobKey); err != nil {
 			t.Fatal(err)
 		}
-		path := f.Name()
-		f.Close()
-		if err := os.WriteFile(path, []byte(strings.Repeat("not a video ", 100)), 0o644); err != nil {
+		if _, err := bs.Put(ctx, c.BlobKey, strings.NewReader(garbage), int64(len(garbage))); err != nil {
 			t.Fatal(err)
 		}
 	}

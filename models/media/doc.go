@@ -24,5 +24,7 @@
 // are not playable video.
 //
 // Uploads are streamed to a temporary file and hashed on the way, so memory
-// use does not grow with the size of the clip.
+// use does not grow with the size of the clip. Finished files go to a
+// [BlobStore] under the SHA-256 of their bytes: a data directory
+// ([DirStore]) by default.
 package media

@@ -42,9 +42,13 @@ func (s *Store) MeasureFeatures(ctx context.Context, key, mime string) (Features
 	if !validKey(key) {
 		return Features{}, fmt.Errorf("%w: bad blob key %q", ErrCorrupt, key)
 	}
-	path := s.blobPath(key)
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
+	path, done, err := s.localFile(ctx, key)
+	if err != nil {
+		return Features{}, err
+	}
+	defer done()
 	cmd := exec.CommandContext(ctx, s.ffmpeg,
 		"-v", "error", "-nostdin", "-protocol_whitelist", "file", "-f", demuxer(mime),
 		"-i", "file:"+path,

@@ -86,7 +86,7 @@ func assertNoTemps(t testing.TB, dataDir string) {
 // readBlob returns the stored bytes for key.
 func readBlob(t testing.TB, s *Store, key string) []byte {
 	t.Helper()
-	f, err := s.Open(key)
+	f, err := s.Open(context.Background(), key)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func (s *Store) PutImage(ctx context.Context, r io.Reader, maxBytes int64) (Stor
 		}
 		final, st.MetadataStripped = out, true
 	}
-	if st.Existed, err = s.commit(final, st.Key, &temps); err != nil {
+	if st.Existed, err = s.commit(ctx, final, st.Key, st.Size, &temps); err != nil {
 		return Stored{}, err
 	}
 	return st, nil

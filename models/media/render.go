@@ -57,10 +57,13 @@ func (s *Store) Render(ctx context.Context, key string, src Source, p Profile, p
 	if progress == nil {
 		progress = func(int) {}
 	}
-	in := s.blobPath(key)
-	if _, err := os.Stat(in); err != nil {
+	// ffmpeg reads files: the original's own file in a data directory, or
+	// a temporary copy from the bucket.
+	in, done, err := s.localFile(ctx, key)
+	if err != nil {
 		return Rendition{}, fmt.Errorf("open original: %w", err)
 	}
+	defer done()
 	var temps tempFiles
 	defer temps.removeAll()
 
@@ -97,7 +100,7 @@ func (s *Store) Render(ctx context.Context, key string, src Source, p Profile, p
 	if r.PosterKey, err = s.poster(ctx, out, info.DurationMS, &temps); err != nil {
 		return Rendition{}, err
 	}
-	if r.Existed, err = s.commit(out, r.Key, &temps); err != nil {
+	if r.Existed, err = s.commit(ctx, out, r.Key, r.Size, &temps); err != nil {
 		return Rendition{}, err
 	}
 	progress(100)
@@ -196,11 +199,11 @@ func (s *Store) poster(ctx context.Context, rendition string, durationMS int64, 
 	if err := s.run(ctx, args, rendition, out); err != nil {
 		return "", fmt.Errorf("poster frame: %w", err)
 	}
-	key, _, err := hashFile(out)
+	key, size, err := hashFile(out)
 	if err != nil {
 		return "", err
 	}
-	if _, err := s.commit(out, key, temps); err != nil {
+	if _, err := s.commit(ctx, out, key, size, temps); err != nil {
 		return "", err
 	}
 	return key, nil

@@ -39,7 +39,7 @@ func BenchmarkIngest1080p30(b *testing.B) {
 			b.Fatal(err)
 		}
 		wall += time.Since(start)
-		if err := s.Remove(r.Key); err != nil { // so the next round stores it again
+		if err := s.Remove(ctx, r.Key); err != nil { // so the next round stores it again
 			b.Fatal(err)
 		}
 	}

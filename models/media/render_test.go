@@ -35,7 +35,12 @@ type renditionProbe struct {
 
 func ffprobeBlob(t *testing.T, s *Store, key string) renditionProbe {
 	t.Helper()
-	cmd := exec.Command("ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", s.blobPath(key))
+	path, done, err := s.localFile(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	cmd := exec.Command("ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", path)
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("ffprobe rendition: %v", err)

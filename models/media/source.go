@@ -196,7 +196,7 @@ func (s *Store) PutOriginal(ctx context.Context, r io.Reader, maxBytes int64) (O
 	if err := s.limits.check(src); err != nil {
 		return Original{}, err
 	}
-	existed, err := s.commit(up.path, up.sha256, &temps)
+	existed, err := s.commit(ctx, up.path, up.sha256, up.size, &temps)
 	if err != nil {
 		return Original{}, err
 	}
@@ -233,7 +233,7 @@ func (s *Store) PutRendition(ctx context.Context, r io.Reader, maxBytes int64) (
 		return Stored{}, fmt.Errorf("%w: the container gives no duration", ErrCorrupt)
 	}
 	st := Stored{SHA256: up.sha256, Key: up.sha256, Size: up.size, Info: p.Info, MetadataStripped: true}
-	if st.Existed, err = s.commit(up.path, up.sha256, &temps); err != nil {
+	if st.Existed, err = s.commit(ctx, up.path, up.sha256, up.size, &temps); err != nil {
 		return Stored{}, err
 	}
 	return st, nil

@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,14 +28,19 @@ type StoreOptions struct {
 	Timeout time.Duration
 	// Limits bounds the originals PutOriginal accepts.
 	Limits Limits
+	// Blobs is where finished files are kept; nil means a DirStore in the
+	// data directory. Uploads are received and processed in the data
+	// directory's tmp/ either way, since ffmpeg works on local files.
+	Blobs BlobStore
 }
 
-// Store keeps clip and image files in a content-addressed directory:
-// dataDir/blobs/<first 2 hex digits>/<sha256>, with uploads in progress under
-// dataDir/tmp on the same file system so that finishing one is an atomic
-// rename. A Store holds no mutable state and is safe for concurrent use.
+// Store turns uploads into stored clip and image files: it receives them into
+// dataDir/tmp, checks, probes and strips them there, and hands the result to
+// its BlobStore under the SHA-256 of the stored bytes. A Store holds no
+// mutable state and is safe for concurrent use.
 type Store struct {
-	blobDir, tmpDir string
+	blobs           BlobStore
+	tmpDir          string
 	ffmpeg, ffprobe string // resolved paths, "" when not used
 	timeout         time.Duration
 	limits          Limits
@@ -73,7 +76,7 @@ const staleTemp = 24 * time.Hour
 // ffmpeg and ffprobe as opts say.
 func NewStore(dataDir string, opts StoreOptions) (*Store, error) {
 	s := &Store{
-		blobDir: filepath.Join(dataDir, "blobs"),
+		blobs:   opts.Blobs,
 		tmpDir:  filepath.Join(dataDir, "tmp"),
 		timeout: opts.Timeout,
 		limits:  opts.Limits.withDefaults(),
@@ -81,10 +84,15 @@ func NewStore(dataDir string, opts StoreOptions) (*Store, error) {
 	if s.timeout <= 0 {
 		s.timeout = 30 * time.Minute
 	}
-	for _, dir := range []string{s.blobDir, s.tmpDir} {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+	if s.blobs == nil {
+		dir, err := NewDirStore(dataDir)
+		if err != nil {
 			return nil, fmt.Errorf("media store: %w", err)
 		}
+		s.blobs = dir
+	}
+	if err := os.MkdirAll(s.tmpDir, 0o755); err != nil {
+		return nil, fmt.Errorf("media store: %w", err)
 	}
 	if !opts.DisableFFmpeg {
 		s.ffmpeg = lookPath(opts.FFmpeg, "ffmpeg")
@@ -172,49 +180,57 @@ func (s *Store) Put(ctx context.Context, r io.Reader, maxBytes int64) (Stored, e
 		return Stored{}, fmt.Errorf("%w: the container gives no duration (a live recording?); remux it, e.g. ffmpeg -i in.webm -c copy out.webm", ErrCorrupt)
 	}
 	st.Info = p.Info
-	if st.Existed, err = s.commit(final, st.Key, &temps); err != nil {
+	if st.Existed, err = s.commit(ctx, final, st.Key, st.Size, &temps); err != nil {
 		return Stored{}, err
 	}
 	return st, nil
 }
 
+// Blobs returns the blob store finished files go to.
+func (s *Store) Blobs() BlobStore { return s.blobs }
+
 // Open opens the blob stored under key for reading. A key that is not 64
 // lowercase hex digits gets ErrInvalidKey, so no key can reach outside the
-// blob directory; a missing blob gets an error matching fs.ErrNotExist.
-func (s *Store) Open(key string) (*os.File, error) {
-	if !validKey(key) {
-		return nil, ErrInvalidKey
+// store; a missing blob gets an error matching fs.ErrNotExist.
+func (s *Store) Open(ctx context.Context, key string) (Blob, error) {
+	return s.blobs.Open(ctx, key)
+}
+
+// localFile returns a path on this machine holding the blob's bytes, for
+// programs such as ffmpeg that read files: the blob's own file in a data
+// directory, else a temporary copy that done removes.
+func (s *Store) localFile(ctx context.Context, key string) (path string, done func(), err error) {
+	if d, ok := s.blobs.(*DirStore); ok {
+		if !validKey(key) {
+			return "", nil, ErrInvalidKey
+		}
+		return d.path(key), func() {}, nil
 	}
-	return os.Open(s.blobPath(key))
+	b, err := s.blobs.Open(ctx, key)
+	if err != nil {
+		return "", nil, err
+	}
+	defer b.Close()
+	f, err := os.CreateTemp(s.tmpDir, "blob-*")
+	if err != nil {
+		return "", nil, fmt.Errorf("copy blob: %w", err)
+	}
+	done = func() { os.Remove(f.Name()) }
+	_, err = io.Copy(f, b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		done()
+		return "", nil, fmt.Errorf("copy blob: %w", err)
+	}
+	return f.Name(), done, nil
 }
 
 // Remove deletes the blob stored under key. It exists to roll back a failed
 // insert (see Stored.Existed); removing a missing blob is not an error.
-func (s *Store) Remove(key string) error {
-	if !validKey(key) {
-		return ErrInvalidKey
-	}
-	if err := os.Remove(s.blobPath(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("remove blob: %w", err)
-	}
-	return nil
-}
-
-func (s *Store) blobPath(key string) string {
-	return filepath.Join(s.blobDir, key[:2], key)
-}
-
-// validKey reports whether key is a lowercase hex SHA-256.
-func validKey(key string) bool {
-	if len(key) != sha256.Size*2 {
-		return false
-	}
-	for _, c := range []byte(key) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
+func (s *Store) Remove(ctx context.Context, key string) error {
+	return s.blobs.Delete(ctx, key)
 }
 
 // upload is a received file waiting in the temporary directory.
@@ -256,32 +272,22 @@ func (s *Store) receive(ctx context.Context, r io.Reader, maxBytes int64, temps 
 	return upload{path: f.Name(), size: n, sha256: hex.EncodeToString(h.Sum(nil)), head: head}, nil
 }
 
-// commit moves the finished temporary file at path to the blob for key,
-// unless that blob already exists. It reports whether it did.
-func (s *Store) commit(path, key string, temps *tempFiles) (existed bool, err error) {
-	dest := s.blobPath(key)
-	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-		return false, fmt.Errorf("store blob: %w", err)
+// commit hands the finished temporary file at path to the blob store under
+// key, by rename when the store is a directory on this file system, else by
+// streaming it. It reports whether the blob already existed.
+func (s *Store) commit(ctx context.Context, path, key string, size int64, temps *tempFiles) (existed bool, err error) {
+	if fp, ok := s.blobs.(filePutter); ok {
+		if existed, err = fp.putFile(ctx, key, path); err == nil && !existed {
+			temps.forget(path)
+		}
+		return existed, err
 	}
-	if _, err := os.Stat(dest); err == nil {
-		return true, nil // same bytes already stored; the temp file is removed by the caller
-	}
-	// Flush before the rename so a crash cannot leave a named but empty blob
-	// that the database already points at.
 	f, err := os.Open(path)
 	if err != nil {
 		return false, fmt.Errorf("store blob: %w", err)
 	}
-	err = f.Sync()
-	f.Close()
-	if err != nil {
-		return false, fmt.Errorf("store blob: %w", err)
-	}
-	if err := os.Rename(path, dest); err != nil {
-		return false, fmt.Errorf("store blob: %w", err)
-	}
-	temps.forget(path)
-	return false, nil
+	defer f.Close()
+	return s.blobs.Put(ctx, key, f, size)
 }
 
 // checkCompleteFile runs checkComplete on the file at path.

@@ -115,7 +115,7 @@ func BenchmarkPutLarge(b *testing.B) {
 				}
 				worstHeap, worstSys = max(worstHeap, heap), max(worstSys, sys)
 				b.StopTimer()
-				if err := s.Remove(st.Key); err != nil {
+				if err := s.Remove(context.Background(), st.Key); err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()

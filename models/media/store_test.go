@@ -249,6 +249,7 @@ type readerFunc func([]byte) (int, error)
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
 func TestOpen_RejectsKeysOutsideTheStore(t *testing.T) {
+	ctx := context.Background()
 	s, dir := newStore(t, false)
 	if err := os.WriteFile(filepath.Join(dir, "secret"), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
@@ -259,34 +260,35 @@ func TestOpen_RejectsKeysOutsideTheStore(t *testing.T) {
 		strings.Repeat("a", 63), strings.Repeat("a", 65),
 		strings.Repeat("a", 62) + "/.", strings.Repeat("g", 64),
 	} {
-		if f, err := s.Open(key); !errors.Is(err, ErrInvalidKey) {
+		if f, err := s.Open(ctx, key); !errors.Is(err, ErrInvalidKey) {
 			if f != nil {
 				f.Close()
 			}
 			t.Errorf("Open(%q) error = %v, want ErrInvalidKey", key, err)
 		}
-		if err := s.Remove(key); !errors.Is(err, ErrInvalidKey) {
+		if err := s.Remove(ctx, key); !errors.Is(err, ErrInvalidKey) {
 			t.Errorf("Remove(%q) error = %v, want ErrInvalidKey", key, err)
 		}
 	}
-	if _, err := s.Open(strings.Repeat("ab", 32)); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := s.Open(ctx, strings.Repeat("ab", 32)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Open(missing key) error = %v, want fs.ErrNotExist", err)
 	}
 }
 
 func TestRemove_RollsBackAPut(t *testing.T) {
+	ctx := context.Background()
 	s, _ := newStore(t, false)
 	got, err := put(t, s, fixture(t, "clip.mp4"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Remove(got.Key); err != nil {
+	if err := s.Remove(ctx, got.Key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Open(got.Key); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := s.Open(ctx, got.Key); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Open after Remove: %v, want fs.ErrNotExist", err)
 	}
-	if err := s.Remove(got.Key); err != nil {
+	if err := s.Remove(ctx, got.Key); err != nil {
 		t.Errorf("second Remove: %v, want nil", err)
 	}
 }

@@ -1,0 +1,175 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// firstWindow is how much of an object the first read from a position asks
+// for. Browsers often probe a clip with a tiny range (bytes=0-1) before
+// asking for the rest, so a first request for the whole remainder would make
+// the bucket send megabytes that are then thrown away with the connection.
+// Reads that go on past the window ask for everything up to the end.
+const firstWindow = 64 << 10
+
+// Open asks for the object's size; bytes are fetched as they are read, with
+// ranged GETs, so serving a Range of a 1 GB clip fetches only that range.
+func (s *S3Store) Open(ctx context.Context, key string) (Blob, error) {
+	info, err := s.Stat(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return &s3Blob{s: s, ctx: ctx, key: key, size: info.Size}, nil
+}
+
+// s3Blob reads one object. Read and Seek share a position and an open
+// response body, as a file does, so they are not safe for concurrent use;
+// ReadAt is, since each call is a request of its own.
+type s3Blob struct {
+	s    *S3Store
+	ctx  context.Context
+	key  string
+	size int64
+
+	off     int64         // the position Read reads from next
+	body    io.ReadCloser // an open GET whose next byte is at bodyOff, or nil
+	bodyOff int64
+	bodyEnd int64 // one past the last byte the open GET delivers
+}
+
+func (b *s3Blob) Size() int64 { return b.size }
+
+func (b *s3Blob) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += b.off
+	case io.SeekEnd:
+		offset += b.size
+	default:
+		return 0, fmt.Errorf("seek blob: bad whence %d", whence)
+	}
+	if offset < 0 {
+		return 0, fmt.Errorf("seek blob: negative position %d", offset)
+	}
+	b.off = offset
+	return offset, nil
+}
+
+func (b *s3Blob) Read(p []byte) (int, error) {
+	if b.off >= b.size {
+		return 0, io.EOF
+	}
+	if b.body != nil && (b.bodyOff != b.off || b.bodyOff >= b.bodyEnd) {
+		b.closeBody()
+	}
+	if b.body == nil {
+		end := b.size
+		if b.off == 0 || b.off != b.bodyEnd {
+			// A read from a new position: start small (see firstWindow).
+			// A read that continues where the last window ended asks for
+			// the rest.
+			end = min(b.size, b.off+firstWindow)
+		}
+		body, err := b.get(b.ctx, b.off, end)
+		if err != nil {
+			return 0, err
+		}
+		b.body, b.bodyOff, b.bodyEnd = body, b.off, end
+	}
+	n, err := b.body.Read(p[:min(int64(len(p)), b.bodyEnd-b.bodyOff)])
+	b.off += int64(n)
+	b.bodyOff += int64(n)
+	if err == io.EOF {
+		if b.bodyOff < b.bodyEnd {
+			return n, fmt.Errorf("read blob: %w: the response ended %d bytes early", ErrUnavailable, b.bodyEnd-b.bodyOff)
+		}
+		err = nil
+	}
+	if err != nil {
+		return n, fmt.Errorf("read blob: %w: %w", ErrUnavailable, err)
+	}
+	return n, nil
+}
+
+func (b *s3Blob) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("read blob: negative offset %d", off)
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if off >= b.size {
+		return 0, io.EOF
+	}
+	end := min(b.size, off+int64(len(p)))
+	body, err := b.get(b.ctx, off, end)
+	if err != nil {
+		return 0, err
+	}
+	defer body.Close()
+	n, err := io.ReadFull(body, p[:end-off])
+	if err != nil {
+		return n, fmt.Errorf("read blob: %w: %w", ErrUnavailable, err)
+	}
+	if end < off+int64(len(p)) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// Close ends the open GET. A body with little left is read to its end so
+// the connection goes back to the pool instead of being torn down.
+func (b *s3Blob) Close() error {
+	b.closeBody()
+	return nil
+}
+
+func (b *s3Blob) closeBody() {
+	if b.body == nil {
+		return
+	}
+	if b.bodyEnd-b.bodyOff <= firstWindow {
+		io.Copy(io.Discard, b.body)
+	}
+	b.body.Close()
+	b.body = nil
+}
+
+// get asks for bytes [start, end) of the object.
+func (b *s3Blob) get(ctx context.Context, start, end int64) (io.ReadCloser, error) {
+	out, err := b.s.client.GetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(b.s.bucket),
+		Key:    b.s.object(b.key),
+		Range:  aws.String(fmt.Sprintf("bytes=%d-%d", start, end-1)),
+	})
+	if err != nil {
+		return nil, s3Error("read blob", err)
+	}
+	return out.Body, nil
+}
+
+// PresignGet returns a URL that fetches the blob directly from the bucket
+// until ttl has passed, with the given Content-Type and Cache-Control set on
+// the response.
+func (s *S3Store) PresignGet(ctx context.Context, key, mimeType, cacheControl string, ttl time.Duration) (*url.URL, error) {
+	if !validKey(key) {
+		return nil, ErrInvalidKey
+	}
+	req, err := s.presign.PresignGetObject(ctx, &s3.GetObjectInput{
+		Bucket:               aws.String(s.bucket),
+		Key:                  s.object(key),
+		ResponseContentType:  aws.String(mimeType),
+		ResponseCacheControl: aws.String(cacheControl),
+	}, s3.WithPresignExpires(ttl))
+	if err != nil {
+		return nil, fmt.Errorf("presign blob: %w", err)
+	}
+	return url.Parse(req.URL)
+}
