@@ -34,6 +34,8 @@ var adminRoutesTable = []adminRoute{
 	{"GET", "/admin/clips", "/admin/clips"},
 	{"POST", "/admin/clips", "/admin/clips"},
 	{"POST", "/admin/clips/:id", "/admin/clips/AAAAAAAAAAAAAAAAAAAAAA"},
+	{"GET", "/admin/clips/:id/original", "/admin/clips/AAAAAAAAAAAAAAAAAAAAAA/original"},
+	{"POST", "/admin/clips/:id/restore", "/admin/clips/AAAAAAAAAAAAAAAAAAAAAA/restore"},
 	{"GET", "/admin/votes", "/admin/votes"},
 	{"POST", "/admin/voters/:id/invalidate", "/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/invalidate"},
 	{"POST", "/admin/voters/:id/restore", "/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/restore"},
@@ -46,11 +48,13 @@ var adminRoutesTable = []adminRoute{
 	{"POST", "/api/v1/admin/prompts", "/api/v1/admin/prompts"},
 	{"PATCH", "/api/v1/admin/prompts/:id", "/api/v1/admin/prompts/1"},
 	{"POST", "/api/v1/admin/clips", "/api/v1/admin/clips"},
+	{"GET", "/api/v1/admin/clips/:id", "/api/v1/admin/clips/AAAAAAAAAAAAAAAAAAAAAA"},
 	{"PATCH", "/api/v1/admin/clips/:id", "/api/v1/admin/clips/AAAAAAAAAAAAAAAAAAAAAA"},
 	{"GET", "/api/v1/admin/votes", "/api/v1/admin/votes"},
 	{"GET", "/api/v1/admin/integrity", "/api/v1/admin/integrity"},
 	{"GET", "/api/v1/admin/prompts/health", "/api/v1/admin/prompts/health"},
 	{"GET", "/api/v1/admin/prompts/health.csv", "/api/v1/admin/prompts/health.csv"},
+	{"GET", "/api/v1/admin/blindness", "/api/v1/admin/blindness"},
 	{"POST", "/api/v1/admin/voters/:id/invalidate", "/api/v1/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/invalidate"},
 	{"POST", "/api/v1/admin/voters/:id/restore", "/api/v1/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/restore"},
 	{"POST", "/api/v1/admin/recompute", "/api/v1/admin/recompute"},
@@ -163,9 +167,10 @@ func TestAdminPages_RenderForASignedInAdmin(t *testing.T) {
 			t.Errorf("GET %s has inline style or script", p)
 		}
 	}
-	// This app runs without ffmpeg, and the clips page must say what that means.
-	if res := v.get("/admin/clips"); !strings.Contains(string(res.body), "ffmpeg is not installed") || !strings.Contains(string(res.body), "not stripped") {
-		t.Error("the clips page does not warn that metadata is not stripped without ffmpeg")
+	// Without ffmpeg the clips page must say that clips cannot be ingested.
+	noFF := newAdminApp(t, adminOptions{noFFmpeg: true})
+	if res := noFF.login().get("/admin/clips"); !strings.Contains(string(res.body), "ffmpeg is not installed") || !strings.Contains(string(res.body), "cannot be ingested") {
+		t.Error("the clips page does not say that clips cannot be ingested without ffmpeg")
 	}
 	// Sign-in itself is a form: another site cannot post it either.
 	r := a.client().postForm("/admin/login", url.Values{"username": {testAdminUser}, "password": {testAdminPassword}}, "Sec-Fetch-Site", "cross-site")

@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -10,6 +12,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
@@ -22,14 +25,17 @@ const benchUploadBytes = 1 << 30
 // reports how much the heap grew at its peak (the design target is under
 // 64 MB). The body is generated on the fly through an io.Pipe, so the test
 // itself holds no copy. The client runs in the same process, so the figure
-// is an upper bound for the server. ffmpeg is off: it runs as a separate
-// process and its memory is not the server's. Run it with
+// is an upper bound for the server. The peak covers the whole ingestion:
+// receiving, probing and rendering the canonical rendition with the job
+// queue; ffmpeg runs as a separate process and streams, its memory is not
+// the server's. Run it with
 //
 //	go test ./handlers/ -run '^$' -bench Upload1GB -benchtime 1x
 func BenchmarkUpload1GB(b *testing.B) {
 	if testing.Short() {
 		b.Skip("uploads 1 GB; not run with -short")
 	}
+	needFFmpeg(b)
 	ctx := context.Background()
 	store, blobs := openBenchStore(b, models.Options{})
 	if _, err := store.CreateAdmin(ctx, models.Actor{Name: "test"}, testAdminUser, testAdminPassword); err != nil {
@@ -47,7 +53,15 @@ func BenchmarkUpload1GB(b *testing.B) {
 	if err := store.CreatePrompt(ctx, &p); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Config{Store: store, Blobs: blobs, SessionKeys: testKeys(), Logger: slog.New(slog.DiscardHandler), MaxUploadBytes: benchUploadBytes + 1<<20})
+	// The real job queue renders each upload in this process, so the peak
+	// covers receiving, probing and transcoding the 1 GB source.
+	tc := models.NewTranscoder(store, blobs, models.TranscoderOptions{Profile: testProfile(), Poll: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	tctx, stopTC := context.WithCancel(ctx)
+	tcDone := make(chan struct{})
+	go func() { defer close(tcDone); tc.Run(tctx) }()
+	defer func() { stopTC(); <-tcDone }()
+	srv, err := New(Config{Store: store, Blobs: blobs, SessionKeys: testKeys(), Logger: slog.New(slog.DiscardHandler), MaxUploadBytes: benchUploadBytes + 1<<20,
+		Transcode: tc.Trigger})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -62,16 +76,42 @@ func BenchmarkUpload1GB(b *testing.B) {
 		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("Authorization", "Bearer "+tok)
 
-		var res *http.Response
-		var err error
-		grew := peakHeapGrowth(func() { res, err = http.DefaultClient.Do(req) })
-		if err != nil {
-			b.Fatal(err)
-		}
-		msg, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusCreated {
-			b.Fatalf("upload = %d %s", res.StatusCode, msg)
+		var failure string
+		grew := peakHeapGrowth(func() {
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				failure = err.Error()
+				return
+			}
+			msg, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusAccepted {
+				failure = fmt.Sprintf("upload = %d %s", res.StatusCode, msg)
+				return
+			}
+			var up adminClipJSON
+			if err := json.Unmarshal(msg, &up); err != nil {
+				failure = err.Error()
+				return
+			}
+			for {
+				c, err := store.ClipStatus(ctx, up.PublicID)
+				if err != nil {
+					failure = err.Error()
+					return
+				}
+				if c.Status == models.ClipFailed {
+					failure = "render failed: " + c.Error
+					return
+				}
+				if c.Status == models.ClipReady {
+					return
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
+		if failure != "" {
+			b.Fatal(failure)
 		}
 		worst = max(worst, grew)
 	}
@@ -123,8 +163,8 @@ func bigClipBody(clip []byte, tag byte, promptID string) (io.Reader, string) {
 	return pr, mw.FormDataContentType()
 }
 
-// openBenchStore opens a Store on a SQLite file and a blob store (ffmpeg
-// off) in a temporary directory, closed when the benchmark ends.
+// openBenchStore opens a Store on a SQLite file and a blob store in a
+// temporary directory, closed when the benchmark ends.
 func openBenchStore(b *testing.B, o models.Options) (*models.Store, *media.Store) {
 	dir := b.TempDir()
 	o.DSN, o.Logger = filepath.Join(dir, "arena.db"), slog.New(slog.DiscardHandler)
@@ -133,7 +173,7 @@ func openBenchStore(b *testing.B, o models.Options) (*models.Store, *media.Store
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
-	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: true})
+	blobs, err := media.NewStore(dir, media.StoreOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

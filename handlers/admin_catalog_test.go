@@ -73,10 +73,7 @@ func TestAdminAPI_DeactivatingAModelStopsItsMatchups(t *testing.T) {
 	mp4 := readTestdata(t, "clip.mp4")
 	tok := a.token()
 	for i, slug := range []string{"alpha", "beta", "gamma"} {
-		ct, body := multipartBody(t, [][2]string{{"model", slug}, {"prompt_id", uintString(p.ID)}}, testFile{"file", slug + ".mp4", withFreeBox(mp4, byte(i), 8)})
-		if r := a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, body, bearer(tok)...); r.status != http.StatusCreated {
-			t.Fatalf("upload %s = %d %s", slug, r.status, r.body)
-		}
+		a.uploadReady(slug, p.ID, withFreeBox(mp4, byte(i), 8))
 	}
 	r := a.bare().do(http.MethodPatch, "/api/v1/admin/models/gamma", "application/json", strings.NewReader(`{"active":false}`), bearer(tok)...)
 	if r.status != http.StatusOK {
@@ -229,10 +226,7 @@ func TestModeration_InvalidateAndRestoreAVotersVotes(t *testing.T) {
 	ctx := context.Background()
 	mp4 := readTestdata(t, "clip.mp4")
 	for i, m := range []string{"alpha", "beta"} {
-		ct, body := multipartBody(t, [][2]string{{"model", m}, {"prompt_id", uintString(p.ID)}}, testFile{"file", "c.mp4", withFreeBox(mp4, byte(i), 8)})
-		if r := a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, body, bearer(a.token())...); r.status != http.StatusCreated {
-			t.Fatalf("upload = %d %s", r.status, r.body)
-		}
+		a.uploadReady(m, p.ID, withFreeBox(mp4, byte(i), 8))
 	}
 	bad, good := a.newVoter(), a.newVoter()
 	for _, v := range []*voter{bad, bad, bad, good} {
@@ -339,13 +333,7 @@ func markTooFast(t *testing.T, a *adminApp, voterID string) {
 func TestDashboard_ShowsCoverageAndUnpairedClips(t *testing.T) {
 	a := newAdminApp(t, adminOptions{})
 	_, _, p := a.seedCatalog()
-	ct, body := multipartBody(t, [][2]string{{"model", "alpha"}, {"prompt_id", uintString(p.ID)}}, testFile{"file", "c.mp4", readTestdata(t, "clip.mp4")})
-	r := a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, body, bearer(a.token())...)
-	if r.status != http.StatusCreated {
-		t.Fatalf("upload = %d", r.status)
-	}
-	var clip uploadedClipJSON
-	r.json(t, &clip)
+	clip := a.uploadReady("alpha", p.ID, readTestdata(t, "clip.mp4"))
 	d, err := a.store.LoadDashboard(context.Background())
 	if err != nil {
 		t.Fatal(err)

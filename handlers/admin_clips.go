@@ -13,23 +13,52 @@ import (
 	"github.com/arena-video/arena/models"
 )
 
-// uploadedClipJSON answers a clip upload.
-type uploadedClipJSON struct {
-	PublicID         string `json:"public_id"`
-	Model            string `json:"model"`
-	PromptID         uint   `json:"prompt_id"`
-	Pool             string `json:"pool"`
-	DurationMS       int64  `json:"duration_ms"`
-	Width            int    `json:"width"`
-	Height           int    `json:"height"`
-	HasAudio         bool   `json:"has_audio"`
-	MetadataStripped bool   `json:"metadata_stripped"`
-	Active           bool   `json:"active"`
+// adminClipJSON is a clip as the admin API shows it: the rendition voters get,
+// its processing status, and the private original's probe.
+type adminClipJSON struct {
+	PublicID         string        `json:"public_id"`
+	Model            string        `json:"model"`
+	PromptID         uint          `json:"prompt_id"`
+	Pool             string        `json:"pool"`
+	Status           string        `json:"status"`
+	Progress         int           `json:"progress"`
+	Error            string        `json:"error,omitempty"`
+	DurationMS       int64         `json:"duration_ms"`
+	Width            int           `json:"width"`
+	Height           int           `json:"height"`
+	Size             int64         `json:"size"`
+	HasAudio         bool          `json:"has_audio"`
+	MetadataStripped bool          `json:"metadata_stripped"`
+	RenditionProfile string        `json:"rendition_profile,omitempty"`
+	Active           bool          `json:"active"`
+	Original         *originalJSON `json:"original,omitempty"`
 }
 
-func toUploadedClipJSON(c models.Clip, slug string) uploadedClipJSON {
-	return uploadedClipJSON{PublicID: c.PublicID, Model: slug, PromptID: c.PromptID, Pool: c.Pool, DurationMS: c.DurationMS,
-		Width: c.Width, Height: c.Height, HasAudio: c.HasAudio, MetadataStripped: c.MetadataStripped, Active: c.Active}
+// originalJSON describes the upload as sent; the bytes are at URL, for
+// admins only.
+type originalJSON struct {
+	URL        string  `json:"url"`
+	MIME       string  `json:"mime"`
+	Size       int64   `json:"size"`
+	Codec      string  `json:"codec,omitempty"`
+	Width      int     `json:"width,omitempty"`
+	Height     int     `json:"height,omitempty"`
+	FPS        float64 `json:"fps,omitempty"`
+	Kbps       int     `json:"kbps,omitempty"`
+	DurationMS int64   `json:"duration_ms"`
+	HasAudio   bool    `json:"has_audio"`
+}
+
+func toAdminClipJSON(c models.Clip, slug string) adminClipJSON {
+	j := adminClipJSON{PublicID: c.PublicID, Model: slug, PromptID: c.PromptID, Pool: c.Pool, Status: c.Status, Progress: c.Progress,
+		Error: c.Error, DurationMS: c.DurationMS, Width: c.Width, Height: c.Height, Size: c.Size, HasAudio: c.HasAudio,
+		MetadataStripped: c.MetadataStripped, RenditionProfile: c.RenditionProfile, Active: c.Active}
+	if c.OriginalKey != "" {
+		src := c.Source
+		j.Original = &originalJSON{URL: "/admin/clips/" + c.PublicID + "/original", MIME: c.OriginalMIME, Size: c.OriginalSize,
+			Codec: src.Codec, Width: src.Width, Height: src.Height, FPS: src.FPS, Kbps: src.Kbps, DurationMS: src.DurationMS, HasAudio: src.HasAudio}
+	}
+	return j
 }
 
 // uploadOutcome is what became of one file of an upload, for the page.
@@ -66,8 +95,11 @@ func (s *Server) uploadClip(c echo.Context, slug, promptID string, f filePart) (
 	if err != nil {
 		return models.Clip{}, err
 	}
-	s.audit(c, "clip.upload", "clip:"+clip.PublicID, fmt.Sprintf("model=%s prompt=%d file=%q bytes=%d metadata_stripped=%t",
-		slug, clip.PromptID, f.FileName, clip.Size, clip.MetadataStripped))
+	s.audit(c, "clip.upload", "clip:"+clip.PublicID, fmt.Sprintf("model=%s prompt=%d file=%q bytes=%d codec=%s %dx%d",
+		slug, clip.PromptID, f.FileName, clip.OriginalSize, clip.Source.Codec, clip.Source.Width, clip.Source.Height))
+	if s.cfg.Transcode != nil {
+		s.cfg.Transcode()
+	}
 	return clip, nil
 }
 
@@ -113,21 +145,17 @@ func (s *Server) handleUploadClips(c echo.Context) error {
 	if len(outcomes) == 0 {
 		return badRequest("no file received: send the clip in the field \"file\", e.g. curl -F model=veo-3 -F prompt_id=1 -F file=@clip.mp4")
 	}
-	for _, o := range outcomes {
-		if o.Clip != nil {
-			s.recompute() // new clips change which pairs the arena can show
-			break
-		}
-	}
 	if api {
-		var out []uploadedClipJSON
+		// 202: the clips are stored and queued; each one's status says when
+		// its rendition is ready (GET /api/v1/admin/clips/{public_id}).
+		var out []adminClipJSON
 		for _, o := range outcomes {
-			out = append(out, toUploadedClipJSON(*o.Clip, o.Model))
+			out = append(out, toAdminClipJSON(*o.Clip, o.Model))
 		}
 		if len(out) == 1 {
-			return c.JSON(http.StatusCreated, out[0])
+			return c.JSON(http.StatusAccepted, out[0])
 		}
-		return c.JSON(http.StatusCreated, map[string]any{"clips": out})
+		return c.JSON(http.StatusAccepted, map[string]any{"clips": out})
 	}
 	status := http.StatusOK
 	if firstErr != nil {
@@ -156,19 +184,21 @@ type clipRow struct {
 }
 
 type clipsPageData struct {
-	Prompts     []models.Prompt
-	Models      []models.Model
-	Clips       []clipRow
-	PromptID    uint
-	Prompt      *models.Prompt
-	HasFFmpeg   bool
-	MaxUploadMB int64
-	Results     []uploadOutcome
+	Prompts  []models.Prompt
+	Models   []models.Model
+	Clips    []clipRow
+	PromptID uint
+	Prompt   *models.Prompt
+	// CanTranscode is false without ffmpeg: uploads are then refused.
+	CanTranscode bool
+	Profile      string
+	MaxUploadMB  int64
+	Results      []uploadOutcome
 }
 
 func (s *Server) clipsPageData(c echo.Context, promptID uint) (clipsPageData, error) {
 	ctx := c.Request().Context()
-	d := clipsPageData{PromptID: promptID, HasFFmpeg: s.blobs.HasFFmpeg(), MaxUploadMB: s.cfg.MaxUploadBytes >> 20}
+	d := clipsPageData{PromptID: promptID, CanTranscode: s.blobs.CanTranscode(), Profile: s.cfg.RenditionProfile, MaxUploadMB: s.cfg.MaxUploadBytes >> 20}
 	var err error
 	if d.Prompts, err = s.store.ListPrompts(ctx); err != nil {
 		return d, err
@@ -249,9 +279,14 @@ func (s *Server) handleAPIUpdateClip(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.respondClip(c, clip)
+}
+
+// respondClip answers a clip as the admin API shows it.
+func (s *Server) respondClip(c echo.Context, clip models.Clip) error {
 	m, err := s.store.ModelByID(c.Request().Context(), clip.ModelID)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toUploadedClipJSON(clip, m.Slug))
+	return c.JSON(http.StatusOK, toAdminClipJSON(clip, m.Slug))
 }

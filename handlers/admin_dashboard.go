@@ -47,14 +47,46 @@ func (s *Server) handleAdminDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ingestion, err := s.ingestion(c)
+	if err != nil {
+		return err
+	}
+	skips, err := s.store.SkipCounts(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	reported, err := s.store.ReportedClips(c.Request().Context(), 50)
+	if err != nil {
+		return err
+	}
+	blindness, err := s.store.BlindnessAudit(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return s.renderAdmin(c, http.StatusOK, "admin_dashboard", "Dashboard", "dashboard", struct {
 		models.Dashboard
-		HasFFmpeg    bool
+		Ingestion    ingestionJSON
+		Skips        map[string]int64
+		Reported     []models.ReportedClip
+		BrokenLimit  int
+		Blindness    []models.PoolBlindness
 		HasRecompute bool
 		Integrity    integrityData
 		Health       promptHealthView
-	}{d, s.blobs.HasFFmpeg(), s.cfg.Recompute != nil, integrity, promptHealthView{
+	}{d, ingestion, skips, reported, models.BrokenReportLimit, blindness, s.cfg.Recompute != nil, integrity, promptHealthView{
 		Rows: promptHealthRows(health), Headers: promptHealthHeaders(sort), CSVURL: "/api/v1/admin/prompts/health.csv?sort=" + sort,
 		MinVotes: models.PromptHealthMinVotes, MinModelVotes: models.DiscriminationMinModelVotes, BothBadRate: models.BothBadFlagRate,
 	}})
+}
+
+// handleAdminClipRestoreForm puts a clip voters reported broken back into
+// matchups, forgetting the reports.
+func (s *Server) handleAdminClipRestoreForm(c echo.Context) error {
+	clip, err := s.store.RestoreClip(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	s.audit(c, "clip.restore", "clip:"+clip.PublicID, "broken reports cleared")
+	s.recompute()
+	return c.Redirect(http.StatusSeeOther, "/admin")
 }

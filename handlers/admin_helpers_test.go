@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -42,7 +43,7 @@ type adminApp struct {
 
 type adminOptions struct {
 	maxUpload int64 // 0: the default
-	ffmpeg    bool  // use ffmpeg when installed
+	noFFmpeg  bool  // run as if ffmpeg were not installed
 	proxies   bool  // trust X-Forwarded-For from the test client
 	// suiteDB runs on the suite's database (PostgreSQL too when the suite
 	// re-runs there) instead of always on a SQLite file.
@@ -63,20 +64,25 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: !o.ffmpeg})
+	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: o.noFFmpeg})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The real job queue, polling often so tests wait little.
+	var a *adminApp
+	tc := models.NewTranscoder(store, blobs, models.TranscoderOptions{Profile: testProfile(), Poll: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler),
+		Ready: func() { a.recomputes.Add(1) }})
 	if _, err := store.CreateAdmin(ctx, models.Actor{Name: "test"}, testAdminUser, testAdminPassword); err != nil {
 		t.Fatal(err)
 	}
-	a := &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock}
+	a = &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock}
 	cfg := Config{
 		Store: store, Blobs: blobs, SessionKeys: a.keys, Logger: slog.New(slog.DiscardHandler),
 		MaxUploadBytes: o.maxUpload,
 		Recompute:      func() { a.recomputes.Add(1) },
 		Now:            clock.Now,
 		ExportDir:      filepath.Join(dir, "export"),
+		Transcode:      tc.Trigger,
 	}
 	if o.proxies {
 		cfg.TrustedProxies = loopback()
@@ -87,7 +93,78 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	}
 	a.ts = httptest.NewServer(a.srv)
 	t.Cleanup(a.close)
+	if !o.noFFmpeg {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			tc.Run(ctx)
+		}()
+		t.Cleanup(func() { cancel(); <-done })
+	}
 	return a
+}
+
+// testProfile is a small rendition, so tests transcode quickly.
+func testProfile() media.Profile {
+	p := media.DefaultProfile()
+	p.BoxWidth, p.BoxHeight, p.Kbps, p.AudioKbps, p.Preset = 320, 180, 400, 64, "superfast"
+	return p
+}
+
+// needFFmpeg skips a test that needs ffmpeg where it is not installed (CI
+// installs it).
+func needFFmpeg(t testing.TB) {
+	t.Helper()
+	for _, p := range []string{"ffmpeg", "ffprobe"} {
+		if _, err := exec.LookPath(p); err != nil {
+			t.Skipf("%s is not installed: clips cannot be ingested here (CI installs it)", p)
+		}
+	}
+}
+
+// waitReady polls the admin API until the clip's rendition is ready and
+// returns the clip; a failed clip fails the test.
+func (a *adminApp) waitReady(publicID string) adminClipJSON {
+	a.t.Helper()
+	tok := a.token()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var c adminClipJSON
+		r := a.bare().get("/api/v1/admin/clips/"+publicID, bearer(tok)...)
+		if r.status != http.StatusOK {
+			a.t.Fatalf("GET clip %s = %d %s", publicID, r.status, r.body)
+		}
+		r.json(a.t, &c)
+		switch {
+		case c.Status == models.ClipReady:
+			return c
+		case c.Status == models.ClipFailed:
+			a.t.Fatalf("clip %s failed: %s", publicID, c.Error)
+		case time.Now().After(deadline):
+			a.t.Fatalf("clip %s still %s at %d%% after 60 s", publicID, c.Status, c.Progress)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// uploadReady uploads data as a clip of model for prompt through the API
+// and waits for its rendition.
+func (a *adminApp) uploadReady(model string, promptID uint, data []byte) adminClipJSON {
+	a.t.Helper()
+	needFFmpeg(a.t)
+	ct, body := multipartBody(a.t, [][2]string{{"model", model}, {"prompt_id", uintString(promptID)}}, testFile{"file", model + ".mp4", data})
+	r := a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, body, bearer(a.token())...)
+	if r.status != http.StatusAccepted {
+		a.t.Fatalf("upload = %d %s", r.status, r.body)
+	}
+	var c adminClipJSON
+	r.json(a.t, &c)
+	if c.Status != models.ClipProcessing {
+		a.t.Fatalf("a new upload is %q, want processing", c.Status)
+	}
+	c = a.waitReady(c.PublicID)
+	return c
 }
 
 // client is a browser that does not follow redirects, so tests see them.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -20,6 +21,7 @@ import (
 const uploadLimit = 64 << 10
 
 func TestUploadClip(t *testing.T) {
+	needFFmpeg(t)
 	mp4 := readTestdata(t, "clip.mp4")
 	webm := readTestdata(t, "clip.webm")
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
@@ -34,14 +36,14 @@ func TestUploadClip(t *testing.T) {
 		wantMsg    string
 		wantClips  int // clip rows afterwards
 	}{
-		{name: "valid MP4", model: "alpha", fileName: "a.mp4", data: mp4, wantStatus: 201, wantClips: 1},
-		{name: "valid WebM", model: "alpha", fileName: "a.webm", data: webm, wantStatus: 201, wantClips: 1},
+		{name: "valid MP4", model: "alpha", fileName: "a.mp4", data: mp4, wantStatus: 202, wantClips: 1},
+		{name: "valid WebM", model: "alpha", fileName: "a.webm", data: webm, wantStatus: 202, wantClips: 1},
 		{name: "PNG renamed .mp4", model: "alpha", fileName: "a.mp4", data: png, wantStatus: 415, wantMsg: "accepted are MP4"},
 		{name: "empty", model: "alpha", fileName: "a.mp4", data: nil, wantStatus: 422, wantMsg: "empty"},
 		{name: "truncated", model: "alpha", fileName: "a.mp4", data: mp4[:len(mp4)*2/3], wantStatus: 422, wantMsg: "truncated"},
 		{name: "oversized", model: "alpha", fileName: "a.mp4", data: withFreeBox(mp4, 1, uploadLimit), wantStatus: 413, wantMsg: "limit"},
 		{name: "duplicate", before: mp4, model: "beta", fileName: "again.mp4", data: mp4, wantStatus: 409, wantMsg: "already clip", wantClips: 1},
-		{name: "../ in the file name", model: "alpha", fileName: "../../../../etc/passwd.mp4", data: mp4, wantStatus: 201, wantClips: 1},
+		{name: "../ in the file name", model: "alpha", fileName: "../../../../etc/passwd.mp4", data: mp4, wantStatus: 202, wantClips: 1},
 		{name: "unknown model", model: "nobody", fileName: "a.mp4", data: mp4, wantStatus: 404, wantMsg: "nobody"},
 		{name: "unknown prompt", model: "alpha", prompt: "999", fileName: "a.mp4", data: mp4, wantStatus: 404, wantMsg: "prompt"},
 		{name: "malformed prompt", model: "alpha", prompt: "one", fileName: "a.mp4", data: mp4, wantStatus: 400, wantMsg: "prompt_id"},
@@ -58,10 +60,10 @@ func TestUploadClip(t *testing.T) {
 				ct, body := multipartBody(t, [][2]string{{"model", model}, {"prompt_id", prompt}}, testFile{"file", name, data})
 				return a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, body, bearer(tok)...)
 			}
-			var first uploadedClipJSON
+			var first adminClipJSON
 			if tc.before != nil {
 				r := upload("alpha", prompt, "first.mp4", tc.before)
-				if r.status != http.StatusCreated {
+				if r.status != http.StatusAccepted {
 					t.Fatalf("first upload = %d %s", r.status, r.body)
 				}
 				r.json(t, &first)
@@ -79,15 +81,20 @@ func TestUploadClip(t *testing.T) {
 			if tc.name == "duplicate" && !strings.Contains(string(r.body), first.PublicID) {
 				t.Errorf("409 does not name the existing clip %s: %s", first.PublicID, r.body)
 			}
-			var got uploadedClipJSON
-			if r.status == http.StatusCreated {
+			var got adminClipJSON
+			if r.status == http.StatusAccepted {
 				r.json(t, &got)
-				if got.Width != 64 || got.Height != 36 || got.DurationMS != 1000 || got.HasAudio || got.MetadataStripped || !models.ValidID(got.PublicID) {
-					t.Errorf("clip = %+v, want 64x36, 1000 ms, silent, stored as uploaded (ffmpeg is off here)", got)
+				if got.Status != models.ClipProcessing || got.Original == nil || got.Original.Width != 64 || got.Original.Height != 36 ||
+					got.DurationMS != 1000 || got.HasAudio || !models.ValidID(got.PublicID) {
+					t.Errorf("clip = %+v, want processing, an original of 64x36, 1000 ms, silent", got)
+				}
+				if ready := a.waitReady(got.PublicID); ready.Width != 64 || ready.Height != 36 || !ready.MetadataStripped {
+					t.Errorf("ready clip = %+v, want the 64x36 rendition (never upscaled)", ready)
 				}
 			}
 
-			// Afterwards: exactly the expected rows and blobs, and no temp file.
+			// Afterwards: exactly the expected rows and blobs (original,
+			// rendition, poster), and no temp file.
 			clips, err := a.store.ListClips(context.Background(), 0)
 			if err != nil {
 				t.Fatal(err)
@@ -95,23 +102,33 @@ func TestUploadClip(t *testing.T) {
 			if len(clips) != tc.wantClips {
 				t.Fatalf("%d clip rows, want %d", len(clips), tc.wantClips)
 			}
+			if tc.before != nil {
+				a.waitReady(first.PublicID)
+			}
 			var wantBlobs []string
 			for _, c := range clips {
-				wantBlobs = append(wantBlobs, "blobs/"+c.BlobKey[:2]+"/"+c.BlobKey)
+				if c, err = a.store.ClipStatus(context.Background(), c.PublicID); err != nil {
+					t.Fatal(err)
+				}
+				for _, k := range []string{c.OriginalKey, c.BlobKey, c.PosterKey} {
+					wantBlobs = append(wantBlobs, "blobs/"+k[:2]+"/"+k)
+				}
 			}
+			sort.Strings(wantBlobs)
 			if got := dataFiles(t, a.dir, "blobs"); strings.Join(got, ",") != strings.Join(wantBlobs, ",") {
 				t.Errorf("blobs = %v, want %v", got, wantBlobs)
 			}
 			if tmp := dataFiles(t, a.dir, "tmp"); len(tmp) != 0 {
 				t.Errorf("temporary files left behind: %v", tmp)
 			}
-			for _, c := range clips {
-				b, err := os.ReadFile(filepath.Join(a.dir, "blobs", c.BlobKey[:2], c.BlobKey))
+			for _, w := range wantBlobs {
+				b, err := os.ReadFile(filepath.Join(a.dir, w))
 				if err != nil {
 					t.Fatal(err)
 				}
-				if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != c.BlobKey {
-					t.Errorf("blob %s does not hold the bytes its name says", c.BlobKey)
+				sum := sha256.Sum256(b)
+				if key := hex.EncodeToString(sum[:]); "blobs/"+key[:2]+"/"+key != w {
+					t.Errorf("blob %s does not hold the bytes its name says", w)
 				}
 			}
 			// Nothing was written outside the data dir's own layout.
@@ -125,6 +142,7 @@ func TestUploadClip(t *testing.T) {
 }
 
 func TestUploadClip_SeveralFilesFromThePage(t *testing.T) {
+	needFFmpeg(t)
 	a := newAdminApp(t, adminOptions{maxUpload: uploadLimit})
 	_, _, p := a.seedCatalog()
 	v := a.login()
@@ -147,6 +165,9 @@ func TestUploadClip_SeveralFilesFromThePage(t *testing.T) {
 	clips, _ := a.store.ListClips(context.Background(), p.ID)
 	if len(clips) != 2 || clips[0].ModelID == clips[1].ModelID {
 		t.Fatalf("clips = %+v, want one for each model", clips)
+	}
+	for _, c := range clips {
+		a.waitReady(c.PublicID)
 	}
 	// Two models now have clips for the prompt, so it makes matchups.
 	if m := a.newVoter().matchup(); m.Prompt.Text != p.Text {
@@ -172,11 +193,10 @@ func TestUploadClip_FieldsMustComeFirst(t *testing.T) {
 	}
 }
 
-// TestUploadClip_StripsMetadataNamingTheModel needs ffmpeg, which CI installs.
-func TestUploadClip_StripsMetadataNamingTheModel(t *testing.T) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg is not installed: metadata stripping cannot be tested here (CI installs it)")
-	}
+// The served clip is the rendition: metadata planted in the upload naming
+// the model is gone, and the original with it stays reachable by admins only.
+func TestUploadClip_ServesTheRenditionAndKeepsTheOriginalPrivate(t *testing.T) {
+	needFFmpeg(t)
 	const secret = "Made-by-SecretModel-9000"
 	src := filepath.Join(t.TempDir(), "tagged.mp4")
 	out, err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=64x36:rate=10",
@@ -192,26 +212,77 @@ func TestUploadClip_StripsMetadataNamingTheModel(t *testing.T) {
 	if !bytes.Contains(data, []byte(secret)) {
 		t.Fatal("the generated clip does not carry the tag; the test would prove nothing")
 	}
-	a := newAdminApp(t, adminOptions{ffmpeg: true})
+	a := newAdminApp(t, adminOptions{})
 	_, _, p := a.seedCatalog()
 	ct, body := multipartBody(t, [][2]string{{"model", "alpha"}, {"prompt_id", uintString(p.ID)}}, testFile{"file", "tagged.mp4", data})
 	r := a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, body, bearer(a.token())...)
-	if r.status != http.StatusCreated {
+	if r.status != http.StatusAccepted {
 		t.Fatalf("upload = %d %s", r.status, r.body)
 	}
-	var clip uploadedClipJSON
+	var clip adminClipJSON
 	r.json(t, &clip)
-	if !clip.MetadataStripped {
-		t.Error("metadata_stripped is false with ffmpeg installed")
+	clip = a.waitReady(clip.PublicID)
+	if !clip.MetadataStripped || clip.Progress != 100 || clip.RenditionProfile == "" {
+		t.Errorf("ready clip = %+v", clip)
+	}
+	if o := clip.Original; o == nil || o.Codec != "h264" || o.FPS != 10 || o.Kbps <= 0 || o.MIME != "video/mp4" {
+		t.Errorf("original probe = %+v, want h264 at 10 fps with a bitrate", o)
 	}
 	served := a.bare().get("/media/" + clip.PublicID)
 	if served.status != http.StatusOK || len(served.body) == 0 {
 		t.Fatalf("GET /media = %d", served.status)
+	}
+	if bytes.Equal(served.body, data) {
+		t.Fatal("/media serves the original")
 	}
 	if bytes.Contains(served.body, []byte(secret)) || bytes.Contains(served.body, []byte("SecretModel")) {
 		t.Error("the served clip still names the model")
 	}
 	if bytes.Contains(served.body, []byte("Lavf")) {
 		t.Error("the served clip carries ffmpeg's version tag")
+	}
+	if poster := a.bare().get("/media/" + clip.PublicID + "/poster"); poster.status != http.StatusOK || !bytes.HasPrefix(poster.body, []byte{0xFF, 0xD8}) {
+		t.Errorf("poster = %d, want a JPEG", poster.status)
+	}
+	// The original: admins only, as uploaded, never cached by others.
+	if r := a.bare().get(clip.Original.URL); r.status != http.StatusSeeOther {
+		t.Errorf("original without a session = %d, want a redirect to the login", r.status)
+	}
+	orig := a.login().get(clip.Original.URL)
+	if orig.status != http.StatusOK || !bytes.Equal(orig.body, data) {
+		t.Errorf("original = %d (%d bytes), want the upload's %d bytes", orig.status, len(orig.body), len(data))
+	}
+	if cc := orig.header.Get("Cache-Control"); !strings.Contains(cc, "private") {
+		t.Errorf("original Cache-Control %q, want private", cc)
+	}
+}
+
+// Without ffmpeg nothing can become a rendition: uploads get 503 saying to
+// install it, nothing is stored, and /healthz says ingestion is off.
+func TestUploadClip_WithoutFFmpegIsRefused(t *testing.T) {
+	a := newAdminApp(t, adminOptions{noFFmpeg: true})
+	_, _, p := a.seedCatalog()
+	ct, body := multipartBody(t, [][2]string{{"model", "alpha"}, {"prompt_id", uintString(p.ID)}}, testFile{"file", "a.mp4", readTestdata(t, "clip.mp4")})
+	r := a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, body, bearer(a.token())...)
+	if r.status != http.StatusServiceUnavailable || !strings.Contains(r.errorMessage(t), "apt-get install ffmpeg") {
+		t.Errorf("upload = %d %s, want 503 saying to install ffmpeg", r.status, r.body)
+	}
+	if files := dataFiles(t, a.dir, "blobs"); len(files) != 0 {
+		t.Errorf("stored %v", files)
+	}
+	var health struct {
+		Status    string
+		Ingestion struct {
+			OK      bool
+			Message string
+		}
+	}
+	h := a.bare().get("/healthz")
+	h.json(t, &health)
+	if h.status != http.StatusOK || health.Ingestion.OK || !strings.Contains(health.Ingestion.Message, "ffmpeg") {
+		t.Errorf("/healthz = %d %s, want 200 saying ingestion is off", h.status, h.body)
+	}
+	if page := a.login().get("/admin"); !strings.Contains(string(page.body), "Ingestion is off") {
+		t.Error("the dashboard does not say ingestion is off")
 	}
 }

@@ -27,7 +27,10 @@ type promptJSON struct {
 // model: both clips of a matchup come from one pool, so they agree on it; the
 // page uses it to offer a sound toggle only where there is sound.
 type clipJSON struct {
-	VideoURL   string `json:"video_url"`
+	VideoURL string `json:"video_url"`
+	// PosterURL is a frame from the middle of the clip, shown until the
+	// video paints; empty for clips without one.
+	PosterURL  string `json:"poster_url,omitempty"`
 	DurationMS int64  `json:"duration_ms"`
 	HasAudio   bool   `json:"has_audio"`
 }
@@ -139,7 +142,11 @@ func toMatchupJSON(m models.IssuedMatchup) matchupJSON {
 }
 
 func toClipJSON(c models.Clip) clipJSON {
-	return clipJSON{VideoURL: mediaURL(c.PublicID), DurationMS: c.DurationMS, HasAudio: c.HasAudio}
+	j := clipJSON{VideoURL: mediaURL(c.PublicID), DurationMS: c.DurationMS, HasAudio: c.HasAudio}
+	if c.PosterKey != "" {
+		j.PosterURL = mediaURL(c.PublicID) + "/poster"
+	}
+	return j
 }
 
 func toModelJSON(m models.Model) modelJSON {

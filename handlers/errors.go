@@ -37,6 +37,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusNotFound, strings.TrimPrefix(err.Error(), models.ErrNotFound.Error()+": ")
 	case errors.Is(err, models.ErrAlreadyVoted):
 		return http.StatusConflict, "this matchup already has a vote; ask for a new matchup"
+	case errors.Is(err, models.ErrSkipped):
+		return http.StatusConflict, "this matchup was skipped; ask for a new matchup"
 	case errors.Is(err, models.ErrExpired):
 		return http.StatusGone, "this matchup has expired; ask for a new matchup"
 	case errors.Is(err, models.ErrNoMatchup):
@@ -45,6 +47,10 @@ func statusOf(err error) (int, string) {
 		return http.StatusConflict, err.Error()
 	case errors.Is(err, models.ErrBadCredentials):
 		return http.StatusUnauthorized, err.Error()
+	case errors.Is(err, media.ErrNoFFmpeg):
+		return http.StatusServiceUnavailable, err.Error()
+	case errors.Is(err, media.ErrRejected):
+		return http.StatusUnprocessableEntity, err.Error()
 	case errors.Is(err, media.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, err.Error()
 	case errors.Is(err, media.ErrUnsupported):

@@ -8,7 +8,9 @@ import (
 
 // handleHealth answers 200 when the database and the blob store answer, and
 // 503 naming the one that does not, so a load balancer stops sending voters
-// to an instance that cannot serve their clips.
+// to an instance that cannot serve their clips. It also says whether clips
+// can be ingested and how the transcode queue stands: ingestion without
+// ffmpeg is degraded, not down, since voting still works.
 func (s *Server) handleHealth(c echo.Context) error {
 	ctx := c.Request().Context()
 	body := map[string]string{"status": "ok", "database": "ok", "blob_store": "ok"}
@@ -24,5 +26,18 @@ func (s *Server) handleHealth(c echo.Context) error {
 			body["status"] = "blob store unavailable"
 		}
 	}
-	return c.JSON(status, body)
+	out := map[string]any{}
+	for k, v := range body {
+		out[k] = v
+	}
+	if status == http.StatusOK {
+		ing, err := s.ingestion(c)
+		if err != nil {
+			s.log.Error("health check failed", "part", "ingestion", "err", err)
+			out["status"], out["database"], status = "database unavailable", "unavailable", http.StatusServiceUnavailable
+		} else {
+			out["ingestion"] = ing
+		}
+	}
+	return c.JSON(status, out)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
 )
 
@@ -26,6 +27,11 @@ func (s *Server) handleMedia(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Until its rendition exists a clip has nothing voters may see: the
+	// original is for admins only.
+	if clip.Status != models.ClipReady || clip.BlobKey == "" {
+		return echo.NewHTTPError(http.StatusNotFound, "this clip is not ready")
+	}
 	voter := ""
 	if s.store.RequiresClipFetch() && c.Request().Method == http.MethodGet {
 		voter = s.existingVoterID(c)
@@ -39,6 +45,21 @@ func (s *Server) handleMedia(c echo.Context) error {
 	c.Response().Writer = cw.ResponseWriter
 	s.noteFetch(c, voter, clip.ID, clip.Size, cw.n)
 	return err
+}
+
+// handlePoster serves the poster frame of a clip's rendition.
+func (s *Server) handlePoster(c echo.Context) error {
+	clip, err := s.store.ClipByPublicID(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return echo.NewHTTPError(http.StatusNotFound, "no clip with this id")
+		}
+		return err
+	}
+	if clip.Status != models.ClipReady || clip.PosterKey == "" {
+		return echo.NewHTTPError(http.StatusNotFound, "this clip has no poster")
+	}
+	return s.serveBlob(c, clip.PosterKey, "image/jpeg")
 }
 
 // handlePromptImage serves the source image of an image-to-video prompt.

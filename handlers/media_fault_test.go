@@ -23,8 +23,8 @@ type faultyBlobs struct {
 	down  atomic.Bool
 }
 
-func (f *faultyBlobs) Put(ctx context.Context, r io.Reader, maxBytes int64) (media.Stored, error) {
-	return f.inner.Put(ctx, r, maxBytes)
+func (f *faultyBlobs) PutOriginal(ctx context.Context, r io.Reader, maxBytes int64) (media.Original, error) {
+	return f.inner.PutOriginal(ctx, r, maxBytes)
 }
 
 func (f *faultyBlobs) PutImage(ctx context.Context, r io.Reader, maxBytes int64) (media.Stored, error) {
@@ -33,7 +33,7 @@ func (f *faultyBlobs) PutImage(ctx context.Context, r io.Reader, maxBytes int64)
 
 func (f *faultyBlobs) Remove(ctx context.Context, key string) error { return f.inner.Remove(ctx, key) }
 
-func (f *faultyBlobs) HasFFmpeg() bool { return f.inner.HasFFmpeg() }
+func (f *faultyBlobs) CanTranscode() bool { return f.inner.CanTranscode() }
 
 func (f *faultyBlobs) Open(ctx context.Context, key string) (media.Blob, error) {
 	if f.down.Load() {

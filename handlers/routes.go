@@ -25,6 +25,7 @@ func (s *Server) routes() *echo.Echo {
 	// Voter pages.
 	e.GET("/", s.handleArenaPage, s.rateLimited("matchup"))
 	e.POST("/matchups/:id/vote", s.handleVoteForm, middleware.BodyLimit("16K"), s.rateLimited("vote"))
+	e.POST("/matchups/:id/skip", s.handleSkipForm, middleware.BodyLimit("16K"), s.rateLimited("vote"))
 	e.GET("/leaderboard", s.handleLeaderboardPage)
 	e.GET("/leaderboard/:pool/:id", s.handleStoredBoardPage)
 	e.GET("/leaderboard.atom", s.handleFeed)
@@ -36,6 +37,7 @@ func (s *Server) routes() *echo.Echo {
 	// Files.
 	e.GET("/media/:id", s.handleMedia)
 	e.HEAD("/media/:id", s.handleMedia)
+	e.GET("/media/:id/poster", s.handlePoster)
 	e.GET("/media/prompts/:id/image", s.handlePromptImage)
 	e.GET("/static/*", s.handleStatic)
 	e.HEAD("/static/*", s.handleStatic)
@@ -50,6 +52,7 @@ func (s *Server) routes() *echo.Echo {
 	api := e.Group("/api/v1")
 	api.POST("/matchups", s.handleCreateMatchup, append(jsonBody, s.rateLimited("matchup"))...)
 	api.POST("/matchups/:id/vote", s.handleVote, append(jsonBody, s.rateLimited("vote"))...)
+	api.POST("/matchups/:id/skip", s.handleSkip, append(jsonBody, s.rateLimited("vote"))...)
 
 	s.adminRoutes(e, jsonBody)
 	api.GET("/leaderboard", s.handleLeaderboardJSON)

@@ -28,10 +28,11 @@ import (
 type Blobs interface {
 	Open(ctx context.Context, key string) (media.Blob, error)
 	models.Files
+	// CanTranscode reports whether clips can be ingested: without ffmpeg
+	// uploads are refused with 503.
+	CanTranscode() bool
 	// Blobs is the store the bytes live in, checked by /healthz.
 	Blobs() media.BlobStore
-	// HasFFmpeg reports whether stored clips have their metadata stripped.
-	HasFFmpeg() bool
 }
 
 // Config holds everything a Server needs. Nothing in this package reads the
@@ -68,6 +69,12 @@ type Config struct {
 	// Recompute, when set, starts a leaderboard recompute; admin changes
 	// that affect rankings call it. It must not block.
 	Recompute func()
+	// Transcode, when set, wakes the transcode workers after a clip was
+	// queued. It must not block.
+	Transcode func()
+	// RenditionProfile describes the canonical rendition, for the admin
+	// pages.
+	RenditionProfile string
 	// MinVotes is the vote count under which a model is listed apart on the
 	// leaderboard page as provisional.
 	MinVotes int

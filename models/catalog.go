@@ -104,7 +104,10 @@ func (s *Store) loadCatalog(ctx context.Context) (*catalog, error) {
 		c.byPublicID[cl.PublicID] = cl
 		p, okP := c.prompts[cl.PromptID]
 		m, okM := c.models[cl.ModelID]
-		if !cl.Active || !okP || !p.Active || !okM || !m.Active {
+		// Only clips with a rendition enter matchups: a processing or failed
+		// clip would show voters a dead box, and so does one voters keep
+		// reporting broken.
+		if !cl.Active || cl.Status != ClipReady || cl.Withdrawn || !okP || !p.Active || !okM || !m.Active {
 			continue
 		}
 		k := key{cl.Pool, cl.PromptID}

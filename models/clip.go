@@ -11,9 +11,11 @@ import (
 	"github.com/arena-video/arena/models/media"
 )
 
-// CreateClip adds a clip whose bytes are already stored under c.BlobKey. The
-// public id is made here and the pool follows from the prompt and the audio
-// track. The same uploaded bytes twice is ErrConflict.
+// CreateClip adds a clip. A clip with Status ClipProcessing gets a queued
+// render job in the same transaction; any other is ready, with its bytes
+// already stored under c.BlobKey (the demo clips ship canonical). The public
+// id is made here and the pool follows from the prompt and the audio track.
+// The same uploaded bytes twice is ErrConflict.
 func (s *Store) CreateClip(ctx context.Context, c *Clip) error {
 	var p Prompt
 	if err := s.db.r.WithContext(ctx).Where("id = ?", c.PromptID).Take(&p).Error; err != nil {
@@ -25,7 +27,21 @@ func (s *Store) CreateClip(ctx context.Context, c *Clip) error {
 	c.PublicID = NewID()
 	c.Pool = PoolOf(p.Modality, c.HasAudio)
 	c.Active = true
-	err := s.db.w.WithContext(ctx).Create(c).Error
+	if c.Status == "" {
+		c.Status, c.Progress = ClipReady, 100
+	}
+	if c.OriginalKey == "" {
+		c.OriginalKey, c.OriginalMIME, c.OriginalSize = c.BlobKey, c.MIME, c.Size
+	}
+	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		if c.Status != ClipProcessing {
+			return nil
+		}
+		return tx.Create(&ClipJob{ClipID: c.ID, State: JobQueued}).Error
+	})
 	if isUniqueViolation(err) {
 		var existing Clip
 		s.db.r.WithContext(ctx).Where("sha256 = ?", c.SHA256).Limit(1).Find(&existing)

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/arena-video/arena/models/media"
@@ -31,10 +30,12 @@ func (s *Store) SetClipFeatures(ctx context.Context, clipID uint, f media.Featur
 	return nil
 }
 
-// ClipsToMeasure returns the clips whose features have not been measured,
-// or every clip when all is set, in id order.
+// ClipsToMeasure returns the ready clips whose features have not been
+// measured, or every ready clip when all is set, in id order. Features are
+// measured on the rendition, what voters see; a clip still processing is
+// measured when its rendition is stored.
 func (s *Store) ClipsToMeasure(ctx context.Context, all bool) ([]Clip, error) {
-	q := s.db.r.WithContext(ctx).Order("id")
+	q := s.db.r.WithContext(ctx).Where("status = ?", ClipReady).Order("id")
 	if !all {
 		q = q.Where("features_measured = ?", false)
 	}
@@ -52,21 +53,4 @@ func (s *Store) MeasureClipFeatures(ctx context.Context, m FeatureMeasurer, c Cl
 		return media.Features{}, fmt.Errorf("measure clip %s: %w", c.PublicID, err)
 	}
 	return f, s.SetClipFeatures(ctx, c.ID, f)
-}
-
-// measureNewClip measures a clip just added when files can, and leaves it
-// unmeasured otherwise: a clip without features still plays and counts on
-// the raw board, and `arena media features` can measure it later.
-func (s *Store) measureNewClip(ctx context.Context, files Files, c *Clip) {
-	m, ok := files.(FeatureMeasurer)
-	if !ok {
-		return
-	}
-	f, err := s.MeasureClipFeatures(ctx, m, *c)
-	switch {
-	case err == nil:
-		c.Motion, c.Brightness, c.Saturation, c.FeaturesMeasured = f.Motion, f.Brightness, f.Saturation, true
-	case ctx.Err() == nil && !errors.Is(err, media.ErrNoFFmpeg):
-		s.log.Warn("clip stored without style features", "clip", c.PublicID, "err", err)
-	}
 }

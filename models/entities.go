@@ -115,6 +115,67 @@ type Clip struct {
 	Brightness       float64 `gorm:"type:double precision;not null;default:0"`
 	Saturation       float64 `gorm:"type:double precision;not null;default:0"`
 	FeaturesMeasured bool    `gorm:"not null;default:false"`
+	// Status is ClipProcessing until the canonical rendition is stored
+	// (Progress counts to 100 meanwhile), then ClipReady; ClipFailed keeps
+	// ffmpeg's reason in Error. Only ready clips enter matchups. BlobKey,
+	// MIME, Size, DurationMS, Width, Height and PosterKey describe the
+	// rendition, the only bytes voters get.
+	Status   string `gorm:"size:16;not null;default:'ready'"`
+	Progress int    `gorm:"not null;default:0"`
+	Error    string `gorm:"size:500;not null;default:''"`
+	// PosterKey is the blob key of a JPEG frame from the middle of the
+	// rendition; empty for clips that have none.
+	PosterKey string `gorm:"size:64;not null;default:''"`
+	// RenditionProfile names the profile the rendition was made with, so an
+	// operator can tell which clips a profile change left behind.
+	RenditionProfile string `gorm:"size:128;not null;default:''"`
+	// FPS is the rendition's frame rate, 0 when unknown (clips stored before
+	// renditions existed).
+	FPS float64 `gorm:"type:double precision;not null;default:0"`
+	// OriginalKey is the blob key of the upload as sent, kept private for
+	// admins; Source is its probe.
+	OriginalKey  string     `gorm:"size:64;not null;default:''"`
+	OriginalMIME string     `gorm:"size:32;not null;default:''"`
+	OriginalSize int64      `gorm:"not null;default:0"`
+	Source       ClipSource `gorm:"embedded;embeddedPrefix:source_"`
+	// Withdrawn takes a clip out of matchups after BrokenReportLimit
+	// distinct voters reported it broken, until an admin restores it.
+	Withdrawn bool `gorm:"not null;default:false"`
+}
+
+// ClipSource is what probing an uploaded original found: for the operator,
+// and as measurements for style control. Voters never see it.
+type ClipSource struct {
+	Codec      string  `gorm:"size:32;not null;default:''"`
+	Width      int     `gorm:"not null;default:0"`
+	Height     int     `gorm:"not null;default:0"`
+	FPS        float64 `gorm:"not null;default:0"`
+	Kbps       int     `gorm:"not null;default:0"`
+	DurationMS int64   `gorm:"not null;default:0"`
+	HasAudio   bool    `gorm:"not null;default:false"`
+}
+
+// Clip states.
+const (
+	ClipProcessing = "processing"
+	ClipReady      = "ready"
+	ClipFailed     = "failed"
+)
+
+// ClipJob is a transcode waiting or running: rows in the database, so a
+// restart resumes them and several instances share them. A running job is
+// leased to one worker (Owner) until LeaseUntil; the worker renews the lease
+// while it works, and a job whose lease ran out is taken by another.
+type ClipJob struct {
+	ID         uint   `gorm:"primaryKey"`
+	ClipID     uint   `gorm:"not null;index"`
+	State      string `gorm:"size:16;not null"`
+	Attempts   int    `gorm:"not null;default:0"`
+	Owner      string `gorm:"size:64;not null;default:''"`
+	LeaseUntil *time.Time
+	Error      string `gorm:"size:500;not null;default:''"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Voter is whoever holds a session cookie. A flagged voter is listed for
@@ -159,6 +220,12 @@ type Matchup struct {
 	VotedAt       *time.Time
 	Valid         bool   `gorm:"not null;default:false"`
 	InvalidReason string `gorm:"size:32;not null;default:''"`
+	// SkipReason is set when the voter skipped the matchup instead of
+	// voting (see SkipMatchup); SkipSide names the reported clip, empty
+	// for both.
+	SkipReason string `gorm:"size:16;not null;default:''"`
+	SkipSide   string `gorm:"size:1;not null;default:''"`
+	SkippedAt  *time.Time
 }
 
 // Snapshot is a computed leaderboard.

@@ -32,6 +32,8 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0510_vote_evidence", Migrate: migrateVoteEvidence},
 		{ID: "0520_targeting_flags", Migrate: migrateTargetingFlags},
 		{ID: "0800_shared_limits", Migrate: migrateSharedLimits},
+		{ID: "0400_clip_renditions", Migrate: migrateClipRenditions},
+		{ID: "0401_skips_and_reports", Migrate: migrateSkipsAndReports},
 	}
 }
 

@@ -99,7 +99,7 @@ func recordVoteQuery(requireFetch bool) string {
 	return `UPDATE matchups SET choice = ?, voted_at = ?,
 	   invalid_reason = ` + reason + `,
 	   valid = (` + reason + `) = ''
-	 WHERE id = ? AND voter_id = ? AND choice IS NULL AND expires_at > ?
+	 WHERE id = ? AND voter_id = ? AND choice IS NULL AND skip_reason = '' AND expires_at > ?
 	 RETURNING model_a_id, model_b_id, clip_a_id, clip_b_id, prompt_id, invalid_reason`
 }
 
@@ -136,6 +136,8 @@ func (s *Store) whyNoVote(ctx context.Context, voterID, matchupID string, now ti
 		return errNotIssued
 	case m.Choice != nil:
 		return ErrAlreadyVoted
+	case m.SkipReason != "":
+		return ErrSkipped
 	case !now.Before(m.ExpiresAt):
 		return ErrExpired
 	}

@@ -55,7 +55,7 @@ func SeedDemo(ctx context.Context, s *models.Store, blobs *media.Store) (bool, e
 		if !okM || !okP {
 			return false, fmt.Errorf("demo.json: clip %s names an unknown model or prompt", c.File)
 		}
-		st, err := putFile(ctx, demo, c.File, blobs.Put)
+		st, err := putFile(ctx, demo, c.File, blobs.PutRendition)
 		if err != nil {
 			return false, err
 		}

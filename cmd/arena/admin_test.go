@@ -138,7 +138,7 @@ func TestImportClips_ImportsSkipsAndReports(t *testing.T) {
 	if code == 0 {
 		t.Fatalf("exit 0 although rows failed: %s %s", out, errOut)
 	}
-	for _, want := range []string{"imported 3, skipped 0", "failed 3", "line 5 (clips/broken.mp4)", "line 6 (clips/missing.mp4)", "line 7", "prompt must have"} {
+	for _, want := range []string{"imported 3, skipped 0", "failed 3", "line 5 (clips/broken.mp4)", "line 6 (clips/missing.mp4)", "line 7", "prompt must have", "rendered 3, failed 0"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
@@ -162,6 +162,11 @@ func TestImportClips_ImportsSkipsAndReports(t *testing.T) {
 	if len(clips) != 3 {
 		t.Errorf("%d clips, want 3", len(clips))
 	}
+	for _, c := range clips {
+		if c.Status != models.ClipReady || c.BlobKey == c.OriginalKey || c.RenditionProfile == "" {
+			t.Errorf("clip %s is %s (rendition %s, original %s), want ready with its own rendition", c.PublicID, c.Status, c.BlobKey, c.OriginalKey)
+		}
+	}
 
 	// Fix the manifest's bad rows and run again: stored clips are skipped.
 	write("manifest.csv", []byte("model,prompt,category,modality,file,source_image\n"+
@@ -177,6 +182,47 @@ func TestImportClips_ImportsSkipsAndReports(t *testing.T) {
 	}
 	if tmp, _ := os.ReadDir(filepath.Join(dataDir, "tmp")); len(tmp) != 0 {
 		t.Errorf("temporary files left: %v", tmp)
+	}
+}
+
+// --no-wait stores and queues; a server (or media reprocess) renders later.
+// Reprocessing keeps public ids and re-renders with the new profile.
+func TestImportClips_NoWaitThenReprocess(t *testing.T) {
+	dataDir, src := t.TempDir(), t.TempDir()
+	for i, name := range []string{"a.mp4", "b.mp4"} {
+		if err := os.WriteFile(filepath.Join(src, name), clipVariant(t, byte(10+i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	man := filepath.Join(src, "m.csv")
+	os.WriteFile(man, []byte("model,prompt,category,modality,file\nAlpha,A cat,pets,t2v,a.mp4\nBeta,A cat,pets,t2v,b.mp4\n"), 0o644)
+	code, out, errOut := runArenaIn(t, "", "import", "clips", "--no-wait", "--data-dir", dataDir, man)
+	if code != 0 || !strings.Contains(out, "2 clips queued") {
+		t.Fatalf("import --no-wait: exit %d %q %q", code, out, errOut)
+	}
+	st := openTestStore(t, dataDir)
+	ctx := context.Background()
+	clips, _ := st.ListClips(ctx, 0)
+	for _, c := range clips {
+		if c.Status != models.ClipProcessing {
+			t.Errorf("clip %s is %s after --no-wait, want processing", c.PublicID, c.Status)
+		}
+	}
+	if code, out, errOut := runArenaIn(t, "", "media", "reprocess", "--data-dir", dataDir); code == 0 {
+		t.Errorf("reprocess without --all or --clip: exit 0 %q %q", out, errOut)
+	}
+	// --all renders the open jobs and waits for them.
+	code, out, errOut = runArenaIn(t, "", "media", "reprocess", "--all", "--rendition-box", "320x180", "--data-dir", dataDir)
+	if code != 0 || !strings.Contains(out, "queued 2 clips") || !strings.Contains(out, "rendered 2, failed 0") {
+		t.Fatalf("reprocess --all: exit %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = runArenaIn(t, "", "media", "reprocess", "--clip", clips[0].PublicID, "--rendition-box", "32x18", "--data-dir", dataDir)
+	if code != 0 || !strings.Contains(out, "queued 1 clips") || !strings.Contains(out, "rendered 1, failed 0") {
+		t.Fatalf("reprocess --clip: exit %d %q %q", code, out, errOut)
+	}
+	c, err := st.ClipStatus(ctx, clips[0].PublicID)
+	if err != nil || c.Status != models.ClipReady || c.Width > 32 || !strings.Contains(c.RenditionProfile, "32x18") {
+		t.Errorf("reprocessed clip = %+v %v, want ready at most 32 wide with the new profile", c, err)
 	}
 }
 

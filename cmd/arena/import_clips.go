@@ -25,6 +25,8 @@ type importConfig struct {
 	blobConfig
 	MaxUploadMB int64
 	Manifest    string
+	NoWait      bool
+	Media       mediaConfig
 }
 
 const importSummary = `Imports clips listed in a CSV manifest with the columns
@@ -32,8 +34,11 @@ model,prompt,category,modality,file and optionally source_image (for i2v
 prompts). Paths are relative to the manifest. Missing models are created (slug
 made from the model name) and missing prompts too (matched by text and
 modality). Clips already stored (same bytes) are skipped, so the import can be
-run again after fixing failures. The manifest is the one argument after the
-flags: arena import clips [flags] MANIFEST.csv`
+run again after fixing failures. Every clip is transcoded into the arena's
+canonical rendition: the import renders them itself, sharing the queue with
+any running server, and waits until each is ready or failed (--no-wait leaves
+them to the servers). The manifest is the one argument after the flags:
+arena import clips [flags] MANIFEST.csv`
 
 // runImportClips imports the clips a manifest lists.
 func runImportClips(ctx context.Context, e env, args []string) error {
@@ -46,6 +51,10 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	fs.Int64Var(&cfg.MaxUploadMB, "max-upload-mb", maxMB, "largest clip accepted, in MB (ARENA_MAX_UPLOAD_MB)")
+	fs.BoolVar(&cfg.NoWait, "no-wait", false, "return once the clips are stored and queued, leaving the transcodes to running servers")
+	if err := cfg.Media.register(fs, e); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
@@ -61,6 +70,10 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if err := cfg.resolve(); err != nil {
+		return err
+	}
+	profile, err := cfg.Media.profile()
+	if err != nil {
 		return err
 	}
 
@@ -82,12 +95,16 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{Blobs: bs})
+	blobs, err := media.NewStore(cfg.DataDir, cfg.Media.storeOptions(bs))
 	if err != nil {
 		return err
 	}
-	if !blobs.HasFFmpeg() {
-		fmt.Fprintln(e.stderr, "warning: ffmpeg is not installed, so clip metadata is not stripped; clips may name their model")
+	if !blobs.CanTranscode() {
+		return media.ErrNoFFmpeg
+	}
+	var barOut io.Writer
+	if isTerminal(e.stderr) {
+		barOut = e.stderr
 	}
 	// Files are opened through an os.Root on the manifest's folder, so no
 	// path in the manifest (nor a symbolic link) reaches outside it.
@@ -98,39 +115,51 @@ func runImportClips(ctx context.Context, e env, args []string) error {
 	defer root.Close()
 	imp := &importer{
 		env:   e,
-		store: store, blobs: blobs, root: root, maxBytes: maxBytes,
+		store: store, blobs: blobs, root: root, maxBytes: maxBytes, bars: barOut,
 		models: make(map[string]models.Model), prompts: make(map[string]models.Prompt),
 	}
-	var bar *progressbar.ProgressBar
-	if isTerminal(e.stderr) {
-		bar = progressbar.NewOptions(len(rows), progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("importing clips"),
-			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	// Render while importing: the first clips are ready sooner, and a
+	// server sharing the database takes jobs too.
+	var stop func()
+	if !cfg.NoWait {
+		stop = startTranscoder(ctx, cfg.Media.transcoder(store, blobs, profile, models.TranscoderOptions{Logger: cliLogger(e.stderr)}))
+		defer stop()
 	}
-	var imported, skipped int
+	var queued []string
+	var skipped int
 	var failed []string
 	for _, row := range rows {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		outcome, err := imp.importRow(ctx, row)
+		id, err := imp.importRow(ctx, row)
 		switch {
 		case err != nil:
 			failed = append(failed, fmt.Sprintf("line %d (%s): %v", row.Line, row.File, err))
-		case outcome == "skipped":
+		case id == "":
 			skipped++
 		default:
-			imported++
-		}
-		if bar != nil {
-			_ = bar.Add(1)
+			queued = append(queued, id)
 		}
 	}
-	if bar != nil {
-		_ = bar.Finish()
-	}
-	fmt.Fprintf(e.stdout, "imported %d, skipped %d (already stored), failed %d\n", imported, skipped, len(failed))
+	fmt.Fprintf(e.stdout, "imported %d, skipped %d (already stored), failed %d\n", len(queued), skipped, len(failed))
 	for _, f := range failed {
 		fmt.Fprintln(e.stdout, "  failed: "+f)
+	}
+	if cfg.NoWait {
+		if len(queued) > 0 {
+			fmt.Fprintf(e.stdout, "%d clips queued for transcoding; a running server renders them (GET /api/v1/admin/clips/{id} shows their status)\n", len(queued))
+		}
+	} else {
+		renderFailed, err := waitForRenditions(ctx, store, queued, barOut)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "rendered %d, failed %d\n", len(queued)-len(renderFailed), len(renderFailed))
+		for _, f := range renderFailed {
+			fmt.Fprintln(e.stdout, "  render failed: "+f)
+		}
+		failed = append(failed, renderFailed...)
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d clips failed; fix them and run the import again", len(failed), len(rows))
@@ -145,11 +174,13 @@ type importer struct {
 	blobs    *media.Store
 	root     *os.Root // the manifest's folder
 	maxBytes int64
+	bars     io.Writer // where to draw a progress bar per file; nil for none
 	models   map[string]models.Model
 	prompts  map[string]models.Prompt
 }
 
-// importRow imports one manifest row, reporting "imported" or "skipped".
+// importRow imports one manifest row, returning the new clip's public id,
+// or "" when the file was already stored.
 func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, error) {
 	if row.Err != nil {
 		return "", row.Err
@@ -159,7 +190,7 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 		return "", err
 	}
 	if _, err := im.store.ClipBySHA256(ctx, sum); err == nil {
-		return "skipped", nil
+		return "", nil
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return "", err
 	}
@@ -191,17 +222,26 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 		return "", err
 	}
 	defer f.Close()
-	clip, err := im.store.AddClip(ctx, im.blobs, m.ID, p.ID, f, im.maxBytes)
+	var r io.Reader = f
+	if im.bars != nil {
+		if fi, err := f.Stat(); err == nil {
+			bar := progressbar.NewOptions64(fi.Size(), progressbar.OptionSetWriter(im.bars), progressbar.OptionSetDescription("storing "+filepath.Base(row.File)),
+				progressbar.OptionShowBytes(true), progressbar.OptionClearOnFinish())
+			defer bar.Finish()
+			r = io.TeeReader(f, bar)
+		}
+	}
+	c, err := im.store.AddClip(ctx, im.blobs, m.ID, p.ID, r, im.maxBytes)
 	if errors.Is(err, models.ErrConflict) {
-		return "skipped", nil
+		return "", nil
 	}
 	if err != nil {
 		return "", err
 	}
 	// The same entry an upload through the web writes.
-	im.env.audit(ctx, im.store, "clip.upload", "clip:"+clip.PublicID, fmt.Sprintf("model=%s prompt=%d file=%q bytes=%d metadata_stripped=%t",
-		m.Slug, clip.PromptID, filepath.Base(row.File), clip.Size, clip.MetadataStripped))
-	return "imported", nil
+	im.env.audit(ctx, im.store, "clip.upload", "clip:"+c.PublicID, fmt.Sprintf("model=%s prompt=%d file=%q bytes=%d codec=%s %dx%d",
+		m.Slug, c.PromptID, filepath.Base(row.File), c.OriginalSize, c.Source.Codec, c.Source.Width, c.Source.Height))
+	return c.PublicID, nil
 }
 
 // prompt finds the row's prompt by text and modality, creating it (with its

@@ -24,7 +24,8 @@ func TestMediaFeaturesCommand_MeasuresUnmeasuredClips(t *testing.T) {
 		"-c:v", "libx264", "-pix_fmt", "yuv420p", clipPath).CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg: %v\n%s", err, out)
 	}
-	// Store the clip the way an Arena without ffmpeg would: unmeasured.
+	// Store a rendition the way a database from before style features has
+	// it: ready, unmeasured.
 	st, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db")})
 	if err != nil {
 		t.Fatal(err)
@@ -45,13 +46,18 @@ func TestMediaFeaturesCommand_MeasuresUnmeasuredClips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := st.AddClip(ctx, blobs, m.ID, p.ID, f, 1<<20)
+	stored, err := blobs.PutRendition(ctx, f, 1<<20)
 	f.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := models.ClipFromStored(stored)
+	c.ModelID, c.PromptID = m.ID, p.ID
+	if err := st.CreateClip(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
 	if c.FeaturesMeasured {
-		t.Fatal("a clip stored without ffmpeg says it was measured")
+		t.Fatal("a clip stored without measuring says it was measured")
 	}
 	st.Close()
 

@@ -44,6 +44,7 @@ type serveConfig struct {
 	VotesPerDay      string
 	// RequireClipFetch counts a vote only when its clips were fetched.
 	RequireClipFetch bool
+	Media            mediaConfig
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -91,6 +92,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := cfg.registerRanking(fs, e); err != nil {
 		return err
 	}
+	if err := cfg.Media.register(fs, e); err != nil {
+		return err
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -117,6 +121,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return errors.New("--min-watch-ms must be 0 or more")
 	}
 	if err := cfg.Ranking.validate(); err != nil {
+		return err
+	}
+	profile, err := cfg.Media.profile()
+	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
@@ -149,23 +157,20 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log.Info("blob store", "store", bs.String())
-	blobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{Blobs: bs})
+	blobs, err := media.NewStore(cfg.DataDir, cfg.Media.storeOptions(bs))
 	if err != nil {
 		return err
 	}
+	if !blobs.CanTranscode() {
+		log.Warn("ffmpeg is not installed: clip uploads and imports are refused until it is (apt-get install ffmpeg); the arena itself runs")
+	}
+
 	if cfg.Demo {
 		// Instances starting together on one PostgreSQL database seed once.
 		var seeded bool
 		var pw string
-		// The demo clips were made without metadata (static/demo/make-demo.sh
-		// checks it), so seeding skips the ffmpeg remux that would otherwise
-		// cost about a second per clip on a first start.
-		demoBlobs, err := media.NewStore(cfg.DataDir, media.StoreOptions{DisableFFmpeg: true, Blobs: blobs.Blobs()})
-		if err != nil {
-			return err
-		}
 		err = store.WithLock(ctx, "seed-demo", func() (err error) {
-			if seeded, err = seedDemo(ctx, store, boards, demoBlobs); err != nil {
+			if seeded, err = seedDemo(ctx, store, boards, blobs); err != nil {
 				return err
 			}
 			if pw, err = ensureDemoAdmin(ctx, e.actor(), store); err != nil {
@@ -189,6 +194,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	recomputer := leaderboard.NewRecomputer(boards, leaderboard.RecomputerOptions{Every: cfg.RecomputeEvery, Logger: log})
+	transcoder := cfg.Media.transcoder(store, blobs, profile, models.TranscoderOptions{Logger: log, Ready: recomputer.Trigger})
 	srv, err := handlers.New(handlers.Config{
 		Store:          store,
 		Boards:         boards,
@@ -207,7 +213,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Recompute:      recomputer.Trigger,
 		Budgets:        budgets,
 		ExportDir:      filepath.Join(cfg.DataDir, "export"),
-		PresignMedia:   presign,
+		Transcode:      transcoder.Trigger,
+		// The page shows the sound pools' profile: the silent one is the
+		// same without audio.
+		RenditionProfile: transcoder.ProfileFor(models.PoolT2VAudio).String(),
+		PresignMedia:     presign,
 		// On PostgreSQL the rate limits hold for every instance of the
 		// deployment; on SQLite (one instance) they stay in memory.
 		SharedLimits: store.SharedLimits(),
@@ -221,6 +231,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	defer stopPrune()
 	stopChecks := startIntegrityChecks(ctx, store, boards, log, recomputer.Trigger)
 	defer stopChecks()
+	if blobs.CanTranscode() {
+		stopTranscoder := startTranscoder(ctx, transcoder)
+		defer stopTranscoder()
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

@@ -81,6 +81,10 @@ func TestAdmin_UploadsAClipThroughTheFileInput(t *testing.T) {
 	if !b.evalBool(`[...document.querySelectorAll("main table tbody tr")].some(r => r.textContent.includes(` + jsString(id) + `))`) {
 		t.Errorf("the clip list does not show the uploaded clip %s", id)
 	}
+	// The page follows the transcode by itself: the row turns ready, with a
+	// link to the rendition, without a reload.
+	row := `document.querySelector('tr[data-clip=` + jsString(id) + `]')`
+	b.waitFor("the clip to become ready on the page", row+` && `+row+`.getAttribute("data-status") === "ready" && `+row+`.querySelector("a[href^='/media/']") !== null`, 60*time.Second)
 	if w := b.evalFloat(`document.documentElement.scrollWidth`); w > 1280 {
 		t.Errorf("the clips page is %v px wide on a 1280 px screen", w)
 	}

@@ -38,6 +38,7 @@ const minWatch = 1500 * time.Millisecond
 type site struct {
 	URL    string
 	Store  *models.Store
+	Blobs  *media.Store
 	Boards *leaderboard.Boards
 	Models []models.Model
 }
@@ -58,7 +59,7 @@ func startSite(t *testing.T, seed bool, watch ...time.Duration) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: true})
+	blobs, err := media.NewStore(dir, media.StoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,28 +68,42 @@ func startSite(t *testing.T, seed bool, watch ...time.Duration) *site {
 			t.Fatal(err)
 		}
 	}
+	// The real job queue: uploads become renditions as on a server.
+	profile := media.DefaultProfile()
+	profile.BoxWidth, profile.BoxHeight, profile.Kbps, profile.AudioKbps, profile.Preset = 640, 360, 800, 96, "superfast"
+	tc := models.NewTranscoder(store, blobs, models.TranscoderOptions{Profile: profile, Poll: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	boards := leaderboard.New(store, leaderboard.Options{})
 	srv, err := handlers.New(handlers.Config{
-		Store:       store,
-		Boards:      boards,
-		Blobs:       blobs,
-		SessionKeys: [][]byte{[]byte(strings.Repeat("h", 32)), []byte(strings.Repeat("e", 32))},
-		Logger:      slog.New(slog.DiscardHandler),
-		Demo:        seed,
+		Store:            store,
+		Boards:           boards,
+		Blobs:            blobs,
+		SessionKeys:      [][]byte{[]byte(strings.Repeat("h", 32)), []byte(strings.Repeat("e", 32))},
+		Logger:           slog.New(slog.DiscardHandler),
+		Demo:             seed,
+		Transcode:        tc.Trigger,
+		RenditionProfile: profile.String(),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
+	tctx, stopTranscoder := context.WithCancel(ctx)
+	transcoderDone := make(chan struct{})
+	go func() {
+		defer close(transcoderDone)
+		tc.Run(tctx)
+	}()
 	t.Cleanup(func() {
 		ts.Close()
+		stopTranscoder()
+		<-transcoderDone
 		store.Close()
 	})
 	ms, err := store.ListModels(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &site{URL: ts.URL, Store: store, Boards: boards, Models: ms}
+	return &site{URL: ts.URL, Store: store, Blobs: blobs, Boards: boards, Models: ms}
 }
 
 // browser is one Chromium tab driven by a test.

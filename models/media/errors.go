@@ -19,3 +19,13 @@ var (
 	// Handlers should answer it as they answer a missing file.
 	ErrInvalidKey = errors.New("invalid blob key")
 )
+
+// ErrNoFFmpeg means a clip cannot be ingested because the ffmpeg and ffprobe
+// programs are not installed: every clip is transcoded into a canonical
+// rendition, and storing one untranscoded would let its bytes name its model.
+var ErrNoFFmpeg = errors.New("clip ingestion needs ffmpeg and ffprobe, which are not installed on the server; install them (apt-get install ffmpeg) and restart Arena")
+
+// ErrRejected means the clip is a playable video that the arena will not take:
+// longer than the clip length limit, or a frame larger than any model makes.
+// The wrapped message says which limit and how to fix the file.
+var ErrRejected = errors.New("the clip is outside the arena's limits")

@@ -4,15 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
 	"strconv"
 	"strings"
 )
-
-// ErrNoFFmpeg means a measurement needs ffmpeg and the store has none.
-var ErrNoFFmpeg = errors.New("ffmpeg is not available")
 
 // Features are the style measurements of a clip's picture that the
 // style-controlled leaderboard holds equal, each from ffmpeg's signalstats

@@ -44,6 +44,14 @@ func probeGo(r io.ReadSeeker, mime string) (p probed, err error) {
 	return p, nil
 }
 
+// Limits on a container's index, far above what real clips have, so that a
+// small hostile file cannot make a probe use unbounded memory or stack.
+const (
+	maxBoxDepth   = 10     // nesting of boxes inside moov
+	maxIndexBoxes = 100000 // boxes the BMFF probe visits
+	maxTracks     = 64     // tracks in one clip
+)
+
 // bmffTrack collects what probeBMFF learns about one trak box.
 type bmffTrack struct {
 	handler       string // "vide", "soun", ...
@@ -79,10 +87,20 @@ func probeBMFF(r io.ReadSeeker) (probed, error) {
 		tracks            []*bmffTrack
 		cur               *bmffTrack
 	)
+	boxes := 0
 	_, err := mp4.ReadBoxStructure(r, func(h *mp4.ReadHandle) (any, error) {
 		bi := h.BoxInfo
 		if bi.Size < bi.HeaderSize {
 			return nil, fmt.Errorf("box %q has an impossible size %d", bi.Type, bi.Size)
+		}
+		// A real index nests six deep (moov/trak/mdia/minf/stbl/stsd) and
+		// holds a few hundred boxes; a forged one could nest trak in trak
+		// until the stack or the track list exhausts memory.
+		if len(h.Path) > maxBoxDepth {
+			return nil, fmt.Errorf("boxes nested more than %d deep", maxBoxDepth)
+		}
+		if boxes++; boxes > maxIndexBoxes {
+			return nil, fmt.Errorf("more than %d boxes in the index", maxIndexBoxes)
 		}
 		parent := mp4.BoxType{}
 		if len(h.Path) >= 2 {
@@ -95,6 +113,9 @@ func probeBMFF(r io.ReadSeeker) (probed, error) {
 			}
 			return h.Expand()
 		case mp4.BoxTypeTrak():
+			if len(tracks) == maxTracks {
+				return nil, fmt.Errorf("more than %d tracks", maxTracks)
+			}
 			cur = &bmffTrack{}
 			tracks = append(tracks, cur)
 			return h.Expand()
@@ -245,9 +266,20 @@ func probeEBML(r io.ReadSeeker) (probed, error) {
 		return probed{}, err
 	}
 	var doc mkvDoc
-	err := ebml.Unmarshal(r, &doc, ebml.WithIgnoreUnknown(true), ebml.WithMaxLeafElementSize(maxEBMLLeaf))
+	// The header, Info and Tracks come first in every real file; reading
+	// stops after Tracks. The limit keeps a file that hides them behind
+	// gigabytes, or fills Tracks with millions of entries, from costing
+	// more than the index of a large real clip.
+	lr := &io.LimitedReader{R: r, N: maxMoovBytes}
+	err := ebml.Unmarshal(lr, &doc, ebml.WithIgnoreUnknown(true), ebml.WithMaxLeafElementSize(maxEBMLLeaf))
 	if err != nil && !errors.Is(err, ebml.ErrReadStopped) {
+		if lr.N <= 0 {
+			return probed{}, fmt.Errorf("%w: no track list in the first %d MB", ErrCorrupt, maxMoovBytes>>20)
+		}
 		return probed{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if n := len(doc.Segment.Tracks.TrackEntry); n > maxTracks {
+		return probed{}, fmt.Errorf("%w: %d tracks, more than the %d any clip has", ErrCorrupt, n, maxTracks)
 	}
 	var p probed
 	for _, t := range doc.Segment.Tracks.TrackEntry {

@@ -36,6 +36,8 @@ func FuzzProbeGo(f *testing.F) {
 	webm := fixture(f, "clip.webm")
 	f.Add(mp4[:4096])
 	f.Add(webm[:4096])
+	f.Add(nestedTraks(64))
+	f.Add(manyTraks(70))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		mime, err := Sniff(body[:min(len(body), SniffLen)])
 		if err != nil {

@@ -23,9 +23,11 @@ type StoreOptions struct {
 	// DisableFFmpeg uses neither program even when installed, which is how
 	// tests exercise the pure-Go path.
 	DisableFFmpeg bool
-	// Timeout bounds one ffmpeg or ffprobe run; zero means 10 minutes, enough
-	// to remux a 1 GB clip on a slow disk.
+	// Timeout bounds one ffmpeg or ffprobe run; zero means 30 minutes, enough
+	// to transcode a one-minute 4K clip on two slow cores.
 	Timeout time.Duration
+	// Limits bounds the originals PutOriginal accepts.
+	Limits Limits
 	// Blobs is where finished files are kept; nil means a DirStore in the
 	// data directory. Uploads are received and processed in the data
 	// directory's tmp/ either way, since ffmpeg works on local files.
@@ -41,6 +43,7 @@ type Store struct {
 	tmpDir          string
 	ffmpeg, ffprobe string // resolved paths, "" when not used
 	timeout         time.Duration
+	limits          Limits
 }
 
 // Stored describes a file the store has kept.
@@ -76,9 +79,10 @@ func NewStore(dataDir string, opts StoreOptions) (*Store, error) {
 		blobs:   opts.Blobs,
 		tmpDir:  filepath.Join(dataDir, "tmp"),
 		timeout: opts.Timeout,
+		limits:  opts.Limits.withDefaults(),
 	}
 	if s.timeout <= 0 {
-		s.timeout = 10 * time.Minute
+		s.timeout = 30 * time.Minute
 	}
 	if s.blobs == nil {
 		dir, err := NewDirStore(dataDir)

@@ -1,5 +1,6 @@
 // Arena voter page: fair synced playback, keyboard shortcuts, the in-place
-// reveal and a preloaded next matchup. Without this script the page still
+// reveal, skipping and reporting (a clip that fails to play is reported by
+// itself) and a preloaded next matchup. Without this script the page still
 // works: the clips autoplay with native controls and the vote is a plain form.
 (function () {
   "use strict";
@@ -8,6 +9,7 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var form = $("vote-form");
+  var skipForm = $("skip-form");
   var afterVote = $("after-vote");
   var nextBtn = $("next");
   var summary = $("choice-summary");
@@ -64,6 +66,12 @@
 
   function bind(v, side) {
     v.addEventListener("ended", function () { onEnded(side); });
+    // A clip that cannot be decoded or fetched is reported broken, and the
+    // voter moves on: a dead box must never be voted on. Code 1 is an abort
+    // we caused ourselves by swapping clips.
+    v.addEventListener("error", function () {
+      if (videos[side] === v && v.error && v.error.code !== 1 && state === "voting") skip("broken", side);
+    });
     ["canplay", "loadeddata", "playing", "error"].forEach(function (ev) { v.addEventListener(ev, maybeStart); });
   }
 
@@ -367,6 +375,7 @@
         say("You chose " + labels[choice] + ". " + unrevealed);
       }
       form.hidden = true;
+      if (skipForm) skipForm.hidden = true;
       afterVote.hidden = false;
       nextBtn.focus({ preventScroll: true });
       afterVote.scrollIntoView({ block: "nearest", behavior: reduceMotion ? "auto" : "smooth" });
@@ -385,6 +394,32 @@
     });
   }
 
+  // skip closes the matchup without a vote and moves on. side names the
+  // reported clip ("" for both, or for a plain skip).
+  function skip(reason, side) {
+    if (state !== "voting") return;
+    state = "sending";
+    arena.setAttribute("data-state", state);
+    notice.hidden = true;
+    var body = { reason: reason };
+    if (side) body.side = side;
+    api("/api/v1/matchups/" + encodeURIComponent(matchupId) + "/skip", body).then(function () {
+      state = "revealed";
+      say(reason === "broken" ? "A clip did not play; it was reported. Here is another matchup." : "Skipped. Here is another matchup.");
+      loadNext();
+    }, function (err) {
+      if (err.status === 404 || err.status === 409 || err.status === 410) {
+        state = "revealed";
+        arena.setAttribute("data-state", state);
+        showNotice(sentence(err.message), "Next matchup", loadNext);
+        return;
+      }
+      state = "voting";
+      arena.setAttribute("data-state", state);
+      showNotice(sentence(err.message), "Try again", function () { skip(reason, side); });
+    });
+  }
+
   // makeVideo builds a clip element that starts loading at once, detached,
   // so the next matchup is buffered while the voter reads the reveal.
   function makeVideo(clip, side) {
@@ -396,6 +431,7 @@
     v.setAttribute("aria-label", "Clip " + side.toUpperCase());
     v.setAttribute("data-duration-ms", String(clip.duration_ms));
     v.setAttribute("data-has-audio", clip.has_audio ? "true" : "false");
+    if (clip.poster_url) v.poster = clip.poster_url;
     v.src = clip.video_url;
     v.load();
     return v;
@@ -473,6 +509,12 @@
     setSoundButtons();
     form.action = "/matchups/" + encodeURIComponent(m.id) + "/vote";
     form.hidden = false;
+    if (skipForm) {
+      skipForm.action = "/matchups/" + encodeURIComponent(m.id) + "/skip";
+      skipForm.hidden = false;
+      var details = skipForm.querySelector("details");
+      if (details) details.open = false;
+    }
     afterVote.hidden = true;
     notice.hidden = true;
     summary.textContent = "";
@@ -492,6 +534,13 @@
     });
     nextBtn.addEventListener("click", loadNext);
   }
+  if (skipForm) {
+    skipForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var b = ev.submitter;
+      if (b && b.value) skip(b.value, "");
+    });
+  }
 
   function typing(t) {
     return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
@@ -502,6 +551,7 @@
     var t = ev.target;
     var onControl = t && /^(BUTTON|A|SUMMARY)$/.test(t.tagName);
     if (state === "voting" && keys[ev.key]) { ev.preventDefault(); vote(keys[ev.key]); return; }
+    if (state === "voting" && (ev.key === "s" || ev.key === "S")) { ev.preventDefault(); skip("cant_decide", ""); return; }
     if (ev.key === " " && !onControl) { ev.preventDefault(); togglePlay(); return; }
     if ((ev.key === "r" || ev.key === "R") && round) { ev.preventDefault(); $("restart").click(); return; }
     if (state === "revealed" && (ev.key === "n" || ev.key === "N" || (ev.key === "Enter" && !onControl))) {
