@@ -39,6 +39,9 @@ func TestInstances_NoSharedDataDir(t *testing.T) {
 		"ARENA_SESSION_KEYS=" + strings.Repeat("33", 32) + "," + strings.Repeat("44", 32),
 		"ARENA_MIN_WATCH_MS=0",
 		"ARENA_RATE_LIMIT=off",
+		"ARENA_NEW_VOTERS_PER_HOUR=off", "ARENA_ADDRESS_VOTES_PER_DAY=off", "ARENA_REQUIRE_CLIP_FETCH=false",
+		// Uploads are transcoded, so these instances need ffmpeg.
+		"PATH=" + os.Getenv("PATH"),
 	}
 	var urls [2]string
 	var wg sync.WaitGroup
@@ -62,6 +65,7 @@ func TestInstances_NoSharedDataDir(t *testing.T) {
 	model, promptID := demoModelAndPrompt(t, dsn)
 	clip := uniqueClip(t)
 	publicID := uploadClip(t, urls[0], strings.TrimSpace(token), model, promptID, clip)
+	waitReady(t, urls[1], strings.TrimSpace(token), publicID)
 
 	// A voter gets it from instance 2, whole and in ranges.
 	jar, _ := cookiejar.New(nil)
@@ -79,10 +83,13 @@ func TestInstances_NoSharedDataDir(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, b
 	}
-	if st, b := get(""); st != http.StatusOK || !bytes.Equal(b, clip) {
-		t.Fatalf("clip from instance 2 = %d, %d bytes; want 200 and the %d uploaded", st, len(b), len(clip))
+	// Voters get the rendition, not the upload: instance 2 must serve the
+	// same bytes instance 1 rendered into the bucket.
+	st, rendition := get("")
+	if st != http.StatusOK || len(rendition) < 300 || bytes.Equal(rendition, clip) {
+		t.Fatalf("clip from instance 2 = %d, %d bytes; want 200 and a rendition", st, len(rendition))
 	}
-	if st, b := get("bytes=100-299"); st != http.StatusPartialContent || !bytes.Equal(b, clip[100:300]) {
+	if st, b := get("bytes=100-299"); st != http.StatusPartialContent || !bytes.Equal(b, rendition[100:300]) {
 		t.Fatalf("range from instance 2 = %d, %d bytes; want 206 and bytes 100-299", st, len(b))
 	}
 
@@ -163,8 +170,39 @@ func uploadClip(t *testing.T, base, token, model string, promptID uint, clip []b
 		PublicID string `json:"public_id"`
 	}
 	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusCreated || json.Unmarshal(b, &out) != nil || out.PublicID == "" {
+	if res.StatusCode != http.StatusAccepted || json.Unmarshal(b, &out) != nil || out.PublicID == "" {
 		t.Fatalf("upload through %s = %d %s", base, res.StatusCode, b)
 	}
 	return out.PublicID
+}
+
+// waitReady polls the admin API of base until the clip's rendition is ready.
+func waitReady(t *testing.T, base, token, publicID string) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/admin/clips/"+publicID, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Status, Error string
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatalf("clip status = %d %s", res.StatusCode, b)
+		}
+		switch {
+		case out.Status == "ready":
+			return
+		case out.Status == "failed":
+			t.Fatalf("rendition failed: %s", out.Error)
+		case time.Now().After(deadline):
+			t.Fatalf("clip still %q after 2 minutes", out.Status)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

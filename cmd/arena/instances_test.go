@@ -173,8 +173,10 @@ func startInstance(t *testing.T, bin string, env []string) string {
 			t.Errorf("arena serve exited before listening:\n%s", log.String())
 		}
 		return u
-	case <-time.After(60 * time.Second):
-		t.Errorf("arena serve did not listen within 60s")
+	// Seeding the demo into PostgreSQL and a bucket takes tens of seconds
+	// on a busy 2-core machine, and two instances start at once.
+	case <-time.After(3 * time.Minute):
+		t.Errorf("arena serve did not listen within 3 minutes")
 		return ""
 	}
 }
