@@ -52,6 +52,8 @@ var adminRoutesTable = []adminRoute{
 	{"PATCH", "/api/v1/admin/clips/:id", "/api/v1/admin/clips/AAAAAAAAAAAAAAAAAAAAAA"},
 	{"GET", "/api/v1/admin/votes", "/api/v1/admin/votes"},
 	{"GET", "/api/v1/admin/integrity", "/api/v1/admin/integrity"},
+	{"GET", "/api/v1/admin/prompts/health", "/api/v1/admin/prompts/health"},
+	{"GET", "/api/v1/admin/prompts/health.csv", "/api/v1/admin/prompts/health.csv"},
 	{"GET", "/api/v1/admin/blindness", "/api/v1/admin/blindness"},
 	{"POST", "/api/v1/admin/voters/:id/invalidate", "/api/v1/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/invalidate"},
 	{"POST", "/api/v1/admin/voters/:id/restore", "/api/v1/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/restore"},

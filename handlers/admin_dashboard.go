@@ -32,9 +32,13 @@ func (s *Server) handleAPIRecompute(c echo.Context) error {
 	return c.JSON(http.StatusAccepted, map[string]string{"status": "recompute started"})
 }
 
-// handleAdminDashboard shows totals, coverage, votes per model and clips
-// that lack a pair.
+// handleAdminDashboard shows totals, coverage, votes per model, clips
+// that lack a pair and prompt health, sorted by ?sort=.
 func (s *Server) handleAdminDashboard(c echo.Context) error {
+	health, sort, err := s.loadPromptHealth(c)
+	if err != nil {
+		return err
+	}
 	d, err := s.store.LoadDashboard(c.Request().Context())
 	if err != nil {
 		return err
@@ -68,7 +72,11 @@ func (s *Server) handleAdminDashboard(c echo.Context) error {
 		Blindness    []models.PoolBlindness
 		HasRecompute bool
 		Integrity    integrityData
-	}{d, ingestion, skips, reported, models.BrokenReportLimit, blindness, s.cfg.Recompute != nil, integrity})
+		Health       promptHealthView
+	}{d, ingestion, skips, reported, models.BrokenReportLimit, blindness, s.cfg.Recompute != nil, integrity, promptHealthView{
+		Rows: promptHealthRows(health), Headers: promptHealthHeaders(sort), CSVURL: "/api/v1/admin/prompts/health.csv?sort=" + sort,
+		MinVotes: models.PromptHealthMinVotes, MinModelVotes: models.DiscriminationMinModelVotes, BothBadRate: models.BothBadFlagRate,
+	}})
 }
 
 // handleAdminClipRestoreForm puts a clip voters reported broken back into

@@ -25,6 +25,7 @@ import (
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
 	"github.com/arena-video/arena/models/testclock"
+	"github.com/arena-video/arena/models/testdb"
 )
 
 const (
@@ -44,6 +45,9 @@ type adminOptions struct {
 	maxUpload int64 // 0: the default
 	noFFmpeg  bool  // run as if ffmpeg were not installed
 	proxies   bool  // trust X-Forwarded-For from the test client
+	// suiteDB runs on the suite's database (PostgreSQL too when the suite
+	// re-runs there) instead of always on a SQLite file.
+	suiteDB bool
 }
 
 func newAdminApp(t *testing.T, o adminOptions) *adminApp {
@@ -51,7 +55,11 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	dir := t.TempDir()
 	clock := testclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	ctx := context.Background()
-	store, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "arena.db"), Logger: slog.New(slog.DiscardHandler), Now: clock.Now,
+	dsn := filepath.Join(dir, "arena.db")
+	if o.suiteDB {
+		dsn = testdb.DSN(t, dir)
+	}
+	store, err := models.Open(ctx, models.Options{DSN: dsn, Logger: slog.New(slog.DiscardHandler), Now: clock.Now,
 		PasswordCost: bcrypt.MinCost})
 	if err != nil {
 		t.Fatal(err)

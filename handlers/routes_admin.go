@@ -53,6 +53,8 @@ func (s *Server) adminRoutes(e *echo.Echo, jsonBody []echo.MiddlewareFunc) {
 	api.POST("/models", s.handleAPICreateModel, withJSON...)
 	api.PATCH("/models/:slug", s.handleAPIUpdateModel, withJSON...)
 	api.POST("/prompts", s.handleAPICreatePrompt, auth)
+	api.GET("/prompts/health", s.handleAPIPromptHealth, auth)
+	api.GET("/prompts/health.csv", s.handleAPIPromptHealthCSV, auth)
 	api.PATCH("/prompts/:id", s.handleAPIUpdatePrompt, withJSON...)
 	api.POST("/clips", s.handleUploadClips, auth, allowSlowBody(uploadDeadline))
 	api.GET("/clips/:id", s.handleAPIClip, auth)

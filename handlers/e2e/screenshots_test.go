@@ -76,7 +76,7 @@ func shrink(t *testing.T, data []byte, width int) []byte {
 }
 
 // readmeShots are the screenshots README.md links to.
-var readmeShots = map[string]bool{"arena-desktop": true, "arena-phone": true, "reveal": true, "leaderboard": true, "model": true, "model-phone": true}
+var readmeShots = map[string]bool{"arena-desktop": true, "arena-phone": true, "reveal": true, "leaderboard": true, "model": true, "model-phone": true, "leaderboard-style": true}
 
 func artifactsDir(t *testing.T) string {
 	if d := os.Getenv("ARENA_E2E_ARTIFACTS"); d != "" {
