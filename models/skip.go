@@ -118,7 +118,7 @@ func (s *Store) SkipMatchup(ctx context.Context, voterID, matchupID, reason, sid
 		return nil
 	})
 	if errors.Is(err, errNoRow) {
-		return SkipResult{}, s.whyNoSkip(ctx, voterID, matchupID, now)
+		return SkipResult{}, s.whyNotOpen(ctx, voterID, matchupID, now, ErrNotFound, ErrSkipped)
 	}
 	if err != nil {
 		return SkipResult{}, fmt.Errorf("skip matchup: %w", err)
@@ -132,25 +132,6 @@ func (s *Store) SkipMatchup(ctx context.Context, voterID, matchupID, reason, sid
 
 // errNoRow ends a transaction whose update matched nothing.
 var errNoRow = errors.New("no row matched")
-
-// whyNoSkip explains a skip that matched no row, as whyNoVote does.
-func (s *Store) whyNoSkip(ctx context.Context, voterID, matchupID string, now time.Time) error {
-	var m Matchup
-	if err := s.db.w.WithContext(ctx).Where("id = ?", matchupID).Limit(1).Find(&m).Error; err != nil {
-		return fmt.Errorf("load matchup: %w", err)
-	}
-	switch {
-	case m.ID == "" || m.VoterID != voterID:
-		return ErrNotFound
-	case m.Choice != nil:
-		return ErrAlreadyVoted
-	case m.SkipReason != "":
-		return ErrSkipped
-	case !now.Before(m.ExpiresAt):
-		return ErrExpired
-	}
-	return ErrSkipped
-}
 
 // RestoreClip puts a withdrawn clip back into matchups and forgets its
 // broken reports, as an admin does after fixing or re-rendering it.

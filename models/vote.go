@@ -66,7 +66,7 @@ func (s *Store) RecordVoteWith(ctx context.Context, voterID, matchupID, choice, 
 		return VoteResult{}, fmt.Errorf("record vote: %w", err)
 	}
 	if !matched {
-		return VoteResult{}, s.whyNoVote(ctx, voterID, matchupID, now)
+		return VoteResult{}, s.whyNotOpen(ctx, voterID, matchupID, now, errNotIssued, ErrAlreadyVoted)
 	}
 	s.noteJudged(voterID, row.ClipAID, row.ClipBID)
 	s.stats.countVote(row.InvalidReason)
@@ -124,16 +124,17 @@ func invalidReasonQuery(requireFetch bool) string {
 // to another voter, alike, so that ids cannot be probed.
 var errNotIssued = fmt.Errorf("%w: no matchup with this id: it was not issued to you; ask for a new matchup", ErrNotFound)
 
-// whyNoVote explains a vote that matched no row. Another voter's matchup is
-// reported as not found so that ids cannot be probed.
-func (s *Store) whyNoVote(ctx context.Context, voterID, matchupID string, now time.Time) error {
+// whyNotOpen explains a vote or skip that matched no row: notFound for a
+// matchup that does not exist or is another voter's (so ids cannot be
+// probed), otherwise why it is closed, or unexplained when nothing says.
+func (s *Store) whyNotOpen(ctx context.Context, voterID, matchupID string, now time.Time, notFound, unexplained error) error {
 	var m Matchup
 	if err := s.db.w.WithContext(ctx).Where("id = ?", matchupID).Limit(1).Find(&m).Error; err != nil {
 		return fmt.Errorf("load matchup: %w", err)
 	}
 	switch {
 	case m.ID == "" || m.VoterID != voterID:
-		return errNotIssued
+		return notFound
 	case m.Choice != nil:
 		return ErrAlreadyVoted
 	case m.SkipReason != "":
@@ -141,7 +142,7 @@ func (s *Store) whyNoVote(ctx context.Context, voterID, matchupID string, now ti
 	case !now.Before(m.ExpiresAt):
 		return ErrExpired
 	}
-	return ErrAlreadyVoted
+	return unexplained
 }
 
 // ModelsByID returns the models with the given ids, active or not, from
