@@ -69,14 +69,14 @@ func TestArena_BothClipsPlayTogetherMutedAndInSync(t *testing.T) {
 	})()`, 3*time.Second)
 
 	// One control pauses both, and plays both again.
-	b.do(chromedp.Click(chromedp.ID("play-toggle")))
+	b.click("#play-toggle")
 	if !b.evalBool(`document.getElementById("clip-a").paused && document.getElementById("clip-b").paused`) {
 		t.Errorf("Pause both left a clip playing")
 	}
 	if got := b.evalString(`document.querySelector("#play-toggle .label").textContent`); got != "Play both" {
 		t.Errorf("after pausing, the control reads %q, want Play both", got)
 	}
-	b.do(chromedp.Click(chromedp.ID("play-toggle")))
+	b.click("#play-toggle")
 	b.waitPlaying()
 
 	// Demo clips without sound offer no sound toggle; fullscreen is there.
@@ -87,7 +87,7 @@ func TestArena_BothClipsPlayTogetherMutedAndInSync(t *testing.T) {
 	if b.evalBool(`document.getElementById("fullscreen-a").hidden`) {
 		t.Errorf("no fullscreen button on clip A")
 	}
-	b.do(chromedp.Click(chromedp.ID("fullscreen-b")))
+	b.click("#fullscreen-b")
 	b.waitFor("clip B full screen", `document.fullscreenElement === document.getElementById("clip-b")`, 5*time.Second)
 	b.eval(`document.exitFullscreen().then(() => true)`, nil)
 	b.waitUnlocked()
@@ -116,7 +116,7 @@ func TestArena_AutoplayRefusedAsksForPlay(t *testing.T) {
 	if label := b.text("#play-toggle .label"); label != "Play both" {
 		t.Errorf("play control reads %q, want Play both", label)
 	}
-	b.do(chromedp.Click(chromedp.ID("play-toggle")))
+	b.click("#play-toggle")
 	b.waitPlaying()
 	b.waitUnlocked()
 }
@@ -141,18 +141,18 @@ func TestArena_SoundTogglePlaysOneClipAtATime(t *testing.T) {
 		b.eval(`[document.getElementById("clip-a").muted, document.getElementById("clip-b").muted]`, &m)
 		return m
 	}
-	b.do(chromedp.Click(chromedp.ID("sound-a")))
+	b.click("#sound-a")
 	if m := muted(); m != [2]bool{false, true} {
 		t.Fatalf("after Sound A: muted = %v, want only A audible", m)
 	}
-	b.do(chromedp.Click(chromedp.ID("sound-b")))
+	b.click("#sound-b")
 	if m := muted(); m != [2]bool{true, false} {
 		t.Fatalf("after Sound B: muted = %v, want only B audible", m)
 	}
 	if p := b.evalString(`document.getElementById("sound-b").getAttribute("aria-pressed")`); p != "true" {
 		t.Errorf("sound B aria-pressed = %q", p)
 	}
-	b.do(chromedp.Click(chromedp.ID("sound-b")))
+	b.click("#sound-b")
 	if m := muted(); m != [2]bool{true, true} {
 		t.Fatalf("after Sound B again: muted = %v, want both muted", m)
 	}
@@ -187,7 +187,7 @@ func TestArena_ClickVoteRevealsNamesThenNextIsInstant(t *testing.T) {
 	}
 
 	b.waitUnlocked()
-	b.do(chromedp.Click(chromedp.CSS(`button[value="a"]`)))
+	b.click(`button[value="a"]`)
 	b.waitState("revealed")
 	a, bb := b.revealedName("a"), b.revealedName("b")
 	if !knownModel(s.Models, a) || !knownModel(s.Models, bb) || a == bb {
@@ -208,7 +208,7 @@ func TestArena_ClickVoteRevealsNamesThenNextIsInstant(t *testing.T) {
 	// Next is instant: the next matchup and its clips were loaded during the reveal.
 	b.waitFor("the next matchup preloaded", arenaEl+`.dataset.next === "ready"`, 10*time.Second)
 	first := b.matchupID()
-	b.do(chromedp.Click(chromedp.ID("next")))
+	b.click("#next")
 	var after struct {
 		ID, State    string
 		ReadyA       int

@@ -240,6 +240,20 @@ func (b *browser) press(key string) {
 	b.do(chromedp.KeyEvent(key))
 }
 
+// click clicks the first element matching a CSS selector, as a mouse
+// would, once the page has stopped scrolling: the arena scrolls smoothly to
+// each new matchup and to the reveal, and a click aimed while the page moves
+// lands beside its button.
+func (b *browser) click(css string) {
+	b.t.Helper()
+	b.waitFor("the page to stop scrolling", `(() => {
+		const y = window.scrollY, still = window.__arenaLastScrollY === y;
+		window.__arenaLastScrollY = y;
+		return still;
+	})()`, 10*time.Second)
+	b.do(chromedp.Click(chromedp.CSS(css)))
+}
+
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	b, _ := json.Marshal(s)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,14 @@ func TestArena_VotesWithoutJavaScript(t *testing.T) {
 		t.Errorf("without JavaScript the clips need their native controls")
 	}
 	first, _ := b.attr("#arena", "data-matchup-id")
+	// The server names the models only for a vote cast after both clips had
+	// time to play; a voter without scripts watches that long before voting.
+	watch, _ := b.attr("#arena", "data-min-watch-ms")
+	ms, err := strconv.Atoi(watch)
+	if err != nil {
+		t.Fatalf("data-min-watch-ms = %q: %v", watch, err)
+	}
+	time.Sleep(time.Duration(ms)*time.Millisecond + 200*time.Millisecond)
 	b.do(chromedp.Click(chromedp.CSS(`button[value="b"]`)), chromedp.WaitVisible(chromedp.ID("next")))
 	summary := b.text("#choice-summary")
 	if !strings.Contains(summary, "B is better") {

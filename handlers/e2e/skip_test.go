@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/arena-video/arena/models"
 )
 
@@ -24,7 +22,7 @@ func TestArena_SkipByKeyAndButton(t *testing.T) {
 		if how == "key" {
 			b.press("s")
 		} else {
-			b.do(chromedp.Click(chromedp.CSS(`#skip-form button[value="cant_decide"]`)))
+			b.click(`#skip-form button[value="cant_decide"]`)
 		}
 		b.waitFor("the next matchup after a skip by "+how, arenaEl+`.dataset.matchupId !== `+jsString(id)+` && `+arenaEl+`.dataset.state === "voting"`, 15*time.Second)
 		n, err := s.Store.SkipCounts(context.Background())
