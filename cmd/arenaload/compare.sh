@@ -19,6 +19,8 @@
 #                          database (PostgreSQL only); voters are spread over them
 #   COMPARE_PORT=P         first port to use (default 18080): Arena instances
 #                          listen on P, P+1, ..., the bare handler on P+50
+#   COMPARE_LOCK=FILE      build first, then measure holding an flock on FILE,
+#                          so measurements on a shared machine never overlap
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5} secs=${2:-15} voters=${3:-64}
@@ -48,6 +50,10 @@ if [ -n "$before" ]; then
 	git archive "$before" | tar -x -C "$work/src"
 	(cd "$work/src" && go build -o "$work/before" ./cmd/arena)
 	contenders="before now"
+fi
+if [ -n "${COMPARE_LOCK:-}" ]; then
+	exec 9>"$COMPARE_LOCK"
+	flock 9
 fi
 
 field() { sed -E "s/.*\"$1\":([0-9.]+).*/\1/" <<<"$2"; }
