@@ -105,8 +105,8 @@ for i in $(seq "$runs"); do
 		cps=$(field cycles_per_s "$out") p50=$(field p50_ms "$out") p99=$(field p99_ms "$out")
 		errors=$(field errors "$out") acked=$(field acknowledged "$out") cycles=$(field cycles "$out")
 		us=$(awk -v t="$cpu" -v hz="$hz" -v c="$cycles" 'BEGIN { printf "%.0f", c ? t / hz * 1e6 / c : 0 }')
-		printf '%-6s run %d: %.0f cycles/s  p50 %s ms  p99 %s ms  server CPU %s us/cycle  errors %s  acknowledged %s  stored %s\n' \
-			"$who" "$i" "$cps" "$p50" "$p99" "$us" "$errors" "$acked" "$stored"
+		printf '%-6s run %d: %.0f cycles/s  p50 %s ms  p99 %s ms  server CPU %s us/cycle  errors %s  acknowledged %s  stored %s  load %s\n' \
+			"$who" "$i" "$cps" "$p50" "$p99" "$us" "$errors" "$acked" "$stored" "$(cut -d' ' -f1 /proc/loadavg)"
 		echo "$cps $p50 $p99 $us" >>"$work/$who.txt"
 		if [ "$errors" != 0 ] || [ "$acked" != "$stored" ]; then
 			echo "run $i: errors or lost votes; server log:"
@@ -124,7 +124,7 @@ for i in $(seq "$runs"); do
 	stop_all
 	cps=$(field cycles_per_s "$out") p50=$(field p50_ms "$out") p99=$(field p99_ms "$out") cycles=$(field cycles "$out")
 	us=$(awk -v t="$cpu" -v hz="$hz" -v c="$cycles" 'BEGIN { printf "%.0f", c ? t / hz * 1e6 / c : 0 }')
-	printf '%-6s run %d: %.0f cycles/s  p50 %s ms  p99 %s ms  server CPU %s us/cycle\n' "bare" "$i" "$cps" "$p50" "$p99" "$us"
+	printf '%-6s run %d: %.0f cycles/s  p50 %s ms  p99 %s ms  server CPU %s us/cycle  load %s\n' "bare" "$i" "$cps" "$p50" "$p99" "$us" "$(cut -d' ' -f1 /proc/loadavg)"
 	echo "$cps $p50 $p99 $us" >>"$work/bare.txt"
 done
 for who in $contenders bare; do
