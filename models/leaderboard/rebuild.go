@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/arena-video/arena/models"
@@ -190,15 +189,6 @@ func talliesOf(total map[cell]int64) []models.Tally {
 	for c, n := range total {
 		ts = append(ts, models.Tally{ModelAID: c.a, ModelBID: c.b, Choice: c.choice, N: n})
 	}
-	sort.Slice(ts, func(i, j int) bool {
-		x, y := ts[i], ts[j]
-		if x.ModelAID != y.ModelAID {
-			return x.ModelAID < y.ModelAID
-		}
-		if x.ModelBID != y.ModelBID {
-			return x.ModelBID < y.ModelBID
-		}
-		return x.Choice < y.Choice
-	})
+	sortTallies(ts)
 	return ts
 }
