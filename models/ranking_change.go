@@ -6,9 +6,10 @@ import "sync/atomic"
 // a model, prompt or clip retired or brought back, a clip withdrawn or
 // restored, a voter's votes invalidated or restored, votes imported or
 // undone by the integrity check. The domain operation that makes such a
-// change notes it here, after its transaction commits, so the pages, the
-// API and the command line ask for a recompute in one way, and no caller
-// has to remember to.
+// change notes it here, after its transaction commits, so the pages and
+// the API ask for a recompute in one way, and no caller has to remember to.
+// A change made by another process (the command line, another instance)
+// reaches a server's rankings at its Recomputer's next safety recompute.
 type rankingChanges struct {
 	n    atomic.Uint64
 	wake chan struct{} // holds at most one pending wake-up; more merge into it
