@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Bulk writes of matchups: the multi-row INSERT the vote import and the
+// Bulk writes of matchups: the multi-row INSERTs the vote import and the
 // seeded demo votes share, and what makes a big import fast on SQLite.
 
 // dropSecondaryIndexes drops a SQLite table's explicit indexes inside tx
@@ -38,21 +38,54 @@ func dropSecondaryIndexes(ctx context.Context, tx *sql.Tx, table string) ([]stri
 	return create, nil
 }
 
+// execRows inserts rows of cols values each: full statements of
+// importRowsPerStmt rows through the prepared full, the rest through one
+// statement built by sqlFor.
+func execRows(ctx context.Context, tx *sql.Tx, full *sql.Stmt, vals []any, cols int, sqlFor func(rows int) string) error {
+	for rest := vals; len(rest) > 0; {
+		n := min(len(rest), importRowsPerStmt*cols)
+		var err error
+		if n == importRowsPerStmt*cols {
+			_, err = full.ExecContext(ctx, rest[:n]...)
+		} else {
+			_, err = tx.ExecContext(ctx, sqlFor(n/cols), rest[:n]...)
+		}
+		if err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	return nil
+}
+
 // matchupCols is how many values insertMatchupsSQL takes per row.
 const matchupCols = 15
 
 // insertMatchupsSQL is a multi-row INSERT of rows matchups, with the
 // dialect's placeholders.
 func insertMatchupsSQL(rows int, d dialect) string {
+	return insertRowsSQL(`INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id, model_a_id, model_b_id, issued_at, expires_at, choice, voted_at, valid, invalid_reason) VALUES `, rows, matchupCols, d)
+}
+
+// voteStyleCols is how many values insertVoteStylesSQL takes per row.
+const voteStyleCols = 11
+
+// insertVoteStylesSQL is a multi-row INSERT of rows imported vote styles.
+func insertVoteStylesSQL(rows int, d dialect) string {
+	return insertRowsSQL(`INSERT INTO imported_vote_styles (matchup_id, a_duration_s, a_motion, a_brightness, a_saturation, a_has_audio, b_duration_s, b_motion, b_brightness, b_saturation, b_has_audio) VALUES `, rows, voteStyleCols, d)
+}
+
+// insertRowsSQL appends rows groups of cols placeholders to head.
+func insertRowsSQL(head string, rows, cols int, d dialect) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id, model_a_id, model_b_id, issued_at, expires_at, choice, voted_at, valid, invalid_reason) VALUES `)
+	b.WriteString(head)
 	n := 0
 	for i := 0; i < rows; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteByte('(')
-		for c := 0; c < matchupCols; c++ {
+		for c := 0; c < cols; c++ {
 			if c > 0 {
 				b.WriteByte(',')
 			}

@@ -30,6 +30,9 @@ type BoardSource interface {
 	StyleTallies(ctx context.Context, f models.TallyFilter) ([]models.StyleTally, error)
 	// MeasuredClipStyles returns the style features of the measured clips.
 	MeasuredClipStyles(ctx context.Context) (map[uint]models.ClipStyle, error)
+	// ImportedStyleTallies counts valid imported votes that carried their
+	// clips' features by pool, category, models, features and choice.
+	ImportedStyleTallies(ctx context.Context, f models.TallyFilter) ([]models.ImportedStyleTally, error)
 	// LastVote is the time of the newest valid vote of a pool and category
 	// (any category when empty) cast at or before until (any time when
 	// zero); nil when there is none.
