@@ -22,6 +22,8 @@ type catalog struct {
 	byPublicID map[string]Clip
 	// pools maps a pool to its prompts with clips from at least two active models.
 	pools map[string][]catalogPrompt
+	// derived is computed from the above when first asked for.
+	derived catalogDerived
 }
 
 type catalogPrompt struct {
