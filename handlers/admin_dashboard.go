@@ -32,6 +32,10 @@ func (s *Server) handleAPIRecompute(c echo.Context) error {
 	return c.JSON(http.StatusAccepted, map[string]string{"status": "recompute started"})
 }
 
+// dashboardHealthRows bounds the prompt health table on the dashboard: at
+// 500 prompts the whole table would be most of the page and of its time.
+const dashboardHealthRows = 50
+
 // handleAdminDashboard shows totals, a summary of coverage, votes per
 // model, clips that lack a pair and prompt health, sorted by ?sort=.
 func (s *Server) handleAdminDashboard(c echo.Context) error {
@@ -79,7 +83,7 @@ func (s *Server) handleAdminDashboard(c echo.Context) error {
 		Health       promptHealthView
 		Coverage     coverageView
 	}{d, ingestion, skips, reported, models.BrokenReportLimit, blindness, s.cfg.Recompute != nil, integrity, promptHealthView{
-		Rows: promptHealthRows(health), Headers: promptHealthHeaders(sort), CSVURL: "/api/v1/admin/prompts/health.csv?sort=" + sort,
+		Rows: promptHealthRows(health[:min(len(health), dashboardHealthRows)]), Total: len(health), Headers: promptHealthHeaders(sort), CSVURL: "/api/v1/admin/prompts/health.csv?sort=" + sort,
 		MinVotes: models.PromptHealthMinVotes, MinModelVotes: models.DiscriminationMinModelVotes, BothBadRate: models.BothBadFlagRate,
 	}, dashboardCoverage(coverage)})
 }

@@ -29,6 +29,10 @@ func ValidClipStatus(s string) bool {
 	return s == ClipProcessing || s == ClipReady || s == ClipFailed
 }
 
+// notReady is the condition of the partial index idx_clips_status, word for
+// word: SQLite uses a partial index only for a query that repeats it.
+const notReady = "status <> 'ready'"
+
 // MaxClipPageSize bounds one page of a clip list: a page is rendered whole.
 const MaxClipPageSize = 500
 
@@ -51,7 +55,9 @@ func (s *Store) ListClipsPage(ctx context.Context, f ClipFilter, offset, limit i
 		if f.Pool != "" {
 			q = q.Where("pool = ?", f.Pool)
 		}
-		if f.Status != "" {
+		if f.Status != "" && f.Status != ClipReady {
+			q = q.Where(notReady+" AND status = ?", f.Status)
+		} else if f.Status != "" {
 			q = q.Where("status = ?", f.Status)
 		}
 		if f.Active != nil {

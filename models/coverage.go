@@ -13,6 +13,8 @@ import (
 // it is active, whatever its status.
 type Coverage struct {
 	ActiveModels, ActivePrompts int
+	// Clips counts every clip, ActiveClips the active ones.
+	Clips, ActiveClips int
 	// Models lists every model in name order.
 	Models []ModelCoverage
 	// Prompts lists every active prompt, the least covered first.
@@ -142,10 +144,12 @@ func (c *catalog) computeCoverage() *Coverage {
 	}
 	pairable := make(map[group]map[uint]bool)
 	var candidates []Clip
+	cv.Clips = len(c.clips)
 	for _, cl := range c.clips {
 		if !cl.Active {
 			continue
 		}
+		cv.ActiveClips++
 		p, okP := c.prompts[cl.PromptID]
 		m, okM := c.models[cl.ModelID]
 		if okP && p.Active {

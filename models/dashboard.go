@@ -85,11 +85,10 @@ func (s *Store) LoadDashboard(ctx context.Context) (Dashboard, error) {
 			d.ActivePrompts++
 		}
 	}
-	for _, cl := range c.clips {
-		d.Clips++
-		if cl.Active {
-			d.ActiveClips++
-		}
+	cv, err := s.LoadCoverage(ctx)
+	if err != nil {
+		return d, err
 	}
+	d.Clips, d.ActiveClips = int64(cv.Clips), int64(cv.ActiveClips)
 	return d, nil
 }

@@ -35,6 +35,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0400_clip_renditions", Migrate: migrateClipRenditions},
 		{ID: "0401_skips_and_reports", Migrate: migrateSkipsAndReports},
 		{ID: "0810_catalog_indexes", Migrate: migrateCatalogIndexes},
+		{ID: "0811_catalog_changes", Migrate: migrateCatalogChanges},
 	}
 }
 
