@@ -36,6 +36,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0401_skips_and_reports", Migrate: migrateSkipsAndReports},
 		{ID: "0810_catalog_indexes", Migrate: migrateCatalogIndexes},
 		{ID: "0811_catalog_changes", Migrate: migrateCatalogChanges},
+		{ID: "0812_address_budgets", Migrate: migrateAddressBudgets},
 	}
 }
 
