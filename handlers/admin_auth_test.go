@@ -261,7 +261,7 @@ func TestLogin_ThrottlesRepeatedFailures(t *testing.T) {
 }
 
 func TestLoginThrottle_ReservesBeforeTheCheck(t *testing.T) {
-	th := newLoginThrottle(time.Minute)
+	th := newLoginThrottle(time.Minute, false)
 	now := time.Unix(1e9, 0)
 	keys := loginKeys("192.0.2.1", "root")
 	var held []*loginAttempt

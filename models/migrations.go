@@ -37,6 +37,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0810_catalog_indexes", Migrate: migrateCatalogIndexes},
 		{ID: "0811_catalog_changes", Migrate: migrateCatalogChanges},
 		{ID: "0812_address_budgets", Migrate: migrateAddressBudgets},
+		{ID: "0813_login_failures", Migrate: migrateLoginFailures},
 	}
 }
 
