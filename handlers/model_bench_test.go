@@ -16,9 +16,10 @@ import (
 )
 
 // BenchmarkModelPage measures the server time of a model's page and its
-// JSON with 100 models and 60 stored boards of history (216,000 synthetic
-// votes a second apart, rebuilt hourly), through the real router. Run it
-// with:
+// JSON with 100 models and 60 days of daily history (216,000 synthetic votes
+// spread over 60 days, rebuilt daily: 61 boards), through the real router:
+// served as kept ("cached"), and built afresh as after every new board
+// ("built"). Run it with:
 //
 //	go test ./handlers/ -run '^$' -bench ModelPage
 func BenchmarkModelPage(b *testing.B) {
@@ -29,7 +30,7 @@ func BenchmarkModelPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := synthetic.Write(f, synthetic.Options{Models: 100, Votes: 216_000, Seed: 1}); err != nil {
+	if err := synthetic.Write(f, synthetic.Options{Models: 100, Votes: 216_000, Seed: 1, Span: 60 * 24 * 3600}); err != nil {
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -39,7 +40,7 @@ func BenchmarkModelPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	boards := leaderboard.New(store, leaderboard.Options{Rounds: 20})
-	st, err := boards.RebuildHistory(ctx, history.Hourly)
+	st, err := boards.RebuildHistory(ctx, history.Daily)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -60,9 +61,18 @@ func BenchmarkModelPage(b *testing.B) {
 			return w
 		}
 		get()
-		b.Run(path[:len(path)-len(synthetic.ModelSlug(50))-1], func(b *testing.B) {
+		name := path[:len(path)-len(synthetic.ModelSlug(50))-1]
+		b.Run(name+"/cached", func(b *testing.B) {
 			b.ReportMetric(float64(st.Stored), "boards")
 			for b.Loop() {
+				get()
+			}
+		})
+		b.Run(name+"/built", func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				srv.modelPages = newModelPageCache()
+				b.StartTimer()
 				get()
 			}
 		})
