@@ -51,7 +51,9 @@ const (
 // Imported votes belong to a voter named after the file's hash
 // ("import:<16 hex digits>"), so importing the same file twice is refused
 // (ErrConflict) and an admin can invalidate an import as one voter. They have
-// no clips: clip ids are 0, which no real clip has. Unknown model slugs become
+// no clips: clip ids are 0, which no real clip has; a vote's "style", the
+// features of its two clips, is stored beside it (imported_vote_styles) so
+// that it counts on the style-controlled board. Unknown model slugs become
 // new models, named by their slug. If the second pass fails, the votes it
 // added are deleted again.
 func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (ImportSummary, error) {
@@ -97,6 +99,7 @@ func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (
 	defer restore()
 	if err := s.insertBattles(ctx, path, o, ids, &sum); err != nil {
 		undo := s.db.w.Session(&gorm.Session{NewDB: true}) // not the cancelled context: clean up anyway
+		undo.Exec("DELETE FROM imported_vote_styles WHERE matchup_id IN (SELECT id FROM matchups WHERE voter_id = ?)", sum.VoterID)
 		undo.Where("voter_id = ?", sum.VoterID).Delete(&Matchup{})
 		undo.Where("id = ?", sum.VoterID).Delete(&Voter{})
 		sum.Imported = 0
@@ -153,16 +156,21 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 	bulk := !s.db.dialect.postgres() && sum.Lines-sum.Skipped > existing
 	now := s.now().UTC()
 	full := insertMatchupsSQL(importRowsPerStmt, s.db.dialect)
+	fullStyles := insertVoteStylesSQL(importRowsPerStmt, s.db.dialect)
 	var (
-		tx      *sql.Tx
-		stmt    *sql.Stmt
-		indexes []string
+		tx        *sql.Tx
+		stmt      *sql.Stmt
+		styleStmt *sql.Stmt
+		indexes   []string
 	)
 	begin := func() error {
 		if tx, err = db.BeginTx(ctx, nil); err != nil {
 			return err
 		}
-		stmt, err = tx.PrepareContext(ctx, full)
+		if stmt, err = tx.PrepareContext(ctx, full); err != nil {
+			return err
+		}
+		styleStmt, err = tx.PrepareContext(ctx, fullStyles)
 		return err
 	}
 	end := func(commit bool) error {
@@ -170,6 +178,9 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 			return nil
 		}
 		stmt.Close()
+		if styleStmt != nil {
+			styleStmt.Close()
+		}
 		t := tx
 		tx = nil
 		if !commit {
@@ -187,23 +198,18 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 		}
 	}
 	batch := make([]any, 0, importRowsPerTx*matchupCols)
+	styles := make([]any, 0, importRowsPerTx*voteStyleCols)
 	pending := int64(0)
 	flush := func(last bool) error {
-		for rest := batch; len(rest) > 0; {
-			n := min(len(rest), importRowsPerStmt*matchupCols)
-			var err error
-			if n == importRowsPerStmt*matchupCols {
-				_, err = stmt.ExecContext(ctx, rest[:n]...)
-			} else {
-				_, err = tx.ExecContext(ctx, insertMatchupsSQL(n/matchupCols, s.db.dialect), rest[:n]...)
-			}
-			if err != nil {
-				return fmt.Errorf("store imported votes: %w", err)
-			}
-			rest = rest[n:]
+		if err := execRows(ctx, tx, stmt, batch, matchupCols, func(rows int) string { return insertMatchupsSQL(rows, s.db.dialect) }); err != nil {
+			return fmt.Errorf("store imported votes: %w", err)
+		}
+		if err := execRows(ctx, tx, styleStmt, styles, voteStyleCols, func(rows int) string { return insertVoteStylesSQL(rows, s.db.dialect) }); err != nil {
+			return fmt.Errorf("store imported votes' style: %w", err)
 		}
 		pending += int64(len(batch) / matchupCols)
 		batch = batch[:0]
+		styles = styles[:0]
 		if bulk && !last {
 			return nil
 		}
@@ -231,8 +237,14 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 			at = time.Unix(v.Tstamp, 0).UTC()
 		}
 		choice, _ := choiceOf(v.Winner)
-		batch = append(batch, NewID(), sum.VoterID, v.PromptID, v.Pool, v.Category, 0, 0,
+		id := NewID()
+		batch = append(batch, id, sum.VoterID, v.PromptID, v.Pool, v.Category, 0, 0,
 			ids[v.ModelA], ids[v.ModelB], at, at, choice, at, true, "")
+		if st := v.Style; st != nil {
+			a, b := st.A, st.B
+			styles = append(styles, id, a.DurationS, a.Motion, a.Brightness, a.Saturation, a.HasAudio,
+				b.DurationS, b.Motion, b.Brightness, b.Saturation, b.HasAudio)
+		}
 		if len(batch) == cap(batch) {
 			return flush(false)
 		}
@@ -272,21 +284,54 @@ func dropSecondaryIndexes(ctx context.Context, tx *sql.Tx, table string) ([]stri
 	return create, nil
 }
 
+// execRows inserts rows of cols values each: full statements of
+// importRowsPerStmt rows through the prepared full, the rest through one
+// statement built by sqlFor.
+func execRows(ctx context.Context, tx *sql.Tx, full *sql.Stmt, vals []any, cols int, sqlFor func(rows int) string) error {
+	for rest := vals; len(rest) > 0; {
+		n := min(len(rest), importRowsPerStmt*cols)
+		var err error
+		if n == importRowsPerStmt*cols {
+			_, err = full.ExecContext(ctx, rest[:n]...)
+		} else {
+			_, err = tx.ExecContext(ctx, sqlFor(n/cols), rest[:n]...)
+		}
+		if err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	return nil
+}
+
 // matchupCols is how many values insertMatchupsSQL takes per row.
 const matchupCols = 15
 
 // insertMatchupsSQL is a multi-row INSERT of rows matchups, with the
 // dialect's placeholders.
 func insertMatchupsSQL(rows int, d dialect) string {
+	return insertRowsSQL(`INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id, model_a_id, model_b_id, issued_at, expires_at, choice, voted_at, valid, invalid_reason) VALUES `, rows, matchupCols, d)
+}
+
+// voteStyleCols is how many values insertVoteStylesSQL takes per row.
+const voteStyleCols = 11
+
+// insertVoteStylesSQL is a multi-row INSERT of rows imported vote styles.
+func insertVoteStylesSQL(rows int, d dialect) string {
+	return insertRowsSQL(`INSERT INTO imported_vote_styles (matchup_id, a_duration_s, a_motion, a_brightness, a_saturation, a_has_audio, b_duration_s, b_motion, b_brightness, b_saturation, b_has_audio) VALUES `, rows, voteStyleCols, d)
+}
+
+// insertRowsSQL appends rows groups of cols placeholders to head.
+func insertRowsSQL(head string, rows, cols int, d dialect) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id, model_a_id, model_b_id, issued_at, expires_at, choice, voted_at, valid, invalid_reason) VALUES `)
+	b.WriteString(head)
 	n := 0
 	for i := 0; i < rows; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteByte('(')
-		for c := 0; c < matchupCols; c++ {
+		for c := 0; c < cols; c++ {
 			if c > 0 {
 				b.WriteByte(',')
 			}

@@ -24,6 +24,9 @@ type Source interface {
 	StyleTallies(ctx context.Context, f models.TallyFilter) ([]models.StyleTally, error)
 	// MeasuredClipStyles returns the style features of the measured clips.
 	MeasuredClipStyles(ctx context.Context) (map[uint]models.ClipStyle, error)
+	// ImportedStyleTallies counts valid imported votes that carried their
+	// clips' features by pool, category, models, features and choice.
+	ImportedStyleTallies(ctx context.Context, f models.TallyFilter) ([]models.ImportedStyleTally, error)
 	// NewestSnapshotID finds the newest snapshot of key computed at or
 	// before notAfter (any time when zero); 0 when there is none.
 	NewestSnapshotID(ctx context.Context, key string, notAfter time.Time) (uint, error)
@@ -157,15 +160,50 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 }
 
 // styleInputs loads the measured clips' features and the clip-level vote
-// counts. Without a measured clip there is no style board to fit, and the
-// counting query, a scan of every vote, is skipped.
+// counts, with the imported votes that carried their clips' features. Without
+// a measured clip the clip-level counting query, a scan of every vote, is
+// skipped.
 func (b *Boards) styleInputs(ctx context.Context, f models.TallyFilter) ([]models.StyleTally, map[uint]models.ClipStyle, error) {
 	styles, err := b.src.MeasuredClipStyles(ctx)
-	if err != nil || len(styles) == 0 {
-		return nil, styles, err
+	if err != nil {
+		return nil, nil, err
 	}
-	sts, err := b.src.StyleTallies(ctx, f)
-	return sts, styles, err
+	var sts []models.StyleTally
+	if len(styles) > 0 {
+		if sts, err = b.src.StyleTallies(ctx, f); err != nil {
+			return nil, nil, err
+		}
+	}
+	imported, err := b.src.ImportedStyleTallies(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return withImportedStyles(sts, styles, imported), styles, nil
+}
+
+// withImportedStyles adds imported votes to the clip-level tallies: each
+// distinct feature vector becomes a stand-in clip, numbered down from the
+// largest id, where no real clip is, in the order the tallies come (the
+// query sorts them), so fingerprints stay stable. styles gains the
+// stand-ins' features.
+func withImportedStyles(sts []models.StyleTally, styles map[uint]models.ClipStyle, imported []models.ImportedStyleTally) []models.StyleTally {
+	ids := make(map[models.ClipStyle]uint)
+	next := ^uint(0)
+	clip := func(c models.ClipStyle) uint {
+		id, ok := ids[c]
+		if !ok {
+			id = next
+			next--
+			ids[c] = id
+			styles[id] = c
+		}
+		return id
+	}
+	for _, t := range imported {
+		sts = append(sts, models.StyleTally{Pool: t.Pool, Category: t.Category, ModelAID: t.ModelAID, ModelBID: t.ModelBID,
+			ClipAID: clip(t.StyleA), ClipBID: clip(t.StyleB), Choice: t.Choice, N: t.N})
+	}
+	return sts
 }
 
 // fitBoth fits the raw board and the style-controlled board beside it.

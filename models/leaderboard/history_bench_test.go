@@ -2,8 +2,6 @@ package leaderboard
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -22,26 +20,7 @@ import (
 //	go test ./models/leaderboard/ -run '^$' -bench RebuildHistoryDaily -benchtime 1x -timeout 60m
 func BenchmarkRebuildHistoryDaily(b *testing.B) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	s, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "bench.db")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	votes := filepath.Join(dir, "votes.jsonl")
-	f, err := os.Create(votes)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := synthetic.Write(f, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1, Span: 60 * 24 * 3600}); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.ImportVotes(ctx, votes, models.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
+	s := openSynthetic(b, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1, Span: 60 * 24 * 3600})
 	b.Run("rebuild", func(b *testing.B) {
 		var st HistoryStats
 		var cpu time.Duration // user and system time of the process, all cores
@@ -53,6 +32,7 @@ func BenchmarkRebuildHistoryDaily(b *testing.B) {
 			boards := New(s, Options{})
 			before := processCPU(b)
 			b.StartTimer()
+			var err error
 			if st, err = boards.RebuildHistory(ctx, history.Daily); err != nil {
 				b.Fatal(err)
 			}

@@ -2,7 +2,11 @@ package rating
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // styleBenchSpec is the style target's data: 100 models, a million votes,
@@ -47,4 +51,72 @@ func BenchmarkStyleFit100Models1MVotes(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkStyleRoundParts times the two halves of a bootstrap round on the
+// 10-prompt data, one goroutine: drawing a resample, and one pass over the
+// rows with the probabilities moved (gradientNear).
+func BenchmarkStyleRoundParts(b *testing.B) {
+	w := newStyleWorld(styleBenchSpec(10))
+	n := w.c.N()
+	pos := make([]int, n)
+	for i := range pos {
+		pos[i] = i
+	}
+	d, _, _ := buildStyleData(w.c, pos, n)
+	k := d.dim()
+	halfWi, total := make([]float64, len(d.i)), make([]float64, len(d.i))
+	b.Run("draw", func(b *testing.B) {
+		s := newStyleSampler(d.cells)
+		src := rand.NewPCG(1, 2)
+		threadCPU(b, func() {
+			for b.Loop() {
+				s.draw(src, halfWi, total)
+			}
+		})
+	})
+	b.Run("pass", func(b *testing.B) {
+		theta, g := make([]float64, k), make([]float64, k)
+		prob := make([]float64, len(d.i))
+		for u := range prob {
+			prob[u] = 0.5
+		}
+		base := make([]float64, k)
+		for a := range theta {
+			theta[a] = 0.001
+		}
+		scaleR := make([]float64, 2*d.m)
+		threadCPU(b, func() {
+			for b.Loop() {
+				d.gradientNear(d.halfWi, d.total, theta, base, prob, scaleR, g)
+			}
+		})
+	})
+	b.Run("first", func(b *testing.B) {
+		theta, g, prob := make([]float64, k), make([]float64, k), make([]float64, len(d.i))
+		threadCPU(b, func() {
+			for b.Loop() {
+				d.gradientAt(d.halfWi, d.total, theta, prob, g)
+			}
+		})
+	})
+}
+
+// threadCPU runs loop on one locked OS thread and reports the thread's CPU
+// time per operation, which other processes on a busy machine inflate far
+// less than the wall-clock time.
+func threadCPU(b *testing.B, loop func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var before, after syscall.Rusage
+	const rusageThread = 1 // RUSAGE_THREAD
+	if err := syscall.Getrusage(rusageThread, &before); err != nil {
+		b.Fatal(err)
+	}
+	loop()
+	if err := syscall.Getrusage(rusageThread, &after); err != nil {
+		b.Fatal(err)
+	}
+	cpu := time.Duration(after.Utime.Nano() - before.Utime.Nano() + after.Stime.Nano() - before.Stime.Nano())
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
