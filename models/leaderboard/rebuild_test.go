@@ -3,12 +3,14 @@ package leaderboard
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,5 +139,46 @@ func TestFingerprint_SameAsFormattedLines(t *testing.T) {
 	}
 	if got, want := fingerprint(ts, o), strconv.FormatUint(h.Sum64(), 16); got != want {
 		t.Fatalf("fingerprint %s, want %s", got, want)
+	}
+}
+
+// failingStore fails the third board a rebuild stores.
+type failingStore struct {
+	*models.Store
+	stored int
+}
+
+func (f *failingStore) AddRebuiltSnapshot(ctx context.Context, snap *models.Snapshot, evs []models.RankEvent) error {
+	if f.stored++; f.stored == 3 {
+		return errors.New("disk full")
+	}
+	return f.Store.AddRebuiltSnapshot(ctx, snap, evs)
+}
+
+// TestRebuildHistory_StopsAtTheFirstError checks that a board that cannot
+// be stored ends the rebuild with its error while other days are being
+// fitted, and that nothing after it is stored.
+func TestRebuildHistory_StopsAtTheFirstError(t *testing.T) {
+	ctx := context.Background()
+	_, s, _ := openBoards(t)
+	var lines []string
+	for d := range 8 {
+		for i := range 10 {
+			lines = append(lines, fmt.Sprintf(`{"model_a":"alpha","model_b":"beta","winner":%q,"tstamp":%d}`,
+				[]string{"model_a", "model_b", "tie"}[i%3], 1_700_000_000+d*86400+i))
+		}
+	}
+	importBattles(t, s, lines...)
+	f := &failingStore{Store: s}
+	st, err := New(f, Options{Rounds: 20, Workers: 2}).RebuildHistory(ctx, history.Daily)
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("rebuild error %v, want the store's", err)
+	}
+	if st.Stored != 2 {
+		t.Errorf("stored %d boards before the error, want 2", st.Stored)
+	}
+	snaps, err := s.SnapshotsOf(ctx, Key(models.PoolT2V, ""))
+	if err != nil || len(snaps) != 2 {
+		t.Errorf("%d boards in the database (%v), want 2", len(snaps), err)
 	}
 }
