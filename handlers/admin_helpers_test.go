@@ -38,7 +38,7 @@ const (
 type adminApp struct {
 	*testApp
 	clock      *testclock.Clock
-	recomputes atomic.Int32
+	recomputes atomic.Int32 // recomputes asked for by hand or by a finished rendition
 }
 
 type adminOptions struct {
