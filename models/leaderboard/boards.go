@@ -51,7 +51,7 @@ func (b *Boards) Ranks(ctx context.Context, pool string, modelA, modelB uint) (r
 	if err != nil || !ok {
 		return 0, 0
 	}
-	ms, err := b.src.CatalogModels(ctx)
+	ms, err := b.hist.CatalogModels(ctx)
 	if err != nil {
 		return 0, 0
 	}
