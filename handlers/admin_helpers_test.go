@@ -39,6 +39,26 @@ type adminApp struct {
 	*testApp
 	clock      *testclock.Clock
 	recomputes atomic.Int32
+	// profile, when set, is the rendition profile of every render from then
+	// on: how a test changes the profile of a running server, as an
+	// operator does by restarting it with new settings.
+	profile *atomic.Pointer[media.Profile]
+}
+
+// reprofiled renders with the profile a test set, else with the one asked
+// for.
+type reprofiled struct {
+	*media.Store
+	profile *atomic.Pointer[media.Profile]
+}
+
+func (r reprofiled) Render(ctx context.Context, key string, src media.Source, p media.Profile, progress media.Progress) (media.Rendition, error) {
+	if q := r.profile.Load(); q != nil {
+		audio := p.Audio
+		p = *q
+		p.Audio = audio
+	}
+	return r.Store.Render(ctx, key, src, p, progress)
 }
 
 type adminOptions struct {
@@ -70,12 +90,13 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	}
 	// The real job queue, polling often so tests wait little.
 	var a *adminApp
-	tc := models.NewTranscoder(store, blobs, models.TranscoderOptions{Profile: testProfile(), Poll: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler),
+	profile := new(atomic.Pointer[media.Profile])
+	tc := models.NewTranscoder(store, reprofiled{blobs, profile}, models.TranscoderOptions{Profile: testProfile(), Poll: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler),
 		Ready: func() { a.recomputes.Add(1) }})
 	if _, err := store.CreateAdmin(ctx, models.Actor{Name: "test"}, testAdminUser, testAdminPassword); err != nil {
 		t.Fatal(err)
 	}
-	a = &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock}
+	a = &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock, profile: profile}
 	cfg := Config{
 		Store: store, Blobs: blobs, SessionKeys: a.keys, Logger: slog.New(slog.DiscardHandler),
 		MaxUploadBytes: o.maxUpload,
@@ -165,6 +186,41 @@ func (a *adminApp) uploadReady(model string, promptID uint, data []byte) adminCl
 	}
 	c = a.waitReady(c.PublicID)
 	return c
+}
+
+// waitJobs waits until the clip jobs with the given ids are done; a failed
+// job fails the test.
+func (a *adminApp) waitJobs(ids []uint) {
+	a.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		jobs, err := a.store.ClipJobsByID(context.Background(), ids)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		done := 0
+		for _, j := range jobs {
+			switch j.State {
+			case models.JobDone:
+				done++
+			case models.JobFailed:
+				a.t.Fatalf("job %d failed: %s", j.ID, j.Error)
+			}
+		}
+		if done == len(ids) {
+			return
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("jobs %v not done after 60 s: %+v", ids, jobs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// publicIDOf returns the public id in a clip's media URL.
+func publicIDOf(u string) string {
+	path, _, _ := strings.Cut(u, "?")
+	return strings.TrimPrefix(path, "/media/")
 }
 
 // client is a browser that does not follow redirects, so tests see them.
