@@ -17,10 +17,10 @@ import (
 // It never panics: the parsers are third-party code fed untrusted bytes, so a
 // panic inside them is turned into ErrCorrupt rather than taking the server
 // down.
-func probeGo(r io.ReadSeeker, mime string) (p probed, err error) {
+func probeGo(r io.ReadSeeker, mime string) (p Source, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			p, err = probed{}, fmt.Errorf("%w: container parser failed: %v", ErrCorrupt, v)
+			p, err = Source{}, fmt.Errorf("%w: container parser failed: %v", ErrCorrupt, v)
 		}
 	}()
 	switch mime {
@@ -29,17 +29,17 @@ func probeGo(r io.ReadSeeker, mime string) (p probed, err error) {
 	case MIMEMP4, MIMEQuickTime:
 		p, err = probeBMFF(r)
 	default:
-		return probed{}, fmt.Errorf("%w: %s", ErrUnsupported, mime)
+		return Source{}, fmt.Errorf("%w: %s", ErrUnsupported, mime)
 	}
 	if err != nil {
-		return probed{}, err
+		return Source{}, err
 	}
 	p.MIME = mime
-	if p.videoCodec == "" {
-		return probed{}, fmt.Errorf("%w: no video stream", ErrCorrupt)
+	if p.Codec == "" {
+		return Source{}, fmt.Errorf("%w: no video stream", ErrCorrupt)
 	}
 	if p.Width <= 0 || p.Height <= 0 {
-		return probed{}, fmt.Errorf("%w: the video stream has no picture size", ErrCorrupt)
+		return Source{}, fmt.Errorf("%w: the video stream has no picture size", ErrCorrupt)
 	}
 	return p, nil
 }
@@ -80,7 +80,7 @@ func bmffCodec(entry string) string {
 	return entry
 }
 
-func probeBMFF(r io.ReadSeeker) (probed, error) {
+func probeBMFF(r io.ReadSeeker) (Source, error) {
 	var (
 		timescale         uint32
 		movieDur, fragDur uint64
@@ -178,13 +178,13 @@ func probeBMFF(r io.ReadSeeker) (probed, error) {
 		return nil, nil
 	})
 	if err != nil {
-		return probed{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return Source{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if timescale == 0 && movieDur == 0 && len(tracks) == 0 {
-		return probed{}, fmt.Errorf("%w: no moov box", ErrCorrupt)
+		return Source{}, fmt.Errorf("%w: no moov box", ErrCorrupt)
 	}
 
-	var p probed
+	var p Source
 	ms := scaleMS(movieDur, timescale)
 	if ms == 0 {
 		ms = scaleMS(fragDur, timescale)
@@ -192,8 +192,8 @@ func probeBMFF(r io.ReadSeeker) (probed, error) {
 	for _, t := range tracks {
 		switch t.handler {
 		case "vide":
-			if p.videoCodec == "" {
-				p.videoCodec = bmffCodec(t.sampleEntry)
+			if p.Codec == "" {
+				p.Codec = bmffCodec(t.sampleEntry)
 				p.Width, p.Height = t.width, t.height
 			}
 		case "soun":
@@ -261,9 +261,9 @@ func mkvCodec(id string) string {
 // the cap keeps a forged size from making the parser buffer a huge block.
 const maxEBMLLeaf = 16 << 20
 
-func probeEBML(r io.ReadSeeker) (probed, error) {
+func probeEBML(r io.ReadSeeker) (Source, error) {
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
-		return probed{}, err
+		return Source{}, err
 	}
 	var doc mkvDoc
 	// The header, Info and Tracks come first in every real file; reading
@@ -274,19 +274,19 @@ func probeEBML(r io.ReadSeeker) (probed, error) {
 	err := ebml.Unmarshal(lr, &doc, ebml.WithIgnoreUnknown(true), ebml.WithMaxLeafElementSize(maxEBMLLeaf))
 	if err != nil && !errors.Is(err, ebml.ErrReadStopped) {
 		if lr.N <= 0 {
-			return probed{}, fmt.Errorf("%w: no track list in the first %d MB", ErrCorrupt, maxMoovBytes>>20)
+			return Source{}, fmt.Errorf("%w: no track list in the first %d MB", ErrCorrupt, maxMoovBytes>>20)
 		}
-		return probed{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return Source{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if n := len(doc.Segment.Tracks.TrackEntry); n > maxTracks {
-		return probed{}, fmt.Errorf("%w: %d tracks, more than the %d any clip has", ErrCorrupt, n, maxTracks)
+		return Source{}, fmt.Errorf("%w: %d tracks, more than the %d any clip has", ErrCorrupt, n, maxTracks)
 	}
-	var p probed
+	var p Source
 	for _, t := range doc.Segment.Tracks.TrackEntry {
 		switch t.TrackType {
 		case 1: // video
-			if p.videoCodec == "" {
-				p.videoCodec = mkvCodec(t.CodecID)
+			if p.Codec == "" {
+				p.Codec = mkvCodec(t.CodecID)
 				p.Width, p.Height = clampInt(t.Video.PixelWidth), clampInt(t.Video.PixelHeight)
 			}
 		case 2: // audio
