@@ -24,6 +24,7 @@ import (
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/models/media/s3test"
 	"github.com/arena-video/arena/models/testclock"
 	"github.com/arena-video/arena/models/testdb"
 )
@@ -68,6 +69,9 @@ type adminOptions struct {
 	// suiteDB runs on the suite's database (PostgreSQL too when the suite
 	// re-runs there) instead of always on a SQLite file.
 	suiteDB bool
+	// bucket keeps every file in the S3 test bucket instead of the data
+	// directory (skipping the test without ARENA_TEST_S3_URL).
+	bucket bool
 }
 
 func newAdminApp(t *testing.T, o adminOptions) *adminApp {
@@ -84,7 +88,11 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: o.noFFmpeg})
+	so := media.StoreOptions{DisableFFmpeg: o.noFFmpeg}
+	if o.bucket {
+		so.Blobs = s3test.Store(t)
+	}
+	blobs, err := media.NewStore(dir, so)
 	if err != nil {
 		t.Fatal(err)
 	}
