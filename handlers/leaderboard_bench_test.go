@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -23,20 +22,7 @@ import (
 func BenchmarkLeaderboardPage(b *testing.B) {
 	ctx := context.Background()
 	store, blobs := openBenchStore(b, models.Options{})
-	votes := filepath.Join(b.TempDir(), "votes.jsonl")
-	f, err := os.Create(votes)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := synthetic.Write(f, synthetic.Options{Models: 100, Votes: 200_000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := store.ImportVotes(ctx, votes, models.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
+	importSynthetic(b, store, synthetic.Options{Models: 100, Votes: 200_000, Seed: 1})
 	boards := leaderboard.New(store, leaderboard.Options{Rounds: 100})
 	if _, err := boards.Recompute(ctx, false); err != nil {
 		b.Fatal(err)
@@ -64,4 +50,17 @@ func BenchmarkLeaderboardPage(b *testing.B) {
 			get()
 		}
 	})
+}
+
+// importSynthetic imports the synthetic votes o describes into store, as
+// `arena import votes` would.
+func importSynthetic(b *testing.B, store *models.Store, o synthetic.Options) {
+	b.Helper()
+	votes := filepath.Join(b.TempDir(), "votes.jsonl")
+	if err := synthetic.WriteFile(votes, o); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := store.ImportVotes(context.Background(), votes, models.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
 }

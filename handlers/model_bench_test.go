@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/arena-video/arena/models"
@@ -24,20 +22,7 @@ import (
 func BenchmarkModelPage(b *testing.B) {
 	ctx := context.Background()
 	store, blobs := openBenchStore(b, models.Options{})
-	votes := filepath.Join(b.TempDir(), "votes.jsonl")
-	f, err := os.Create(votes)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := synthetic.Write(f, synthetic.Options{Models: 100, Votes: 216_000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := store.ImportVotes(ctx, votes, models.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
+	importSynthetic(b, store, synthetic.Options{Models: 100, Votes: 216_000, Seed: 1})
 	boards := leaderboard.New(store, leaderboard.Options{Rounds: 20})
 	st, err := boards.RebuildHistory(ctx, history.Hourly)
 	if err != nil {

@@ -19,19 +19,7 @@ type StyleTally struct {
 // StyleTallies counts valid votes grouped by pool, category, both models,
 // both clips and choice. Imported votes, which name no clip, are left out.
 func (s *Store) StyleTallies(ctx context.Context, f TallyFilter) ([]StyleTally, error) {
-	where, args := "choice IS NOT NULL AND valid = ? AND clip_a_id <> 0 AND clip_b_id <> 0", []any{true}
-	if f.Pool != "" {
-		where, args = where+" AND pool = ?", append(args, f.Pool)
-	}
-	if f.Category != "" {
-		where, args = where+" AND category = ?", append(args, f.Category)
-	}
-	if f.VoterID != "" {
-		where, args = where+" AND voter_id = ?", append(args, f.VoterID)
-	}
-	if !f.Until.IsZero() {
-		where, args = where+" AND voted_at <= ?", append(args, f.Until.UTC())
-	}
+	where, args := f.where("choice IS NOT NULL AND valid = ? AND clip_a_id <> 0 AND clip_b_id <> 0", true)
 	const cols = "pool, category, model_a_id, model_b_id, clip_a_id, clip_b_id, choice"
 	rows, err := s.db.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+
 		" GROUP BY "+cols+" ORDER BY "+cols, args...).Rows()

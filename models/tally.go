@@ -31,19 +31,7 @@ type TallyFilter struct {
 // The rows are scanned by hand: GORM's reflection cost more than the query
 // on a million votes.
 func (s *Store) VoteTallies(ctx context.Context, f TallyFilter) ([]Tally, error) {
-	where, args := "choice IS NOT NULL AND valid = ?", []any{true}
-	if f.Pool != "" {
-		where, args = where+" AND pool = ?", append(args, f.Pool)
-	}
-	if f.Category != "" {
-		where, args = where+" AND category = ?", append(args, f.Category)
-	}
-	if f.VoterID != "" {
-		where, args = where+" AND voter_id = ?", append(args, f.VoterID)
-	}
-	if !f.Until.IsZero() {
-		where, args = where+" AND voted_at <= ?", append(args, f.Until.UTC())
-	}
+	where, args := f.where("choice IS NOT NULL AND valid = ?", true)
 	const cols = "pool, category, model_a_id, model_b_id, choice"
 	rows, err := s.db.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+
 		" GROUP BY "+cols+" ORDER BY "+cols, args...).Rows()
@@ -63,4 +51,23 @@ func (s *Store) VoteTallies(ctx context.Context, f TallyFilter) ([]Tally, error)
 		return nil, fmt.Errorf("count votes: %w", err)
 	}
 	return out, nil
+}
+
+// where narrows a query over matchups by the filter: base and its
+// arguments, then one condition a set field.
+func (f TallyFilter) where(base string, args ...any) (string, []any) {
+	where := base
+	if f.Pool != "" {
+		where, args = where+" AND pool = ?", append(args, f.Pool)
+	}
+	if f.Category != "" {
+		where, args = where+" AND category = ?", append(args, f.Category)
+	}
+	if f.VoterID != "" {
+		where, args = where+" AND voter_id = ?", append(args, f.VoterID)
+	}
+	if !f.Until.IsZero() {
+		where, args = where+" AND voted_at <= ?", append(args, f.Until.UTC())
+	}
+	return where, args
 }

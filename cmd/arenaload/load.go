@@ -49,9 +49,17 @@ func (st *voterStats) transportError(err error) {
 // runLoad starts the voters, waits until the duration passes or the cycles
 // are done, and merges what they saw.
 func runLoad(ctx context.Context, cfg loadConfig) (*report, error) {
-	base, err := url.Parse(strings.TrimRight(cfg.Target, "/"))
-	if err != nil {
-		return nil, err
+	// Several targets (comma-separated) are instances of one arena behind
+	// no balancer: voter i always talks to target i mod n, so its cookie and
+	// its matchups stay with one instance as they would behind sticky
+	// sessions, and the load spreads evenly.
+	var bases []*url.URL
+	for _, t := range strings.Split(cfg.Target, ",") {
+		base, err := url.Parse(strings.TrimRight(t, "/"))
+		if err != nil {
+			return nil, err
+		}
+		bases = append(bases, base)
 	}
 	matchupBody := []byte("{}")
 	if cfg.Pool != "" {
@@ -69,7 +77,7 @@ func runLoad(ctx context.Context, cfg loadConfig) (*report, error) {
 	var wg sync.WaitGroup
 	start := time.Now()
 	for i := range stats {
-		client := newVoterClient(base)
+		client := newVoterClient(bases[i%len(bases)])
 		st := &voterStats{latency: map[string][]time.Duration{}, errors: map[string]int{}}
 		stats[i] = st
 		wg.Add(1)

@@ -127,9 +127,37 @@ func TestLoad_BareHandlerSpeaksTheVotingProtocol(t *testing.T) {
 	}
 }
 
+func TestLoad_SpreadsVotersOverSeveralTargets(t *testing.T) {
+	var hits [2]atomic.Int64
+	var urls []string
+	for i := range hits {
+		h := bareHandler()
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits[i].Add(1)
+			h.ServeHTTP(w, r)
+		}))
+		defer ts.Close()
+		urls = append(urls, ts.URL)
+	}
+	var out, errb bytes.Buffer
+	args := []string{"--target", strings.Join(urls, ","), "--voters", "4", "--cycles", "40", "--json"}
+	if code := run(context.Background(), args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if s := lastJSON(t, out.String()); s.Acknowledged != 40 {
+		t.Fatalf("acknowledged %d, want 40", s.Acknowledged)
+	}
+	for i := range hits {
+		if n := hits[i].Load(); n == 0 {
+			t.Errorf("target %d got no requests", i)
+		}
+	}
+}
+
 func TestLoad_RefusesBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--target", "ftp://x"},
+		{"--target", "http://127.0.0.1:1,nonsense"},
 		{"--voters", "0"},
 		{"--duration", "0s"},
 		{"stray"},

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -40,7 +41,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var bare string
 	fs := flag.NewFlagSet("arenaload", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Target, "target", "http://127.0.0.1:8080", "base URL of the arena under load")
+	fs.StringVar(&cfg.Target, "target", "http://127.0.0.1:8080", "base URL of the arena under load; several, comma-separated, spread the voters over instances of one arena")
 	fs.IntVar(&cfg.Voters, "voters", 64, "simulated voters, each with its own cookie jar and connection")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to run (ignored with --cycles)")
 	fs.IntVar(&cfg.Cycles, "cycles", 0, "stop after this many voting cycles in total instead of after --duration")
@@ -85,9 +86,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func (c *loadConfig) validate() error {
-	u, err := url.Parse(c.Target)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("--target %q is not an http(s) URL", c.Target)
+	for _, t := range strings.Split(c.Target, ",") {
+		u, err := url.Parse(t)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--target %q is not an http(s) URL", t)
+		}
 	}
 	if c.Voters < 1 {
 		return errors.New("--voters must be at least 1")

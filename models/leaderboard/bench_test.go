@@ -2,7 +2,6 @@ package leaderboard
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,26 +18,7 @@ import (
 //	go test ./models/leaderboard/ -run '^$' -bench RecomputeFromSQLite -benchtime 3x
 func BenchmarkRecomputeFromSQLite(b *testing.B) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	s, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "bench.db")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	votes := filepath.Join(dir, "votes.jsonl")
-	f, err := os.Create(votes)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := synthetic.Write(f, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.ImportVotes(ctx, votes, models.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
+	s := openSynthetic(b, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1})
 	boards := New(s, Options{Rounds: 1000})
 	b.Run("tally", func(b *testing.B) {
 		for b.Loop() {
@@ -61,4 +41,25 @@ func BenchmarkRecomputeFromSQLite(b *testing.B) {
 			}
 		}
 	})
+}
+
+// openSynthetic opens a SQLite store in a temporary directory holding the
+// synthetic votes o describes, imported as `arena import votes` would.
+func openSynthetic(b *testing.B, o synthetic.Options) *models.Store {
+	b.Helper()
+	ctx := context.Background()
+	dir := b.TempDir()
+	s, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "bench.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	votes := filepath.Join(dir, "votes.jsonl")
+	if err := synthetic.WriteFile(votes, o); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.ImportVotes(ctx, votes, models.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	return s
 }

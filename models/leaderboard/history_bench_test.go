@@ -2,12 +2,9 @@ package leaderboard
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/history"
 	"github.com/arena-video/arena/models/synthetic"
 )
@@ -20,26 +17,7 @@ import (
 //	go test ./models/leaderboard/ -run '^$' -bench RebuildHistoryDaily -benchtime 1x -timeout 60m
 func BenchmarkRebuildHistoryDaily(b *testing.B) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	s, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "bench.db")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	votes := filepath.Join(dir, "votes.jsonl")
-	f, err := os.Create(votes)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := synthetic.Write(f, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1, Span: 60 * 24 * 3600}); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.ImportVotes(ctx, votes, models.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
+	s := openSynthetic(b, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1, Span: 60 * 24 * 3600})
 	var st HistoryStats
 	for b.Loop() {
 		b.StopTimer()
@@ -48,6 +26,7 @@ func BenchmarkRebuildHistoryDaily(b *testing.B) {
 		}
 		boards := New(s, Options{})
 		b.StartTimer()
+		var err error
 		if st, err = boards.RebuildHistory(ctx, history.Daily); err != nil {
 			b.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 )
 
 // Options says what to generate.
@@ -95,6 +96,20 @@ func Write(w io.Writer, o Options) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// WriteFile writes the battles Write makes to a new file at path, ready
+// for `arena import votes`.
+func WriteFile(path string, o Options) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := Write(f, o); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // offset is how many seconds after the first battle battle k comes.

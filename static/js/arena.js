@@ -80,7 +80,7 @@
   function ready(v) { return v.readyState >= 3 || broken(v); }
 
   function newRound() {
-    round = { started: false, ended: { a: false, b: false }, played: { a: false, b: false }, watched: 0, unlocked: false };
+    round = { started: false, ended: { a: false, b: false }, played: { a: false, b: false }, watched: 0, lastTick: 0, unlocked: false };
     userPaused = false;
     setPlayLabel();
     arena.setAttribute("data-unlocked", "false");
@@ -154,7 +154,10 @@
   // the other one, so neither gets a head start; clips that drift apart are
   // pulled back together; and it counts the time both clips were watched.
   function tick() {
-    if (!round || !round.started || userPaused) return;
+    if (!round) return;
+    var at = performance.now(), since = round.lastTick;
+    round.lastTick = 0;
+    if (!round.started || userPaused) return;
     var a = videos.a, b = videos.b;
     if (stalled("a") || stalled("b")) {
       sides.forEach(function (s) { if (!stalled(s) && !videos[s].paused) videos[s].pause(); });
@@ -168,7 +171,13 @@
     });
     var bothPlaying = !a.paused && !b.paused;
     if (bothPlaying || broken(a) || broken(b) || round.ended.a || round.ended.b) {
-      round.watched += TICK;
+      // Watch time is the real time between two ticks that both saw the
+      // pair playing, not a count of ticks: the first tick of a round can
+      // come at once, and counted as a whole tick it opened the vote up to
+      // a tick before the server's watch time ran out, so the vote was
+      // stored as too fast and named no models.
+      if (since) round.watched += at - since;
+      round.lastTick = at;
       updateLock();
     }
     if (bothPlaying && Math.abs(a.currentTime - b.currentTime) > DRIFT) {
