@@ -94,36 +94,3 @@ func TestPutRendition_MemoryDoesNotGrowWithSize(t *testing.T) {
 		t.Errorf("heap grew by %d bytes storing %d bytes; receiving should stream", heap, size)
 	}
 }
-
-// BenchmarkPutLarge stores a 1 GB clip (the upload target in the README) and reports the
-// peak growth of the Go heap and of memory taken from the OS. The design
-// target is under 64 MB for the whole server. Run it with
-//
-//	go test ./models/media -run '^$' -bench PutLarge -benchtime 1x
-func BenchmarkPutLarge(b *testing.B) {
-	const size = 1 << 30
-	for _, mode := range modes {
-		b.Run(mode.name, func(b *testing.B) {
-			s, dir := newStore(b, mode.ffmpeg)
-			b.SetBytes(size)
-			var worstHeap, worstSys uint64
-			for b.Loop() {
-				var st Stored
-				var err error
-				heap, sys := heapGrowth(func() { st, err = s.PutRendition(context.Background(), bigClip(b, size), size) })
-				if err != nil {
-					b.Fatal(err)
-				}
-				worstHeap, worstSys = max(worstHeap, heap), max(worstSys, sys)
-				b.StopTimer()
-				if err := s.Remove(context.Background(), st.Key); err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-			}
-			assertNoTemps(b, dir)
-			b.ReportMetric(float64(worstHeap), "heap-growth-B")
-			b.ReportMetric(float64(worstSys), "sys-growth-B")
-		})
-	}
-}
