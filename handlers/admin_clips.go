@@ -247,7 +247,6 @@ func (s *Server) setClipActive(c echo.Context, publicID string, active bool) (mo
 	if err != nil {
 		return models.Clip{}, err
 	}
-	s.recompute()
 	return clip, nil
 }
 

@@ -82,11 +82,8 @@ func (s *Server) handleAdminDashboard(c echo.Context) error {
 // handleAdminClipRestoreForm puts a clip voters reported broken back into
 // matchups, forgetting the reports.
 func (s *Server) handleAdminClipRestoreForm(c echo.Context) error {
-	clip, err := s.store.RestoreClip(c.Request().Context(), c.Param("id"))
-	if err != nil {
+	if _, err := s.store.RestoreClip(c.Request().Context(), actorOf(c), c.Param("id")); err != nil {
 		return err
 	}
-	s.audit(c, "clip.restore", "clip:"+clip.PublicID, "broken reports cleared")
-	s.recompute()
 	return c.Redirect(http.StatusSeeOther, "/admin")
 }

@@ -39,7 +39,7 @@ const (
 type adminApp struct {
 	*testApp
 	clock      *testclock.Clock
-	recomputes atomic.Int32
+	recomputes atomic.Int32 // recomputes asked for by hand or by a finished rendition
 	// profile, when set, is the rendition profile of every render from then
 	// on: how a test changes the profile of a running server, as an
 	// operator does by restarting it with new settings.

@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -21,13 +21,25 @@ func decodeJSON(c echo.Context, v any, allowEmpty bool) error {
 // decodeJSONBody is decodeJSON on any reader; the fuzz tests call it. Only
 // an object is accepted: null, arrays and bare values would otherwise
 // decode as an empty request.
+//
+// The body is read whole first (BodyLimit bounds it): voting bodies are a
+// few bytes, and a bufio.Reader and a decoder reading from the connection
+// allocated 4.5 KB per request, the largest allocation of a voting cycle.
 func decodeJSONBody(body io.Reader, v any, allowEmpty bool) error {
-	br := bufio.NewReader(body)
-	first, err := firstNonSpace(br)
-	if err == nil && first != '{' {
+	b, err := io.ReadAll(body)
+	if err != nil {
+		if isTooLarge(err) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the request body is larger than 64 KB")
+		}
+		return badRequest("malformed JSON: %s", models.Truncate(err.Error(), 200))
+	}
+	b = bytes.TrimLeft(b, " \t\n\r")
+	if len(b) == 0 {
+		err = io.EOF
+	} else if b[0] != '{' {
 		return badRequest("send a JSON object in the request body")
 	}
-	dec := json.NewDecoder(br)
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err == nil {
 		err = dec.Decode(v)
@@ -47,17 +59,4 @@ func decodeJSONBody(body io.Reader, v any, allowEmpty bool) error {
 		return badRequest("malformed JSON: send exactly one object")
 	}
 	return nil
-}
-
-// firstNonSpace peeks at the first byte that is not JSON white space.
-func firstNonSpace(br *bufio.Reader) (byte, error) {
-	for {
-		b, err := br.ReadByte()
-		if err != nil {
-			return 0, err
-		}
-		if b != ' ' && b != '\t' && b != '\n' && b != '\r' {
-			return b, br.UnreadByte()
-		}
-	}
 }

@@ -49,17 +49,35 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // scripts and styles only from our own files, no framing, no sniffing, no
 // referrer leaving the site, and HSTS when the public URL is https.
 // Cross-Origin-Resource-Policy keeps other sites from embedding the clips.
+//
+// The values are built once and shared by every response: Header.Set would
+// allocate a slice per header per request. Each slice has no spare
+// capacity, so a later Add to one of these headers copies it rather than
+// writing into the shared array.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	pairs := [][2]string{
+		{"Content-Security-Policy", contentSecurityPolicy},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+		{"Cross-Origin-Resource-Policy", "same-origin"},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "same-origin"},
+		{"X-Frame-Options", "DENY"},
+	}
+	if s.secure {
+		pairs = append(pairs, [2]string{"Strict-Transport-Security", "max-age=63072000; includeSubDomains"})
+	}
+	type header struct {
+		key string
+		val []string
+	}
+	headers := make([]header, len(pairs))
+	for i, p := range pairs {
+		headers[i] = header{http.CanonicalHeaderKey(p[0]), []string{p[1]}[:1:1]}
+	}
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		if s.secure {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		for _, hd := range headers {
+			h[hd.key] = hd.val
 		}
 		return next(c)
 	}

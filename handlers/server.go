@@ -66,8 +66,9 @@ type Config struct {
 	MetricsToken string
 	// MaxUploadBytes bounds one uploaded clip; 0 means DefaultMaxUploadBytes.
 	MaxUploadBytes int64
-	// Recompute, when set, starts a leaderboard recompute; admin changes
-	// that affect rankings call it. It must not block.
+	// Recompute, when set, starts a leaderboard recompute an admin asked
+	// for. It must not block. Changes that move the rankings need no call:
+	// the Store reports them (models.Store.RankingChanged).
 	Recompute func()
 	// Transcode, when set, wakes the transcode workers after a clip was
 	// queued. It must not block.

@@ -92,7 +92,8 @@ const maxTstamp = 32503680000
 
 // ParseBattleLine reads one line of the public battle format: model_a,
 // model_b and winner are required; prompt_id, category, pool (or modality,
-// its older name) and tstamp are optional, and the pool defaults to t2v.
+// its older name), tstamp and style (both clips' features) are optional, and
+// the pool defaults to t2v.
 // Other fields are ignored, as public files carry more than Arena keeps. It
 // is pure, so that the importer's rules can be fuzzed.
 func ParseBattleLine(line []byte) (BattleVote, error) {
@@ -105,6 +106,7 @@ func ParseBattleLine(line []byte) (BattleVote, error) {
 		Pool     *string         `json:"pool"`
 		Modality *string         `json:"modality"`
 		Tstamp   json.RawMessage `json:"tstamp"`
+		Style    json.RawMessage `json:"style"`
 	}
 	line = bytes.TrimSpace(line)
 	if len(line) == 0 || line[0] != '{' {
@@ -154,6 +156,9 @@ func ParseBattleLine(line []byte) (BattleVote, error) {
 		return BattleVote{}, fmt.Errorf("pool %q must be one of %s", Truncate(v.Pool, 40), strings.Join(Pools, ", "))
 	}
 	if v.Tstamp, err = wholeNumber("tstamp", raw.Tstamp, maxTstamp); err != nil {
+		return BattleVote{}, err
+	}
+	if v.Style, err = parseBattleStyle(raw.Style); err != nil {
 		return BattleVote{}, err
 	}
 	return v, nil

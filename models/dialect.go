@@ -52,6 +52,26 @@ func (d dialect) placeholder(n int) string {
 	return "?"
 }
 
+// bind rewrites a statement written with ? placeholders into the
+// dialect's own, for statements that bypass gorm (cycleSQL), which would
+// otherwise do it on every call. Every ? in query must be a placeholder.
+func (d dialect) bind(query string) string {
+	if !d.postgres() {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString(d.placeholder(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // noLimit is the LIMIT clause meaning "no limit", which an OFFSET needs on
 // SQLite; PostgreSQL spells it LIMIT ALL.
 func (d dialect) noLimit() string {

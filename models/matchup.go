@@ -98,7 +98,7 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 	err = s.writeTx(ctx, false, func(tx *gorm.DB) error {
 		// The voter's row is written once; the cache remembers it exists.
 		if !voterStored {
-			if err := tx.Exec(insertVoterSQL, voterID, now).Error; err != nil {
+			if err := execDirect(tx, s.rules.sql.insertVoter, voterID, now); err != nil {
 				return err
 			}
 		}
@@ -107,7 +107,8 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 				return err
 			}
 		}
-		return insertMatchup(tx, &m)
+		return execDirect(tx, s.rules.sql.insertMatchup, m.ID, m.VoterID, m.PromptID, m.Pool, m.Category, m.ClipAID, m.ClipBID,
+			m.ModelAID, m.ModelBID, m.IssuedAt, m.ExpiresAt, m.WatchUntil, m.ClientNet)
 	})
 	if err != nil {
 		return IssuedMatchup{}, fmt.Errorf("store matchup: %w", err)
@@ -123,17 +124,12 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 
 // The two inserts of a voting cycle are written out rather than built by
 // gorm's Create, whose reflection over the struct was the largest cost of
-// issuing a matchup after SQLite itself. Both dialects accept them as is.
+// issuing a matchup after SQLite itself; see cycleSQL for how they run.
 const (
 	insertVoterSQL   = `INSERT INTO voters (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING`
 	insertMatchupSQL = `INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id,
 		model_a_id, model_b_id, issued_at, expires_at, watch_until, client_net) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
-
-func insertMatchup(tx *gorm.DB, m *Matchup) error {
-	return tx.Exec(insertMatchupSQL, m.ID, m.VoterID, m.PromptID, m.Pool, m.Category, m.ClipAID, m.ClipBID,
-		m.ModelAID, m.ModelBID, m.IssuedAt, m.ExpiresAt, m.WatchUntil, m.ClientNet).Error
-}
 
 // watchTime is how long a voter must have had the matchup before the vote
 // counts: the configured minimum, but never longer than the shorter clip, so

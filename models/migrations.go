@@ -34,6 +34,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0800_shared_limits", Migrate: migrateSharedLimits},
 		{ID: "0400_clip_renditions", Migrate: migrateClipRenditions},
 		{ID: "0401_skips_and_reports", Migrate: migrateSkipsAndReports},
+		{ID: "0601_imported_vote_styles", Migrate: migrateImportedVoteStyles},
 	}
 }
 

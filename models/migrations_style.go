@@ -23,3 +23,17 @@ func migrateClipStyleFeatures(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+// migrateImportedVoteStyles adds the style features imported votes carry:
+// an imported vote names no clip, so its two clips' features are stored
+// with the vote, one row per styled vote.
+func migrateImportedVoteStyles(tx *gorm.DB) error {
+	return execAll(tx, `CREATE TABLE IF NOT EXISTS imported_vote_styles (
+	matchup_id varchar(32) PRIMARY KEY,
+	a_duration_s double precision NOT NULL, a_motion double precision NOT NULL,
+	a_brightness double precision NOT NULL, a_saturation double precision NOT NULL,
+	a_has_audio double precision NOT NULL,
+	b_duration_s double precision NOT NULL, b_motion double precision NOT NULL,
+	b_brightness double precision NOT NULL, b_saturation double precision NOT NULL,
+	b_has_audio double precision NOT NULL)`)
+}

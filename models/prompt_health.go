@@ -38,8 +38,9 @@ type PromptHealth struct {
 	TieRate     *float64
 	BothBadRate *float64
 	// SkipRate is the share of matchups issued in the retention window
-	// (PruneRetention; older unvoted ones are pruned) and since expired or
-	// voted that were left without a vote.
+	// (PruneRetention; older unvoted ones are pruned) and since voted,
+	// skipped or expired that were left without a vote: skipped explicitly
+	// (SkipMatchup, counted at once) or abandoned until they expired.
 	SkipRate *float64
 	// PositionBias is the share of decisive (A or B) votes for side A; 0.5
 	// is no bias.
@@ -69,14 +70,14 @@ type PromptVoteCount struct {
 }
 
 // PromptHealthCounts runs the one aggregation query behind prompt health:
-// voted matchups of all time, and unvoted ones once expired.
+// voted matchups of all time, and unvoted ones once skipped or expired.
 func (s *Store) PromptHealthCounts(ctx context.Context) ([]PromptVoteCount, error) {
 	now := s.now().UTC()
 	var rows []PromptVoteCount
 	err := s.db.r.WithContext(ctx).Raw(`SELECT prompt_id, model_a_id, model_b_id,
 			COALESCE(choice, '') AS choice, valid, COUNT(*) AS n,
 			SUM(CASE WHEN issued_at >= ? THEN 1 ELSE 0 END) AS recent
-		FROM matchups WHERE choice IS NOT NULL OR expires_at < ?
+		FROM matchups WHERE choice IS NOT NULL OR expires_at < ? OR skip_reason <> ''
 		GROUP BY prompt_id, model_a_id, model_b_id, choice, valid`,
 		now.Add(-PruneRetention), now).Scan(&rows).Error
 	if err != nil {

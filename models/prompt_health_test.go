@@ -142,3 +142,43 @@ func TestPromptHealthCounts(t *testing.T) {
 		t.Fatalf("voted %d skipped %d, want %d and 0 once the skip left the retention window", v, sk, votes)
 	}
 }
+
+// An explicit skip counts against its prompt at once, as a skip, not only
+// once its matchup would have expired.
+func TestPromptHealthCounts_ExplicitSkipCountsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openClocked(t, Options{}, 1000, 1000)
+	voter := NewID()
+	for _, reason := range []string{SkipCantDecide, SkipInappropriate} {
+		m, err := s.IssueMatchup(ctx, voter, MatchupFilter{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SkipMatchup(ctx, voter, m.ID, reason, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	health, err := s.LoadPromptHealth(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var skipped float64
+	for _, h := range health {
+		if h.SkipRate != nil {
+			if *h.SkipRate != 1 {
+				t.Errorf("prompt %d: skip rate %v, want 1 (its only matchup was skipped)", h.Prompt.ID, *h.SkipRate)
+			}
+			skipped++
+		}
+	}
+	if skipped == 0 {
+		t.Fatal("no prompt has a skip rate after two skips")
+	}
+	counts, err := s.SkipCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[SkipCantDecide]+counts[SkipInappropriate] != 2 {
+		t.Fatalf("skip counts %v", counts)
+	}
+}

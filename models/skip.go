@@ -126,6 +126,7 @@ func (s *Store) SkipMatchup(ctx context.Context, voterID, matchupID, reason, sid
 	if len(res.Withdrawn) > 0 {
 		s.log.Warn("clip withdrawn: reported broken by enough voters", "clips", res.Withdrawn, "reports", BrokenReportLimit)
 		s.invalidate()
+		s.noteRankingChange() // fewer clips change which pairs the arena can show
 	}
 	return res, nil
 }
@@ -135,7 +136,7 @@ var errNoRow = errors.New("no row matched")
 
 // RestoreClip puts a withdrawn clip back into matchups and forgets its
 // broken reports, as an admin does after fixing or re-rendering it.
-func (s *Store) RestoreClip(ctx context.Context, publicID string) (Clip, error) {
+func (s *Store) RestoreClip(ctx context.Context, by Actor, publicID string) (Clip, error) {
 	c, err := s.ClipStatus(ctx, publicID)
 	if err != nil {
 		return Clip{}, err
@@ -144,12 +145,16 @@ func (s *Store) RestoreClip(ctx context.Context, publicID string) (Clip, error) 
 		if err := tx.Where("clip_id = ? AND reason = ?", c.ID, SkipBroken).Delete(&ClipReport{}).Error; err != nil {
 			return err
 		}
-		return tx.Model(&Clip{}).Where("id = ?", c.ID).Update("withdrawn", false).Error
+		if err := tx.Model(&Clip{}).Where("id = ?", c.ID).Update("withdrawn", false).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "clip.restore", "clip:"+c.PublicID, "broken reports cleared")
 	})
 	if err != nil {
 		return Clip{}, fmt.Errorf("restore clip: %w", err)
 	}
 	s.invalidate()
+	s.noteRankingChange()
 	c.Withdrawn = false
 	return c, nil
 }

@@ -91,9 +91,10 @@ type matchupRules struct {
 	ttl        time.Duration
 	minWatch   time.Duration
 	maxPending int
-	// recordVoteSQL is the vote's UPDATE for these rules.
-	recordVoteSQL string
-	requireFetch  bool
+	// sql holds the voting cycle's statements for these rules, in the
+	// database's dialect.
+	sql          cycleSQL
+	requireFetch bool
 }
 
 // catalogCache holds the newest catalog; see catalog.go.
@@ -135,9 +136,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		db:  conns{dialect: DialectSQLite},
 		cat: catalogCache{maxAge: opts.CatalogMaxAge},
 		rules: matchupRules{ttl: opts.MatchupTTL, minWatch: opts.MinWatch, maxPending: opts.MaxPending,
-			recordVoteSQL: recordVoteQuery(opts.RequireClipFetch), requireFetch: opts.RequireClipFetch},
-		now: opts.Now,
-		log: opts.Logger,
+			requireFetch: opts.RequireClipFetch},
+		stats: storeStats{changes: newRankingChanges()},
+		now:   opts.Now,
+		log:   opts.Logger,
 	}
 	if err := s.setPasswordCost(opts.PasswordCost); err != nil {
 		return nil, err
@@ -152,6 +154,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	} else if s.db.w, s.db.r, err = openSQLite(opts.DSN); err != nil {
 		return nil, err
 	}
+	s.rules.sql = newCycleSQL(s.db.dialect, opts.RequireClipFetch)
 	if err := migrate(ctx, s.db.w, s.db.dialect); err != nil {
 		s.Close()
 		return nil, err

@@ -52,9 +52,7 @@ func (s *Store) RecordVoteWith(ctx context.Context, voterID, matchupID, choice, 
 	}
 	var matched bool
 	err := s.writeTx(ctx, true, func(tx *gorm.DB) error {
-		// Row rather than Scan: gorm's Scan renders every statement as
-		// text for its logger, which cost as much as the update itself.
-		err := tx.Raw(s.rules.recordVoteSQL, choice, now, now, reason, now, reason, matchupID, voterID, now).Row().
+		err := queryRowDirect(tx, s.rules.sql.recordVote, choice, now, now, reason, now, reason, matchupID, voterID, now).
 			Scan(&row.ModelAID, &row.ModelBID, &row.ClipAID, &row.ClipBID, &row.PromptID, &row.InvalidReason)
 		matched = err == nil
 		if errors.Is(err, sql.ErrNoRows) {

@@ -14,7 +14,8 @@ const exportBatch = 5000
 // oldest first, reading in pages by keyset (voted_at, id) so that the cost
 // of a page does not grow with its position and memory does not grow with
 // the number of votes. Nothing about the voter is read. A vote between two
-// measured clips carries their style features.
+// measured clips carries their style features, as does an imported vote
+// that came with them.
 func (s *Store) ExportVotes(ctx context.Context, fn func(BattleVote) error) error {
 	cat, err := s.catalog(ctx)
 	if err != nil {
@@ -57,6 +58,18 @@ func (s *Store) ExportVotes(ctx context.Context, fn func(BattleVote) error) erro
 		if err := q.Order("voted_at, id").Limit(exportBatch).Scan(&rows).Error; err != nil {
 			return fmt.Errorf("export votes: %w", err)
 		}
+		// Imported votes name no clip; those that carried their clips'
+		// features have them stored beside them.
+		var imported []string
+		for _, r := range rows {
+			if r.ClipAID == 0 && r.ClipBID == 0 {
+				imported = append(imported, r.ID)
+			}
+		}
+		importedStyles, err := s.importedVoteStyles(ctx, imported)
+		if err != nil {
+			return err
+		}
 		for _, r := range rows {
 			a, okA := slugs[r.ModelAID]
 			b, okB := slugs[r.ModelBID]
@@ -72,6 +85,9 @@ func (s *Store) ExportVotes(ctx context.Context, fn func(BattleVote) error) erro
 				if sb, ok := styles[r.ClipBID]; ok {
 					v.Style = &BattleStyle{A: styleFeaturesOf(sa), B: styleFeaturesOf(sb)}
 				}
+			}
+			if st, ok := importedStyles[r.ID]; ok {
+				v.Style = &st
 			}
 			if err := fn(v); err != nil {
 				return err

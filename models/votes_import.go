@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -51,7 +50,9 @@ const (
 // Imported votes belong to a voter named after the file's hash
 // ("import:<16 hex digits>"), so importing the same file twice is refused
 // (ErrConflict) and an admin can invalidate an import as one voter. They have
-// no clips: clip ids are 0, which no real clip has. Unknown model slugs become
+// no clips: clip ids are 0, which no real clip has; a vote's "style", the
+// features of its two clips, is stored beside it (imported_vote_styles) so
+// that it counts on the style-controlled board. Unknown model slugs become
 // new models, named by their slug. If the second pass fails, the votes it
 // added are deleted again.
 func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (ImportSummary, error) {
@@ -97,6 +98,7 @@ func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (
 	defer restore()
 	if err := s.insertBattles(ctx, path, o, ids, &sum); err != nil {
 		undo := s.db.w.Session(&gorm.Session{NewDB: true}) // not the cancelled context: clean up anyway
+		undo.Exec("DELETE FROM imported_vote_styles WHERE matchup_id IN (SELECT id FROM matchups WHERE voter_id = ?)", sum.VoterID)
 		undo.Where("voter_id = ?", sum.VoterID).Delete(&Matchup{})
 		undo.Where("id = ?", sum.VoterID).Delete(&Voter{})
 		sum.Imported = 0
@@ -153,16 +155,21 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 	bulk := !s.db.dialect.postgres() && sum.Lines-sum.Skipped > existing
 	now := s.now().UTC()
 	full := insertMatchupsSQL(importRowsPerStmt, s.db.dialect)
+	fullStyles := insertVoteStylesSQL(importRowsPerStmt, s.db.dialect)
 	var (
-		tx      *sql.Tx
-		stmt    *sql.Stmt
-		indexes []string
+		tx        *sql.Tx
+		stmt      *sql.Stmt
+		styleStmt *sql.Stmt
+		indexes   []string
 	)
 	begin := func() error {
 		if tx, err = db.BeginTx(ctx, nil); err != nil {
 			return err
 		}
-		stmt, err = tx.PrepareContext(ctx, full)
+		if stmt, err = tx.PrepareContext(ctx, full); err != nil {
+			return err
+		}
+		styleStmt, err = tx.PrepareContext(ctx, fullStyles)
 		return err
 	}
 	end := func(commit bool) error {
@@ -170,6 +177,9 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 			return nil
 		}
 		stmt.Close()
+		if styleStmt != nil {
+			styleStmt.Close()
+		}
 		t := tx
 		tx = nil
 		if !commit {
@@ -187,23 +197,18 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 		}
 	}
 	batch := make([]any, 0, importRowsPerTx*matchupCols)
+	styles := make([]any, 0, importRowsPerTx*voteStyleCols)
 	pending := int64(0)
 	flush := func(last bool) error {
-		for rest := batch; len(rest) > 0; {
-			n := min(len(rest), importRowsPerStmt*matchupCols)
-			var err error
-			if n == importRowsPerStmt*matchupCols {
-				_, err = stmt.ExecContext(ctx, rest[:n]...)
-			} else {
-				_, err = tx.ExecContext(ctx, insertMatchupsSQL(n/matchupCols, s.db.dialect), rest[:n]...)
-			}
-			if err != nil {
-				return fmt.Errorf("store imported votes: %w", err)
-			}
-			rest = rest[n:]
+		if err := execRows(ctx, tx, stmt, batch, matchupCols, func(rows int) string { return insertMatchupsSQL(rows, s.db.dialect) }); err != nil {
+			return fmt.Errorf("store imported votes: %w", err)
+		}
+		if err := execRows(ctx, tx, styleStmt, styles, voteStyleCols, func(rows int) string { return insertVoteStylesSQL(rows, s.db.dialect) }); err != nil {
+			return fmt.Errorf("store imported votes' style: %w", err)
 		}
 		pending += int64(len(batch) / matchupCols)
 		batch = batch[:0]
+		styles = styles[:0]
 		if bulk && !last {
 			return nil
 		}
@@ -231,8 +236,14 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 			at = time.Unix(v.Tstamp, 0).UTC()
 		}
 		choice, _ := choiceOf(v.Winner)
-		batch = append(batch, NewID(), sum.VoterID, v.PromptID, v.Pool, v.Category, 0, 0,
+		id := NewID()
+		batch = append(batch, id, sum.VoterID, v.PromptID, v.Pool, v.Category, 0, 0,
 			ids[v.ModelA], ids[v.ModelB], at, at, choice, at, true, "")
+		if st := v.Style; st != nil {
+			a, b := st.A, st.B
+			styles = append(styles, id, a.DurationS, a.Motion, a.Brightness, a.Saturation, a.HasAudio,
+				b.DurationS, b.Motion, b.Brightness, b.Saturation, b.HasAudio)
+		}
 		if len(batch) == cap(batch) {
 			return flush(false)
 		}
@@ -242,75 +253,4 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 		return err
 	}
 	return flush(true)
-}
-
-// dropSecondaryIndexes drops a SQLite table's explicit indexes inside tx
-// and returns the statements that create them again.
-func dropSecondaryIndexes(ctx context.Context, tx *sql.Tx, table string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`, table)
-	if err != nil {
-		return nil, err
-	}
-	var names, create []string
-	for rows.Next() {
-		var name, q string
-		if err := rows.Scan(&name, &q); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		names, create = append(names, name), append(create, q)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, n := range names {
-		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+strings.ReplaceAll(n, `"`, `""`)+`"`); err != nil {
-			return nil, err
-		}
-	}
-	return create, nil
-}
-
-// matchupCols is how many values insertMatchupsSQL takes per row.
-const matchupCols = 15
-
-// insertMatchupsSQL is a multi-row INSERT of rows matchups, with the
-// dialect's placeholders.
-func insertMatchupsSQL(rows int, d dialect) string {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id, model_a_id, model_b_id, issued_at, expires_at, choice, voted_at, valid, invalid_reason) VALUES `)
-	n := 0
-	for i := 0; i < rows; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for c := 0; c < matchupCols; c++ {
-			if c > 0 {
-				b.WriteByte(',')
-			}
-			n++
-			b.WriteString(d.placeholder(n))
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
-}
-
-// bigWriteCache lets SQLite's writer keep up to 256 MB of pages in memory
-// while a bulk import runs: the matchups indexes take keys in random order
-// (the ids are random), and with the default 2 MB cache every insert would
-// read and write index pages from disk. It returns a func restoring the
-// previous size.
-func (s *Store) bigWriteCache(ctx context.Context) func() {
-	if s.db.dialect.postgres() {
-		return func() {}
-	}
-	var prev int64
-	if err := s.db.w.WithContext(ctx).Raw("PRAGMA cache_size").Scan(&prev).Error; err != nil {
-		return func() {}
-	}
-	s.db.w.WithContext(ctx).Exec("PRAGMA cache_size = -262144")
-	return func() { s.db.w.Exec(fmt.Sprintf("PRAGMA cache_size = %d", prev)) }
 }

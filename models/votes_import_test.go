@@ -153,3 +153,78 @@ func TestImportVotes_KeepsMemoryFlatOverManyBatches(t *testing.T) {
 		t.Fatalf("exported %d (%v), want %d: keyset pages must not skip or repeat votes", exported, err, n)
 	}
 }
+
+// Imported votes keep their clips' features: the tallies the style board
+// fits count them, and the export writes them back out.
+func TestImportVotes_StyleIsStoredTalliedAndExported(t *testing.T) {
+	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
+	ctx := context.Background()
+	long := `{"duration_s":12,"motion":8.5,"brightness":120,"saturation":70,"has_audio":1}`
+	short := `{"duration_s":4,"motion":3,"brightness":90,"saturation":40,"has_audio":0}`
+	styled := `,"style":{"a":` + long + `,"b":` + short + `}`
+	in := []string{
+		`{"model_a":"alpha","model_b":"beta","winner":"model_a","tstamp":1700000000` + styled + `}`,
+		`{"model_a":"alpha","model_b":"beta","winner":"model_a","tstamp":1700000001` + styled + `}`,
+		`{"model_a":"alpha","model_b":"beta","winner":"tie","tstamp":1700000002` + styled + `}`,
+		`{"model_a":"beta","model_b":"alpha","winner":"model_b","tstamp":1700000003}`, // no style: raw board only
+	}
+	if _, err := s.ImportVotes(ctx, writeLines(t, in...), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := s.ImportedStyleTallies(ctx, TallyFilter{Pool: PoolT2V})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantA, wantB := ClipStyle{12, 8.5, 120, 70, 1}, ClipStyle{4, 3, 90, 40, 0}
+	got := map[string]int64{}
+	for _, tl := range ts {
+		if tl.StyleA != wantA || tl.StyleB != wantB {
+			t.Fatalf("tally %+v, want features %v and %v", tl, wantA, wantB)
+		}
+		got[tl.Choice] += tl.N
+	}
+	if len(ts) != 2 || got[ChoiceA] != 2 || got[ChoiceTie] != 1 {
+		t.Fatalf("tallies %+v", ts)
+	}
+	var styles []*BattleStyle
+	if err := s.ExportVotes(ctx, func(v BattleVote) error { styles = append(styles, v.Style); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(styles) != 4 || styles[3] != nil {
+		t.Fatalf("exported styles %v", styles)
+	}
+	for _, st := range styles[:3] {
+		if st == nil || *st != (BattleStyle{A: styleFeaturesOf(wantA), B: styleFeaturesOf(wantB)}) {
+			t.Fatalf("exported style %+v", st)
+		}
+	}
+	// Invalidated votes leave the tallies.
+	if err := s.db.w.Exec("UPDATE matchups SET valid = ?", false).Error; err != nil {
+		t.Fatal(err)
+	}
+	if ts, err := s.ImportedStyleTallies(ctx, TallyFilter{}); err != nil || len(ts) != 0 {
+		t.Fatalf("tallies of invalid votes %+v, %v", ts, err)
+	}
+}
+
+func TestImportVotes_BadStyleNamesItsLine(t *testing.T) {
+	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
+	ctx := context.Background()
+	ok := `{"model_a":"alpha","model_b":"beta","winner":"model_a","style":{"a":{"duration_s":1,"motion":1,"brightness":1,"saturation":1,"has_audio":0},"b":{"duration_s":2,"motion":1,"brightness":1,"saturation":1,"has_audio":1}}}`
+	bad := `{"model_a":"alpha","model_b":"beta","winner":"model_a","style":{"a":{"duration_s":1,"motion":1,"brightness":1,"saturation":1},"b":{"duration_s":2,"motion":1,"brightness":1,"saturation":1,"has_audio":1}}}`
+	path := writeLines(t, ok, bad, ok)
+	_, err := s.ImportVotes(ctx, path, ImportOptions{})
+	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "style.a.has_audio is missing") {
+		t.Fatalf("err = %v, want line 2's missing has_audio", err)
+	}
+	if n := countRows(t, s, "imported_vote_styles"); n != 0 {
+		t.Fatalf("%d styles stored from a refused file", n)
+	}
+	sum, err := s.ImportVotes(ctx, path, ImportOptions{SkipBad: true})
+	if err != nil || sum.Imported != 2 || sum.Skipped != 1 {
+		t.Fatalf("skip-bad: %+v, %v", sum, err)
+	}
+	if n := countRows(t, s, "imported_vote_styles"); n != 2 {
+		t.Fatalf("%d styles stored, want 2", n)
+	}
+}

@@ -199,19 +199,19 @@ func (w *batchWriter) setDurable(durable bool) error {
 // inTx runs fn between BEGIN IMMEDIATE and COMMIT, rolling back when fn or
 // the commit fails.
 func (w *batchWriter) inTx(fn func(tx *gorm.DB) error) error {
-	if err := w.db.Exec("BEGIN IMMEDIATE").Error; err != nil {
+	if err := execDirect(w.db, "BEGIN IMMEDIATE"); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	err := fn(w.db)
 	if err == nil {
-		if err = w.db.Exec("COMMIT").Error; err == nil {
+		if err = execDirect(w.db, "COMMIT"); err == nil {
 			return nil
 		}
 		err = fmt.Errorf("commit: %w", err)
 	}
 	// SQLite may already have rolled back (a full disk, say); then ROLLBACK
 	// fails harmlessly.
-	_ = w.db.Exec("ROLLBACK").Error
+	_ = execDirect(w.db, "ROLLBACK")
 	return err
 }
 

@@ -229,7 +229,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	defer stopRecompute()
 	stopPrune := startPruner(ctx, store, log)
 	defer stopPrune()
-	stopChecks := startIntegrityChecks(ctx, store, boards, log, recomputer.Trigger)
+	stopChecks := startIntegrityChecks(ctx, store, boards, log)
 	defer stopChecks()
 	if blobs.CanTranscode() {
 		stopTranscoder := startTranscoder(ctx, transcoder)

@@ -98,13 +98,7 @@ func fitStyle(o Options, ts []models.StyleTally, styles map[uint]models.ClipStyl
 			return nil, fmt.Errorf("style votes between clips %d and %d: %w", t.ClipAID, t.ClipBID, err)
 		}
 	}
-	ro := rating.DefaultOptions()
-	ro.Rounds, ro.Seed, ro.Workers = o.Rounds, o.Seed, o.Workers
-	for i, id := range ids {
-		if anchorID != 0 && id == anchorID {
-			ro.Anchor, ro.AnchorScore = i, o.AnchorScore
-		}
-	}
+	ro := ratingOptions(o, ids, anchorID)
 	res, err := rating.ComputeStyle(sc, ro)
 	if err != nil {
 		return nil, err

@@ -127,3 +127,42 @@ func TestCompute_StyleBoardBesideTheRawOne(t *testing.T) {
 		}
 	}
 }
+
+// Imported votes that carry their clips' features count on the style
+// board; those without count on the raw board only. Enough of them to
+// fill whole multi-row inserts.
+func TestCompute_ImportedStyleCountsOnTheStyleBoard(t *testing.T) {
+	b, s, _ := openBoards(t)
+	ctx := context.Background()
+	clip := func(dur, motion float64, audio int) string {
+		return fmt.Sprintf(`{"duration_s":%g,"motion":%g,"brightness":100,"saturation":50,"has_audio":%d}`, dur, motion, audio)
+	}
+	var lines []string
+	styled := 0
+	models3 := []string{"alpha", "beta", "gamma"}
+	for i := range 1200 {
+		a, bm := models3[i%3], models3[(i+1+i/3%2)%3]
+		winner := []string{"model_a", "model_b", "tie", "tie (bothbad)"}[i*7%4]
+		style := ""
+		if i%4 != 0 {
+			style = fmt.Sprintf(`,"style":{"a":%s,"b":%s}`, clip(float64(4+i%5), float64(2+i%3), i%2), clip(float64(3+i%4), 1.5, 0))
+			styled++
+		}
+		lines = append(lines, fmt.Sprintf(`{"model_a":%q,"model_b":%q,"winner":%q,"tstamp":%d%s}`, a, bm, winner, 1700000000+i, style))
+	}
+	importBattles(t, s, lines...)
+	lb, err := b.Compute(ctx, models.PoolT2V, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lb.Votes != 1200 {
+		t.Fatalf("raw board counts %d votes, want 1200", lb.Votes)
+	}
+	if lb.Style == nil || lb.Style.Votes != int64(styled) {
+		t.Fatalf("style board %+v, want %d votes", lb.Style, styled)
+	}
+	// Brightness and saturation are the same on both sides of every vote.
+	if len(lb.Style.Standings) != 3 || len(lb.Style.Coefficients) != 3 || len(lb.Style.Dropped) != 2 {
+		t.Fatalf("style board %+v", lb.Style)
+	}
+}

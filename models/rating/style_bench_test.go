@@ -2,7 +2,11 @@ package rating
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // styleBenchSpec is the style target's data: 100 models, a million votes,
@@ -19,19 +23,23 @@ func styleBenchSpec(prompts int) styleWorldSpec {
 // BenchmarkStyleFitBootstrap100Models1MVotes is the style target: the
 // style-controlled fit and 1000 bootstrap rounds on a million votes, 100
 // models and 5 features, under 2 s on 2 cores. The sub-benchmark name gives
-// the number of prompts; the cells a round draws grow with it.
+// the number of prompts; the cells a round draws grow with it. cpu-s/op is
+// the CPU time of all threads: on a machine busy with other work it shows
+// what the run cost, where the wall-clock time shows the share it got.
 func BenchmarkStyleFitBootstrap100Models1MVotes(b *testing.B) {
 	for _, prompts := range []int{10, 30, 100} {
 		w := newStyleWorld(styleBenchSpec(prompts))
 		b.Run(fmt.Sprintf("prompts=%d", prompts), func(b *testing.B) {
 			opts := DefaultOptions()
 			var r *StyleResult
-			for b.Loop() {
-				var err error
-				if r, err = ComputeStyle(w.c, opts); err != nil {
-					b.Fatal(err)
+			processCPU(b, func() {
+				for b.Loop() {
+					var err error
+					if r, err = ComputeStyle(w.c, opts); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
+			})
 			b.ReportMetric(float64(r.Cells), "cells")
 		})
 	}
@@ -47,4 +55,88 @@ func BenchmarkStyleFit100Models1MVotes(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkStyleRoundParts times the parts of a bootstrap round on the
+// 10-prompt data, one goroutine: drawing a resample, one pass over the
+// rows with the probabilities moved (gradientNear), and the first pass
+// (gradientAt).
+func BenchmarkStyleRoundParts(b *testing.B) {
+	w := newStyleWorld(styleBenchSpec(10))
+	n := w.c.N()
+	pos := make([]int, n)
+	for i := range pos {
+		pos[i] = i
+	}
+	d, _, _ := buildStyleData(w.c, pos, n)
+	k := d.dim()
+	halfWi, total := make([]float64, len(d.i)), make([]float64, len(d.i))
+	b.Run("draw", func(b *testing.B) {
+		s := newStyleSampler(d.cells)
+		src := rand.NewPCG(1, 2)
+		threadCPU(b, func() {
+			for b.Loop() {
+				s.draw(src, halfWi, total)
+			}
+		})
+	})
+	b.Run("pass", func(b *testing.B) {
+		theta, g := make([]float64, k), make([]float64, k)
+		prob := make([]float64, len(d.i))
+		for u := range prob {
+			prob[u] = 0.5
+		}
+		base := make([]float64, k)
+		for a := range theta {
+			theta[a] = 0.001
+		}
+		scaleR := make([]float64, 2*d.m)
+		threadCPU(b, func() {
+			for b.Loop() {
+				d.gradientNear(d.halfWi, d.total, theta, base, prob, scaleR, g)
+			}
+		})
+	})
+	b.Run("first", func(b *testing.B) {
+		theta, g, prob := make([]float64, k), make([]float64, k), make([]float64, len(d.i))
+		threadCPU(b, func() {
+			for b.Loop() {
+				d.gradientAt(d.halfWi, d.total, theta, prob, g)
+			}
+		})
+	})
+}
+
+// threadCPU runs loop on one locked OS thread and reports the thread's CPU
+// time per operation, which other processes on a busy machine inflate far
+// less than the wall-clock time.
+func threadCPU(b *testing.B, loop func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var before, after syscall.Rusage
+	const rusageThread = 1 // RUSAGE_THREAD
+	if err := syscall.Getrusage(rusageThread, &before); err != nil {
+		b.Fatal(err)
+	}
+	loop()
+	if err := syscall.Getrusage(rusageThread, &after); err != nil {
+		b.Fatal(err)
+	}
+	cpu := time.Duration(after.Utime.Nano() - before.Utime.Nano() + after.Stime.Nano() - before.Stime.Nano())
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+// processCPU runs loop and reports the CPU time of the whole process (every
+// thread) per operation, in seconds.
+func processCPU(b *testing.B, loop func()) {
+	var before, after syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &before); err != nil {
+		b.Fatal(err)
+	}
+	loop()
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &after); err != nil {
+		b.Fatal(err)
+	}
+	cpu := time.Duration(after.Utime.Nano() - before.Utime.Nano() + after.Stime.Nano() - before.Stime.Nano())
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }

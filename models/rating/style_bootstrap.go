@@ -1,7 +1,7 @@
 package rating
 
 import (
-	"cmp"
+	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -29,7 +29,6 @@ type styleRoundState struct {
 	s             *styleSolver
 	theta         []float64
 	halfWi, total []float64
-	drawn, tree   []int64
 }
 
 // run returns the 2.5th and 97.5th percentiles of each ranked model's score
@@ -38,31 +37,10 @@ type styleRoundState struct {
 // (seed, r), so the result does not depend on the number of workers.
 func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []float64, ncells int, err error) {
 	d := b.d
-	var cells []cell
-	var counts []int64
-	var total int64
-	for u, c := range d.cells {
-		for kind, n := range c {
-			if n > 0 {
-				cells = append(cells, cell{pair: int32(u), kind: uint8(kind)})
-				counts = append(counts, n)
-				total += n
-			}
-		}
+	rs := newStyleSampler(d.cells)
+	if rs == nil {
+		return nil, nil, 0, fmt.Errorf("rating: too many distinct cell counts to resample")
 	}
-	// Equal counts share a Poisson table; visiting them together keeps it
-	// in cache. The order does not change the distribution.
-	order := make([]int, len(cells))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(counts[x], counts[y]) })
-	sortedCells, sortedCounts := make([]cell, len(cells)), make([]int64, len(cells))
-	for i, o := range order {
-		sortedCells[i], sortedCounts[i] = cells[o], counts[o]
-	}
-	cells = sortedCells
-	rs := newResampler(sortedCounts, total)
 	if workers == 0 {
 		workers = runtime.NumCPU()
 	}
@@ -81,8 +59,6 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 				theta:  make([]float64, k),
 				halfWi: make([]float64, len(d.i)),
 				total:  make([]float64, len(d.i)),
-				drawn:  make([]int64, len(cells)),
-				tree:   make([]int64, len(cells)+1),
 			}
 			for {
 				r := int(next.Add(1) - 1)
@@ -90,7 +66,7 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 					return
 				}
 				src := rand.NewPCG(roundSeed(seed, uint64(r)))
-				if err := b.round(st, rs, cells, src, out[r*k:(r+1)*k]); err != nil {
+				if err := b.round(st, rs, src, out[r*k:(r+1)*k]); err != nil {
 					errs[w] = err
 					return
 				}
@@ -112,29 +88,19 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 		slices.Sort(col)
 		lower[a], upper[a] = percentile(col, 0.025), percentile(col, 0.975)
 	}
-	return lower, upper, len(cells), nil
+	return lower, upper, rs.nonzero(), nil
 }
 
 // round draws one resample, refits, and writes the scores (Elo points,
 // re-centred) and the coefficients to out.
-func (b *styleBootstrap) round(st *styleRoundState, rs *resampler, cells []cell, src *rand.PCG, out []float64) error {
+func (b *styleBootstrap) round(st *styleRoundState, rs *styleSampler, src *rand.PCG, out []float64) error {
 	d := b.d
-	rs.draw(src, st.drawn, st.tree)
-	clear(st.halfWi)
-	clear(st.total)
-	// Half-wins of i per cell kind, looked up rather than branched on: the
-	// kinds follow no pattern a branch predictor could learn.
-	share := [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}
-	for c, x := range cells {
-		f := float64(st.drawn[c])
-		st.total[x.pair] += f
-		st.halfWi[x.pair] += f * share[x.kind]
-	}
+	rs.draw(src, st.halfWi, st.total)
 	// Chord steps from the full fit with its Hessian usually converge in a
-	// few passes, the first of which needs no exponentials; when they do
+	// few passes, none of which needs an exponential per row; when they do
 	// not, Newton's method finishes from wherever they got to.
 	copy(st.theta, b.theta)
-	if b.factor == nil || !st.s.refine(d, st.halfWi, st.total, st.theta, b.tol, b.factor, b.prob) {
+	if b.factor == nil || !st.s.refine(d, st.halfWi, st.total, st.theta, b.tol, b.factor, b.theta, b.prob) {
 		if _, err := st.s.fit(d, st.halfWi, st.total, st.theta, b.tol); err != nil {
 			return err
 		}

@@ -14,9 +14,12 @@ const StylePenalty = 0.25
 // (a pair of ranked models and the standardised feature differences of
 // their clips), with the totals the likelihood needs.
 type styleData struct {
-	m, p   int       // ranked models, kept features
-	i, j   []int32   // ranked indexes, i < j
-	x      []float64 // rows of p standardised differences, seen from i
+	m, p int     // ranked models, kept features
+	i, j []int32 // ranked indexes, i < j
+	// x holds rows of p standardised differences, seen from i, in single
+	// precision: seven digits are far finer than the features are measured,
+	// and the passes over the rows in every bootstrap round read half as much.
+	x      []float32
 	total  []float64
 	halfWi []float64 // wins of i + (ties + both-bad)/2
 	cells  [][3]int64
@@ -40,6 +43,7 @@ type styleSolver struct {
 	trialG  []float64
 	trialH  []float64
 	prob    []float64 // σ(z) per row at the last evaluation
+	scaleR  []float64 // two per model, for gradientNear
 	ll      float64
 	trialLL float64
 }
@@ -55,6 +59,7 @@ func newStyleSolver(d *styleData) *styleSolver {
 		trialG: make([]float64, k),
 		trialH: make([]float64, k*k),
 		prob:   make([]float64, len(d.i)),
+		scaleR: make([]float64, 2*d.m),
 	}
 }
 
@@ -88,7 +93,7 @@ func (d *styleData) evaluate(halfWi, total, theta, g, h, prob []float64, withLL 
 		x := d.x[u*p : u*p+p]
 		z := math.Ln10 * (r[i] - r[j])
 		for f, v := range x {
-			z += gamma[f] * v
+			z += gamma[f] * float64(v)
 		}
 		q := logistic(z)
 		if prob != nil {
@@ -103,7 +108,7 @@ func (d *styleData) evaluate(halfWi, total, theta, g, h, prob []float64, withLL 
 		gr[i] += math.Ln10 * res
 		gr[j] -= math.Ln10 * res
 		for f, v := range x {
-			gg[f] += res * v
+			gg[f] += res * float64(v)
 		}
 		if h != nil {
 			c := n * q * (1 - q)
@@ -114,11 +119,11 @@ func (d *styleData) evaluate(halfWi, total, theta, g, h, prob []float64, withLL 
 			cl := math.Ln10 * c
 			for f, v := range x {
 				row := h[(m+f)*k : (m+f)*k+m+f+1]
-				row[i] += cl * v
-				row[j] -= cl * v
-				cv := c * v
+				row[i] += cl * float64(v)
+				row[j] -= cl * float64(v)
+				cv := c * float64(v)
 				for e := 0; e <= f; e++ {
-					row[m+e] += cv * x[e]
+					row[m+e] += cv * float64(x[e])
 				}
 			}
 		}
@@ -212,23 +217,29 @@ func (s *styleSolver) fit(d *styleData, halfWi, total, theta []float64, tol floa
 }
 
 // refine polishes a warm start by chord iterations with factor, the
-// Cholesky factor of the negative Hessian of the full data at its fit. The
-// first pass may use prob, σ(z) per row at theta, and so skips every
-// exponential. Chord iterations converge linearly: with ρ the ratio of a
-// step to the one before, the distance left after a step of size s is about
-// s·ρ/(1−ρ), so it stops once that is below tol Elo points, saving the pass
-// that would only confirm it. It gives up as soon as a step fails to halve
-// the one before (the caller then finishes with fit) and reports whether it
-// converged.
-func (s *styleSolver) refine(d *styleData, halfWi, total, theta []float64, tol float64, factor, prob []float64) bool {
+// Cholesky factor of the negative Hessian of the full data at base, its fit.
+// prob holds σ(z) per row at base, so no pass needs an
+// exponential per row (see gradientNear). Chord iterations converge
+// linearly: with ρ the ratio of a step to the one before, the distance left
+// after a step of size s is about s·ρ/(1−ρ), so from the second step on it
+// stops once that is below tol Elo points, saving the pass that would only
+// confirm it. It gives up as soon as a step fails to halve the one before
+// (the caller then finishes with fit) and reports whether it converged.
+func (s *styleSolver) refine(d *styleData, halfWi, total, theta []float64, tol float64, factor, base, prob []float64) bool {
 	k := s.k
 	tolR := tol / 400
 	last := math.Inf(1)
 	for it := range maxIterations {
-		if it == 0 && prob != nil {
+		if it == 0 {
 			d.gradientAt(halfWi, total, theta, prob, s.step)
 		} else {
-			d.evaluate(halfWi, total, theta, s.step, nil, nil, false)
+			for a := range k {
+				s.trial[a] = theta[a] - base[a]
+			}
+			if d.maxLogOddsMove(s.trial) > maxNearMove {
+				return false
+			}
+			d.gradientNear(halfWi, total, theta, base, prob, s.scaleR, s.step)
 		}
 		cholSolve(factor, k, k, s.step)
 		maxStep := 0.0
@@ -241,7 +252,10 @@ func (s *styleSolver) refine(d *styleData, halfWi, total, theta []float64, tol f
 		for a := range k {
 			theta[a] += s.step[a]
 		}
-		if rho := maxStep / last; maxStep <= tolR || maxStep*rho/(1-rho) <= tolR {
+		if maxStep <= tolR {
+			return true
+		}
+		if rho := maxStep / last; it > 0 && maxStep*rho/(1-rho) <= tolR {
 			return true
 		}
 		last = maxStep
@@ -250,23 +264,99 @@ func (s *styleSolver) refine(d *styleData, halfWi, total, theta []float64, tol f
 }
 
 // gradientAt is evaluate's gradient when σ(z) per row is already known.
+// Rows without votes need no test: their residual is 0 − 0·σ.
 func (d *styleData) gradientAt(halfWi, total, theta, prob, g []float64) {
 	m, p := d.m, d.p
 	clear(g)
 	gr, gg := g[:m], g[m:]
 	for u := range d.i {
-		n := total[u]
-		if n == 0 {
-			continue
-		}
-		res := halfWi[u] - n*prob[u]
+		res := halfWi[u] - total[u]*prob[u]
 		gr[d.i[u]] += math.Ln10 * res
 		gr[d.j[u]] -= math.Ln10 * res
 		for f, v := range d.x[u*p : u*p+p] {
-			gg[f] += res * v
+			gg[f] += res * float64(v)
 		}
 	}
 	for a, t := range theta {
 		g[a] -= 2 * StylePenalty * t
 	}
+}
+
+// maxNearMove bounds how far, in log-odds, gradientNear lets any row move
+// from the base point: e^z stays far from overflow.
+const maxNearMove = 40
+
+// nearTaylor is the largest |Δγ·x| for which expSmall is used.
+const nearTaylor = 1.0 / 4
+
+// gradientNear is evaluate's gradient at theta, given σ(z) per row at a
+// nearby base point. A row's log-odds move by δ = ln10·(Δr_i −
+// Δr_j) + Δγ·x, and σ(z+δ) = σ·e^δ / (1−σ + σ·e^δ). The strengths' part of
+// e^δ is a ratio of one exponential per model; the features' part, small
+// in a bootstrap round, is a short Taylor series, so a pass over a hundred
+// thousand rows costs a hundred exponentials instead of a hundred thousand.
+// scaleR is scratch space of two entries per model. Rows without votes
+// need no test: their residual is 0 − 0·σ.
+func (d *styleData) gradientNear(halfWi, total, theta, base, prob, scaleR, g []float64) {
+	m, p := d.m, d.p
+	clear(g)
+	gr, gg := g[:m], g[m:]
+	up, down := scaleR[:m], scaleR[m:2*m]
+	for i := range m {
+		up[i] = math.Exp(math.Ln10 * (theta[i] - base[i]))
+		down[i] = 1 / up[i]
+	}
+	var dg [MaxStyleFeatures]float64
+	bound := 0.0
+	for f := range p {
+		dg[f] = theta[m+f] - base[m+f]
+		bound += math.Abs(dg[f]) * d.xabs[f]
+	}
+	small := bound <= nearTaylor
+	var acc [MaxStyleFeatures]float64
+	for u, i := range d.i {
+		j := d.j[u]
+		x := d.x[u*p : u*p+p : u*p+p]
+		t := 0.0
+		for f, v := range x {
+			t += dg[f] * float64(v)
+		}
+		var e float64
+		if small {
+			e = expSmall(t)
+		} else {
+			e = math.Exp(t)
+		}
+		e *= up[i] * down[j]
+		q := prob[u]
+		res := halfWi[u] - total[u]*q*e/(1-q+q*e)
+		gr[i] += math.Ln10 * res
+		gr[j] -= math.Ln10 * res
+		for f, v := range x {
+			acc[f] += res * float64(v)
+		}
+	}
+	copy(gg, acc[:p])
+	for a, t := range theta {
+		g[a] -= 2 * StylePenalty * t
+	}
+}
+
+// expSmall is e^t for |t| ≤ nearTaylor: the Taylor series of e^(t/4) to
+// the eighth power, whose truncation error (t/4)⁹/9! is below 5e-17, a
+// double's rounding, raised to the fourth power. It works with e^x − 1
+// throughout, squaring as (1+a)² − 1 = a·(2+a), so no digits are lost to
+// the leading 1. The series is summed as a tree (Estrin's scheme) rather
+// than by Horner's rule: a pass over the rows waits on the latency of this
+// chain, not on the number of operations.
+func expSmall(t float64) float64 {
+	s := t / 4
+	s2 := s * s
+	s4 := s2 * s2
+	lo := s + s2*(1./2+s*(1./6))
+	hi := (1./24 + s*(1./120)) + s2*(1./720+s*(1./5040))
+	a := lo + s4*(hi+s4*(1./40320))
+	a *= 2 + a
+	a *= 2 + a
+	return 1 + a
 }

@@ -1,0 +1,204 @@
+package rating
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// guideBits is the number of random bits a guided Poisson draw starts from:
+// 12 bits pick one of 4096 equal slices of the unit interval, and five
+// draws share one 64-bit variate.
+const guideBits = 12
+
+// guideSlow marks a slice of a poissonGuide that holds more than one value
+// (or a tail): the draw then places the uniform within the slice exactly.
+const guideSlow = math.MaxUint16
+
+// poissonGuide draws from Poisson(λ) by inversion, X = min{k : u < F(k)},
+// with a guide table: for each of the 4096 slices of u in which X takes a
+// single value, that value. Most draws cost a table look-up and 12 random
+// bits; the others (a few percent for the counts of an arena's cells) draw
+// the rest of u and search the distribution function. Tails beyond the
+// window are walked as poissonTable does, so the draw stays exact.
+type poissonGuide struct {
+	*poissonTable
+	fast [1 << guideBits]uint16
+	cdf  []float64 // cdf[k-lo] = P(X ≤ k) for k in [lo, hi]
+}
+
+func newPoissonGuide(lambda float64) *poissonGuide {
+	g := &poissonGuide{}
+	if lambda == 0 {
+		return g // every slice holds 0
+	}
+	g.poissonTable = newPoissonTable(lambda)
+	t := g.poissonTable
+	acc := t.left
+	g.cdf = make([]float64, t.hi-t.lo+1)
+	for k := t.lo; k <= t.hi; k++ {
+		acc += t.pmf(k)
+		g.cdf[k-t.lo] = acc
+	}
+	const slices = 1 << guideBits
+	for b := range slices {
+		lo, hi := float64(b)/slices, float64(b+1)/slices
+		g.fast[b] = guideSlow
+		if lo < t.left {
+			continue
+		}
+		// The first k with F(k) > lo is the value for all of the slice when
+		// F(k) reaches its upper end too.
+		k := g.search(lo)
+		if k < len(g.cdf) && g.cdf[k] >= hi && t.lo+int64(k) < guideSlow {
+			g.fast[b] = uint16(t.lo + int64(k))
+		}
+	}
+	return g
+}
+
+// search returns the first index of cdf whose value exceeds u, or len(cdf).
+func (g *poissonGuide) search(u float64) int {
+	k, _ := slices.BinarySearchFunc(g.cdf, u, func(f, u float64) int {
+		if f <= u {
+			return -1
+		}
+		return 1
+	})
+	return k
+}
+
+// slow draws given that u lies in slice b of a slice marked guideSlow.
+func (g *poissonGuide) slow(src *rand.PCG, b uint64) int64 {
+	t := g.poissonTable
+	u := (float64(b) + float64(src.Uint64()>>11)*0x1p-53) / (1 << guideBits)
+	if u < t.left {
+		return t.walkTail(src, t.lo-1, -1, t.left)
+	}
+	if k := g.search(u); k < len(g.cdf) {
+		return t.lo + int64(k)
+	}
+	return t.walkTail(src, t.hi+1, 1, t.right)
+}
+
+// styleSampler draws multinomial(N, count/N) resamples of the style fit's
+// cells, the votes of a resample with replacement, and writes them straight
+// into the per-row totals the fit reads. It thins the Poisson split the
+// plain board's resampler uses: independent X_c ~ Poisson(t·count_c) are,
+// given their sum S, multinomial(S, count/N) for any t > 0, so adding N−S
+// votes drawn from count/N gives multinomial(N, count/N). With t = 1−2/√N,
+// S falls short of N in all but about 2% of draws, and those are drawn
+// again (rejecting a draw does not change the conditional law given S), so
+// no vote ever needs removing; the few thousand votes added cost less than
+// the Fenwick tree removal would.
+type styleSampler struct {
+	total  int64
+	guides []*poissonGuide // distinct thinned counts
+	// fast holds the guides' tables end to end, so a draw is one load:
+	// fast[g<<guideBits | bits] for guide g.
+	fast   []uint16
+	rowTab [][3]uint16 // per row, a guide per cell kind
+	// For adding votes: a categorical over the nonzero cells, and each
+	// one's row and kind.
+	cells   aliasTable
+	cellRow []int32
+	kind    []uint8
+}
+
+// newStyleSampler prepares resamples of the rows' cells ([wins of i, wins of
+// j, ties and both-bad] per row). It returns nil if the thinned counts take
+// more distinct guides than a row can index.
+func newStyleSampler(rows [][3]int64) *styleSampler {
+	s := &styleSampler{rowTab: make([][3]uint16, len(rows))}
+	var w []float64
+	for u, c := range rows {
+		for kind, n := range c {
+			if n > 0 {
+				s.total += n
+				w = append(w, float64(n))
+				s.cellRow = append(s.cellRow, int32(u))
+				s.kind = append(s.kind, uint8(kind))
+			}
+		}
+	}
+	if s.total == 0 {
+		return s
+	}
+	thin := max(0, 1-2/math.Sqrt(float64(s.total)))
+	index := map[int64]uint16{}
+	guide := func(n int64) (uint16, bool) {
+		if g, ok := index[n]; ok {
+			return g, true
+		}
+		if len(s.guides) == guideSlow {
+			return 0, false
+		}
+		index[n] = uint16(len(s.guides))
+		s.guides = append(s.guides, newPoissonGuide(thin*float64(n)))
+		return index[n], true
+	}
+	guide(0)
+	for u, c := range rows {
+		for kind, n := range c {
+			g, ok := guide(n)
+			if !ok {
+				return nil
+			}
+			s.rowTab[u][kind] = g
+		}
+	}
+	s.fast = make([]uint16, len(s.guides)<<guideBits)
+	for g, pg := range s.guides {
+		copy(s.fast[g<<guideBits:], pg.fast[:])
+	}
+	s.cells = newAliasTable(w)
+	return s
+}
+
+// nonzero returns the number of nonzero cells a draw resamples.
+func (s *styleSampler) nonzero() int { return len(s.cellRow) }
+
+// draw writes one resample's half-wins of i (wins of i and half the ties and
+// both-bad votes) and totals per row into halfWi and total.
+func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
+	if s.total == 0 {
+		clear(halfWi)
+		clear(total)
+		return
+	}
+	const mask = 1<<guideBits - 1
+	var sum int64
+	for {
+		sum = 0
+		for u, tabs := range s.rowTab {
+			// One variate gives the row's three draws.
+			bits := src.Uint64()
+			b0, b1, b2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
+			w := int64(s.fast[int(tabs[0])<<guideBits|int(b0)])
+			l := int64(s.fast[int(tabs[1])<<guideBits|int(b1)])
+			t := int64(s.fast[int(tabs[2])<<guideBits|int(b2)])
+			if w == guideSlow {
+				w = s.guides[tabs[0]].slow(src, b0)
+			}
+			if l == guideSlow {
+				l = s.guides[tabs[1]].slow(src, b1)
+			}
+			if t == guideSlow {
+				t = s.guides[tabs[2]].slow(src, b2)
+			}
+			n := w + l + t
+			sum += n
+			total[u], halfWi[u] = float64(n), float64(w)+0.5*float64(t)
+		}
+		if sum <= s.total {
+			break
+		}
+	}
+	share := [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}
+	for ; sum < s.total; sum++ {
+		c := s.cells.draw(src)
+		u := s.cellRow[c]
+		total[u]++
+		halfWi[u] += share[s.kind[c]]
+	}
+}

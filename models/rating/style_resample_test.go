@@ -1,0 +1,171 @@
+package rating
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// guideDraw is one draw from g as styleSampler.draw makes it.
+func guideDraw(g *poissonGuide, src *rand.PCG) int64 {
+	b := src.Uint64() >> (64 - guideBits)
+	if v := g.fast[b]; v != guideSlow {
+		return int64(v)
+	}
+	return g.slow(src, b)
+}
+
+func TestPoissonGuide_MeanAndVarianceMatch(t *testing.T) {
+	for _, lambda := range []float64{0.37, 1, 3.5, 8, 67, 250, 40000, 70000} {
+		t.Run(fmt.Sprint(lambda), func(t *testing.T) {
+			g := newPoissonGuide(lambda)
+			src := rand.NewPCG(uint64(lambda*100), 4)
+			const draws = 200_000
+			mean, variance := moments(draws, func() float64 { return float64(guideDraw(g, src)) })
+			checkMoments(t, draws, mean, variance, lambda, lambda)
+		})
+	}
+}
+
+// The table and the exact search must split the unit interval the same
+// way: a chi-square over every value with expected count ≥ 5.
+func TestPoissonGuide_MatchesProbabilities(t *testing.T) {
+	for _, lambda := range []float64{1.96, 7} {
+		t.Run(fmt.Sprint(lambda), func(t *testing.T) {
+			g := newPoissonGuide(lambda)
+			src := rand.NewPCG(21, uint64(lambda))
+			const draws = 1_000_000
+			got := map[int64]float64{}
+			for range draws {
+				got[guideDraw(g, src)]++
+			}
+			chi, dof := 0.0, -1
+			for k := int64(0); ; k++ {
+				want := draws * g.pmf(k)
+				if want < 5 {
+					if k > int64(lambda) {
+						break
+					}
+					continue
+				}
+				chi += (got[k] - want) * (got[k] - want) / want
+				dof++
+			}
+			// 99.99th percentile of chi-square with dof ≤ 20 is below 50.
+			if chi > 50 {
+				t.Errorf("chi-square %.1f with %d degrees of freedom; counts %v", chi, dof, got)
+			}
+		})
+	}
+}
+
+func TestPoissonGuide_ZeroAlwaysDrawsZero(t *testing.T) {
+	g := newPoissonGuide(0)
+	src := rand.NewPCG(1, 1)
+	for range 1000 {
+		if k := guideDraw(g, src); k != 0 {
+			t.Fatalf("Poisson(0) drew %d", k)
+		}
+	}
+}
+
+// A resample is multinomial(N, count/N) over the cells: every draw has N
+// votes, and each row's total and half-wins have the multinomial mean and
+// variance. The tiny case has no Poisson part (every vote is added).
+func TestStyleSampler_DrawsMultinomial(t *testing.T) {
+	tests := map[string][][3]int64{
+		"thinned poisson": {{1, 0, 2}, {5, 40, 0}, {0, 0, 0}, {300, 20, 7}, {2000, 1, 1}},
+		"tiny":            {{1, 0, 1}, {0, 1, 0}},
+	}
+	for name, rows := range tests {
+		t.Run(name, func(t *testing.T) {
+			s := newStyleSampler(rows)
+			n := float64(s.total)
+			src := rand.NewPCG(3, 9)
+			const draws = 100_000
+			halfWi, total := make([]float64, len(rows)), make([]float64, len(rows))
+			hw := make([][]float64, len(rows))
+			tot := make([][]float64, len(rows))
+			for range draws {
+				s.draw(src, halfWi, total)
+				sum := 0.0
+				for u := range rows {
+					sum += total[u]
+					hw[u] = append(hw[u], halfWi[u])
+					tot[u] = append(tot[u], total[u])
+				}
+				if sum != n {
+					t.Fatalf("resample has %v votes, want %v", sum, n)
+				}
+			}
+			for u, c := range rows {
+				pw, pl, pt := float64(c[0])/n, float64(c[1])/n, float64(c[2])/n
+				p := pw + pl + pt
+				i := 0
+				mean, variance := moments(draws, func() float64 { i++; return tot[u][i-1] })
+				checkMoments(t, draws, mean, variance, n*p, n*p*(1-p))
+				i = 0
+				mean, variance = moments(draws, func() float64 { i++; return hw[u][i-1] })
+				checkMoments(t, draws, mean, variance, n*(pw+pt/2), n*(pw*(1-pw)+pt*(1-pt)/4-pw*pt))
+			}
+		})
+	}
+}
+
+// Every bootstrap round is refitted to the tolerance, not stopped after
+// the first chord step (which is off by points on a small arena).
+func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
+	w := newStyleWorld(styleWorldSpec{models: 20, prompts: 5, votes: 5000, tieFrac: 0.15,
+		beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: -1, biasA: 0.6, seed: 1, spreadSD: 150})
+	n := w.c.N()
+	pos := make([]int, n)
+	for i := range pos {
+		pos[i] = i
+	}
+	d, _, _ := buildStyleData(w.c, pos, n)
+	k := d.dim()
+	theta := make([]float64, k)
+	sv := newStyleSolver(d)
+	if _, err := sv.fit(d, d.halfWi, d.total, theta, DefaultTolerance); err != nil {
+		t.Fatal(err)
+	}
+	factor, prob := make([]float64, k*k), make([]float64, len(d.i))
+	d.evaluate(d.halfWi, d.total, theta, sv.grad, factor, prob, false)
+	if !cholesky(factor, k, k) {
+		t.Fatal("negative Hessian not positive definite")
+	}
+	b := styleBootstrap{d: d, theta: theta, factor: factor, prob: prob, anchor: -1, tol: styleBootstrapTolerance}
+	rs := newStyleSampler(d.cells)
+	st := &styleRoundState{s: newStyleSolver(d), theta: make([]float64, k),
+		halfWi: make([]float64, len(d.i)), total: make([]float64, len(d.i))}
+	out, want := make([]float64, k), make([]float64, k)
+	for r := range 20 {
+		if err := b.round(st, rs, rand.NewPCG(roundSeed(1, uint64(r))), out); err != nil {
+			t.Fatal(err)
+		}
+		full := append([]float64(nil), theta...)
+		if _, err := st.s.fit(d, st.halfWi, st.total, full, 1e-7); err != nil {
+			t.Fatal(err)
+		}
+		styleScale(full[:d.m], -1, 0, want[:d.m])
+		copy(want[d.m:], full[d.m:])
+		for a := range k {
+			limit := 5 * styleBootstrapTolerance // points
+			if a >= d.m {
+				limit = 5 * styleBootstrapTolerance / 400 // γ
+			}
+			if diff := math.Abs(out[a] - want[a]); diff > limit {
+				t.Fatalf("round %d, parameter %d: %.6f, converged fit %.6f", r, a, out[a], want[a])
+			}
+		}
+	}
+}
+
+func TestExpSmall_MatchesExp(t *testing.T) {
+	for x := -nearTaylor; x <= nearTaylor; x += nearTaylor / 1000 {
+		if got, want := expSmall(x), math.Exp(x); math.Abs(got-want) > 4e-16*want {
+			t.Fatalf("expSmall(%g) = %.17g, e^x = %.17g", x, got, want)
+		}
+	}
+}
