@@ -189,7 +189,7 @@ func New(cfg Config) (*Server, error) {
 	s.modelPages = newModelPageCache()
 	s.metrics = newMetrics(cfg.Store)
 	s.adminCookies = newAdminCookieStore(cfg.SessionKeys, s.secure)
-	s.throttle = newLoginThrottle(loginFailureWindow)
+	s.throttle = newLoginThrottle(loginFailureWindow, cfg.SharedLimits != nil)
 	s.passwordChecks = make(chan struct{}, maxPasswordChecks)
 	if s.cfg.MaxUploadBytes <= 0 {
 		s.cfg.MaxUploadBytes = DefaultMaxUploadBytes
