@@ -338,8 +338,12 @@ func TestDashboard_ShowsCoverageAndUnpairedClips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Models != 2 || d.Clips != 1 || len(d.Coverage) != 1 || len(d.Unpaired) != 1 || d.Unpaired[0].PublicID != clip.PublicID {
-		t.Errorf("dashboard = %+v", d)
+	cv, err := a.store.LoadCoverage(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Models != 2 || d.Clips != 1 || len(cv.Prompts) != 1 || len(cv.Unpaired) != 1 || cv.Unpaired[0].PublicID != clip.PublicID {
+		t.Errorf("dashboard = %+v, coverage = %+v", d, cv)
 	}
 	page := a.login().get("/admin")
 	if page.status != http.StatusOK || !strings.Contains(string(page.body), clip.PublicID) || !strings.Contains(string(page.body), p.Text) {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -224,10 +225,13 @@ func (s *Server) handleModelJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.modelReport(ctx, m)
+	body, err := s.cachedModel(ctx, "json", m, func(rep modelReportJSON) ([]byte, error) {
+		b, err := json.Marshal(rep)
+		return append(b, '\n'), err
+	})
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=5")
-	return c.JSON(http.StatusOK, rep)
+	return c.JSONBlob(http.StatusOK, body)
 }

@@ -124,6 +124,7 @@ type Server struct {
 	voterCookies *gencache.Cache[string, string]
 	metrics      *metrics
 	boardPages   *boardPageCache
+	modelPages   *modelPageCache
 
 	adminCookies *sessions.CookieStore
 	// voterCookie and adminCookie are the cookie names (see cookieName).
@@ -185,9 +186,10 @@ func New(cfg Config) (*Server, error) {
 	s.adminCookie = cookieName(adminSessionName, s.secure)
 	s.voterCookies = newCookieCache()
 	s.boardPages = newBoardPageCache()
+	s.modelPages = newModelPageCache()
 	s.metrics = newMetrics(cfg.Store)
 	s.adminCookies = newAdminCookieStore(cfg.SessionKeys, s.secure)
-	s.throttle = newLoginThrottle(loginFailureWindow)
+	s.throttle = newLoginThrottle(loginFailureWindow, cfg.SharedLimits != nil)
 	s.passwordChecks = make(chan struct{}, maxPasswordChecks)
 	if s.cfg.MaxUploadBytes <= 0 {
 		s.cfg.MaxUploadBytes = DefaultMaxUploadBytes

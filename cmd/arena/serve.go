@@ -211,7 +211,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		MinVotes:       cfg.MinVotes,
 		MeMinVotes:     cfg.MeMinVotes,
 		Recompute:      recomputer.Trigger,
-		Budgets:        budgets,
+		Budgets:        budgetsFor(store, budgets),
 		ExportDir:      filepath.Join(cfg.DataDir, "export"),
 		Transcode:      transcoder.Trigger,
 		// The page shows the sound pools' profile: the silent one is the

@@ -43,13 +43,19 @@ func (b *Boards) Get(ctx context.Context, pool, category string) (lb *Leaderboar
 
 // Ranks returns the ranks of two models on their pool's newest leaderboard,
 // 0 for a model not ranked there yet: the reveal after a vote shows both
-// from one look-up.
+// from one look-up. They are the leaderboard page's ranks: among the
+// models listed now, so a retired model above them does not push them down.
+// Both look-ups read memory.
 func (b *Boards) Ranks(ctx context.Context, pool string, modelA, modelB uint) (rankA, rankB int) {
 	lb, ok, err := b.Get(ctx, pool, "")
 	if err != nil || !ok {
 		return 0, 0
 	}
-	for _, st := range lb.Standings {
+	ms, err := b.hist.CatalogModels(ctx)
+	if err != nil {
+		return 0, 0
+	}
+	for _, st := range RankAmong(lb.Standings, func(id uint) bool { return ms[id].Active }) {
 		switch st.ModelID {
 		case modelA:
 			rankA = st.Rank

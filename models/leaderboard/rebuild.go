@@ -119,7 +119,7 @@ func (b *Boards) countSteps(ctx context.Context, step history.Step, first time.T
 }
 
 // rebuildPool fits and stores one pool's board at each boundary that has
-// none yet, adding each step's counts to running totals.
+// none yet, from running totals of the steps' counts.
 func (b *Boards) rebuildPool(ctx context.Context, step history.Step, pool string, ps *poolSteps, first time.Time,
 	bounds []time.Time, ms map[uint]models.Model, anchor uint, st *HistoryStats) error {
 	key := Key(pool, "")
@@ -132,35 +132,21 @@ func (b *Boards) rebuildPool(ctx context.Context, step history.Step, pool string
 		// A board computed within a step stands for that step's end.
 		filled[step.Index(first, sn.ComputedAt.Add(-time.Nanosecond))] = true
 	}
-	total := make(map[cell]int64)
-	var through *time.Time
 	var prev *Leaderboard // the board before the next one stored
 	prevKnown := false    // false: look prev up in the database
-	for i, end := range bounds {
-		for c, n := range ps.steps[i] {
-			total[c] += n
-		}
-		if t, ok := ps.last[i]; ok {
-			through = &t
-		}
-		if len(total) == 0 {
-			continue
-		}
-		if filled[i] {
+	return b.fitSteps(ctx, pool, ps, bounds, filled, anchor, func(s *stepBoard) error {
+		if s.keep {
 			st.Skipped++
 			prevKnown = false
-			continue
+			return nil
 		}
 		if !prevKnown {
-			if prev, err = b.boardBefore(ctx, key, end, 0); err != nil {
+			if prev, err = b.boardBefore(ctx, key, s.end, 0); err != nil {
 				return err
 			}
 		}
-		lb, err := fit(b.opts, pool, "", talliesOf(total), anchor, end, false)
-		if err != nil {
-			return err
-		}
-		lb.VotesThrough = through
+		lb := s.board
+		lb.VotesThrough = s.through
 		lb = compactBoard(lb)
 		if err := b.setRankChanges(ctx, lb); err != nil {
 			return err
@@ -178,8 +164,8 @@ func (b *Boards) rebuildPool(ctx context.Context, step history.Step, pool string
 		st.Stored++
 		st.Events += len(evs)
 		prev, prevKnown = lb, true
-	}
-	return nil
+		return nil
+	})
 }
 
 // talliesOf lists running totals as the tallies a fit takes, in the order
