@@ -31,14 +31,6 @@ func (s *Server) auditAs(c echo.Context, actor, action, target, detail string) {
 	}
 }
 
-// recompute asks for a leaderboard recompute after a change that affects
-// rankings, when the ranking engine is wired in.
-func (s *Server) recompute() {
-	if s.cfg.Recompute != nil {
-		s.cfg.Recompute()
-	}
-}
-
 // auditJSON is one audit entry in the API and the JSON export.
 type auditJSON struct {
 	ID     uint   `json:"id"`

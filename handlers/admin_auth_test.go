@@ -32,6 +32,7 @@ var adminRoutesTable = []adminRoute{
 	{"POST", "/admin/prompts", "/admin/prompts"},
 	{"POST", "/admin/prompts/:id", "/admin/prompts/1"},
 	{"GET", "/admin/clips", "/admin/clips"},
+	{"GET", "/admin/coverage", "/admin/coverage"},
 	{"POST", "/admin/clips", "/admin/clips"},
 	{"POST", "/admin/clips/:id", "/admin/clips/AAAAAAAAAAAAAAAAAAAAAA"},
 	{"GET", "/admin/clips/:id/original", "/admin/clips/AAAAAAAAAAAAAAAAAAAAAA/original"},
@@ -47,7 +48,10 @@ var adminRoutesTable = []adminRoute{
 	{"PATCH", "/api/v1/admin/models/:slug", "/api/v1/admin/models/alpha"},
 	{"POST", "/api/v1/admin/prompts", "/api/v1/admin/prompts"},
 	{"PATCH", "/api/v1/admin/prompts/:id", "/api/v1/admin/prompts/1"},
+	{"GET", "/api/v1/admin/clips", "/api/v1/admin/clips"},
 	{"POST", "/api/v1/admin/clips", "/api/v1/admin/clips"},
+	{"GET", "/api/v1/admin/coverage", "/api/v1/admin/coverage"},
+	{"GET", "/api/v1/admin/coverage/gaps", "/api/v1/admin/coverage/gaps"},
 	{"GET", "/api/v1/admin/clips/:id", "/api/v1/admin/clips/AAAAAAAAAAAAAAAAAAAAAA"},
 	{"PATCH", "/api/v1/admin/clips/:id", "/api/v1/admin/clips/AAAAAAAAAAAAAAAAAAAAAA"},
 	{"GET", "/api/v1/admin/votes", "/api/v1/admin/votes"},
@@ -257,7 +261,7 @@ func TestLogin_ThrottlesRepeatedFailures(t *testing.T) {
 }
 
 func TestLoginThrottle_ReservesBeforeTheCheck(t *testing.T) {
-	th := newLoginThrottle(time.Minute)
+	th := newLoginThrottle(time.Minute, false)
 	now := time.Unix(1e9, 0)
 	keys := loginKeys("192.0.2.1", "root")
 	var held []*loginAttempt

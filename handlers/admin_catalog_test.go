@@ -88,7 +88,7 @@ func TestAdminAPI_DeactivatingAModelStopsItsMatchups(t *testing.T) {
 	clips, _ := a.store.ListClips(ctx, 0)
 	for _, c := range clips {
 		if c.ModelID == gamma.ID {
-			gammaClips["/media/"+c.PublicID] = true
+			gammaClips[mediaURL(c)] = true
 		}
 	}
 	voter := a.newVoter()
@@ -102,7 +102,7 @@ func TestAdminAPI_DeactivatingAModelStopsItsMatchups(t *testing.T) {
 	if len(clips) != 3 {
 		t.Errorf("%d clips, want 3: nothing is deleted", len(clips))
 	}
-	if a.recomputes.Load() == 0 {
+	if a.store.RankingChanges() == 0 {
 		t.Error("deactivating a model did not ask for a recompute")
 	}
 	if r := a.bare().do(http.MethodPatch, "/api/v1/admin/models/nobody", "application/json", strings.NewReader(`{"active":false}`), bearer(tok)...); r.status != http.StatusNotFound {
@@ -287,8 +287,8 @@ func TestModeration_InvalidateAndRestoreAVotersVotes(t *testing.T) {
 	if r := a.bare().do(http.MethodPost, "/api/v1/admin/voters/AAAAAAAAAAAAAAAAAAAAAA/invalidate", "application/json", strings.NewReader(`{"reason":"x"}`), bearer(tok)...); r.status != http.StatusNotFound {
 		t.Errorf("unknown voter = %d", r.status)
 	}
-	if a.recomputes.Load() < 2 {
-		t.Errorf("%d recomputes asked for, want one per moderation", a.recomputes.Load())
+	if n := a.store.RankingChanges(); n < 2 {
+		t.Errorf("%d recomputes asked for, want one per moderation", n)
 	}
 
 	// The votes page and API show the flags; the audit log has the reasons.
@@ -338,8 +338,12 @@ func TestDashboard_ShowsCoverageAndUnpairedClips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Models != 2 || d.Clips != 1 || len(d.Coverage) != 1 || len(d.Unpaired) != 1 || d.Unpaired[0].PublicID != clip.PublicID {
-		t.Errorf("dashboard = %+v", d)
+	cv, err := a.store.LoadCoverage(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Models != 2 || d.Clips != 1 || len(cv.Prompts) != 1 || len(cv.Unpaired) != 1 || cv.Unpaired[0].PublicID != clip.PublicID {
+		t.Errorf("dashboard = %+v, coverage = %+v", d, cv)
 	}
 	page := a.login().get("/admin")
 	if page.status != http.StatusOK || !strings.Contains(string(page.body), clip.PublicID) || !strings.Contains(string(page.body), p.Text) {

@@ -32,8 +32,12 @@ func (s *Server) handleAPIRecompute(c echo.Context) error {
 	return c.JSON(http.StatusAccepted, map[string]string{"status": "recompute started"})
 }
 
-// handleAdminDashboard shows totals, coverage, votes per model, clips
-// that lack a pair and prompt health, sorted by ?sort=.
+// dashboardHealthRows bounds the prompt health table on the dashboard: at
+// 500 prompts the whole table would be most of the page and of its time.
+const dashboardHealthRows = 50
+
+// handleAdminDashboard shows totals, a summary of coverage, votes per
+// model, clips that lack a pair and prompt health, sorted by ?sort=.
 func (s *Server) handleAdminDashboard(c echo.Context) error {
 	health, sort, err := s.loadPromptHealth(c)
 	if err != nil {
@@ -63,6 +67,10 @@ func (s *Server) handleAdminDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	coverage, err := s.store.LoadCoverage(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return s.renderAdmin(c, http.StatusOK, "admin_dashboard", "Dashboard", "dashboard", struct {
 		models.Dashboard
 		Ingestion    ingestionJSON
@@ -73,20 +81,18 @@ func (s *Server) handleAdminDashboard(c echo.Context) error {
 		HasRecompute bool
 		Integrity    integrityData
 		Health       promptHealthView
+		Coverage     coverageView
 	}{d, ingestion, skips, reported, models.BrokenReportLimit, blindness, s.cfg.Recompute != nil, integrity, promptHealthView{
-		Rows: promptHealthRows(health), Headers: promptHealthHeaders(sort), CSVURL: "/api/v1/admin/prompts/health.csv?sort=" + sort,
+		Rows: promptHealthRows(health[:min(len(health), dashboardHealthRows)]), Total: len(health), Headers: promptHealthHeaders(sort), CSVURL: "/api/v1/admin/prompts/health.csv?sort=" + sort,
 		MinVotes: models.PromptHealthMinVotes, MinModelVotes: models.DiscriminationMinModelVotes, BothBadRate: models.BothBadFlagRate,
-	}})
+	}, dashboardCoverage(coverage)})
 }
 
 // handleAdminClipRestoreForm puts a clip voters reported broken back into
 // matchups, forgetting the reports.
 func (s *Server) handleAdminClipRestoreForm(c echo.Context) error {
-	clip, err := s.store.RestoreClip(c.Request().Context(), c.Param("id"))
-	if err != nil {
+	if _, err := s.store.RestoreClip(c.Request().Context(), actorOf(c), c.Param("id")); err != nil {
 		return err
 	}
-	s.audit(c, "clip.restore", "clip:"+clip.PublicID, "broken reports cleared")
-	s.recompute()
 	return c.Redirect(http.StatusSeeOther, "/admin")
 }

@@ -44,14 +44,7 @@ func (s *Server) createModel(c echo.Context, m models.Model) (models.Model, erro
 
 // updateModel is the one place a model is changed, for the forms and the API.
 func (s *Server) updateModel(c echo.Context, slug string, p models.ModelPatch) (models.Model, error) {
-	m, err := s.store.UpdateModel(c.Request().Context(), actorOf(c), slug, p)
-	if err != nil {
-		return models.Model{}, err
-	}
-	if p.Active != nil {
-		s.recompute()
-	}
-	return m, nil
+	return s.store.UpdateModel(c.Request().Context(), actorOf(c), slug, p)
 }
 
 // handleAdminModelsPage lists the models with a form to add one.

@@ -200,7 +200,10 @@ func promptHealthHeaders(sort string) []promptHealthHeader {
 
 // promptHealthView is the dashboard's prompt health section.
 type promptHealthView struct {
-	Rows          []promptHealthRow
+	Rows []promptHealthRow
+	// Total counts every prompt; Rows holds the first dashboardHealthRows
+	// in the chosen order, the CSV all of them.
+	Total         int
 	Headers       []promptHealthHeader
 	CSVURL        string
 	MinVotes      int

@@ -28,9 +28,7 @@ type adminPromptJSON struct {
 
 func toAdminPromptJSON(p models.Prompt) adminPromptJSON {
 	out := adminPromptJSON{ID: p.ID, Text: p.Text, Category: p.Category, Modality: p.Modality, Active: p.Active}
-	if p.ImageKey != "" {
-		out.ImageURL = "/media/prompts/" + uintString(p.ID) + "/image"
-	}
+	out.ImageURL = promptImageURL(p)
 	return out
 }
 
@@ -123,14 +121,7 @@ func (s *Server) updatePrompt(c echo.Context, idParam string, p models.PromptPat
 	if err != nil {
 		return models.Prompt{}, fmt.Errorf("%w: no prompt %q", models.ErrNotFound, idParam)
 	}
-	pr, err := s.store.UpdatePrompt(c.Request().Context(), actorOf(c), uint(id), p)
-	if err != nil {
-		return models.Prompt{}, err
-	}
-	if p.Active != nil {
-		s.recompute()
-	}
-	return pr, nil
+	return s.store.UpdatePrompt(c.Request().Context(), actorOf(c), uint(id), p)
 }
 
 // handleAdminPromptUpdateForm activates or deactivates a prompt from the page.

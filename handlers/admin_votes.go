@@ -52,12 +52,7 @@ func (s *Server) moderateVoter(c echo.Context, voterID, reason string, invalidat
 	if invalidate {
 		moderate = s.store.InvalidateVoterVotes
 	}
-	n, err := moderate(ctx, actorOf(c), voterID, reason)
-	if err != nil {
-		return 0, err
-	}
-	s.recompute()
-	return n, nil
+	return moderate(ctx, actorOf(c), voterID, reason)
 }
 
 func (s *Server) handleAdminVoterForm(invalidate bool) echo.HandlerFunc {

@@ -11,11 +11,7 @@ import (
 
 // handleLeaderboardJSON returns the newest leaderboard of a pool.
 func (s *Server) handleLeaderboardJSON(c echo.Context) error {
-	b, err := s.parseBoardQuery(c.Request().Context(), c.QueryParams(), 0)
-	if err != nil {
-		return err
-	}
-	pub, err := s.publicBoard(c, b)
+	_, pub, err := s.requestedBoard(c)
 	if err != nil {
 		return err
 	}
@@ -28,11 +24,7 @@ var csvHeader = []string{"rank", "rank_best", "rank_worst", "slug", "name", "org
 
 // handleLeaderboardCSV returns the same rows as the JSON, as CSV.
 func (s *Server) handleLeaderboardCSV(c echo.Context) error {
-	b, err := s.parseBoardQuery(c.Request().Context(), c.QueryParams(), 0)
-	if err != nil {
-		return err
-	}
-	pub, err := s.publicBoard(c, b)
+	b, pub, err := s.requestedBoard(c)
 	if err != nil {
 		return err
 	}
@@ -78,4 +70,15 @@ func csvText(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// requestedBoard is the leaderboard the query asks for and its public
+// form, the same for the JSON and the CSV.
+func (s *Server) requestedBoard(c echo.Context) (boardQuery, PublicLeaderboard, error) {
+	b, err := s.parseBoardQuery(c.Request().Context(), c.QueryParams(), 0)
+	if err != nil {
+		return b, PublicLeaderboard{}, err
+	}
+	pub, err := s.publicBoard(c, b)
+	return b, pub, err
 }

@@ -136,7 +136,10 @@ func (s *Server) handleLogin(c echo.Context) error {
 		username = username[:64]
 	}
 	keys := loginKeys(addressKey(clientIP(c)), strings.ToLower(username))
-	attempt, wait := s.throttle.reserve(s.store.Now(), keys)
+	attempt, wait, err := s.reserveLogin(ctx, keys)
+	if err != nil {
+		return err
+	}
 	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(secs))
@@ -151,7 +154,9 @@ func (s *Server) handleLogin(c echo.Context) error {
 	a, err := s.store.Authenticate(ctx, username, password)
 	release()
 	if errors.Is(err, models.ErrBadCredentials) {
-		attempt.failed(s.store.Now())
+		if err := s.loginFailed(ctx, attempt); err != nil {
+			return err
+		}
 		s.auditAs(c, username, "login.failed", "admin:"+username, "")
 		return s.render(c, http.StatusUnauthorized, "admin_login", page{
 			Title: "Admin sign-in",
@@ -162,7 +167,9 @@ func (s *Server) handleLogin(c echo.Context) error {
 		attempt.cancel()
 		return err
 	}
-	attempt.succeeded()
+	if err := s.loginSucceeded(ctx, attempt); err != nil {
+		return err
+	}
 	// Sign-in replaces whatever session this browser had.
 	if _, oldSID, err := s.sessionAdmin(c); err == nil {
 		_ = s.store.EndAdminSession(ctx, oldSID)

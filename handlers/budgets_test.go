@@ -18,7 +18,7 @@ import (
 func TestBudgets_NewVotersPerAddressPerHour(t *testing.T) {
 	clock := testclock.New(time.Date(2026, 3, 1, 12, 30, 0, 0, time.UTC))
 	a := newConfiguredApp(t, "", true, func(c *Config) {
-		c.Budgets = models.NewMemoryBudgets(models.BudgetLimits{NewVotersPerHour: 3})
+		c.Budgets = c.Store.Budgets(models.BudgetLimits{NewVotersPerHour: 3})
 		c.TrustedProxies = loopback()
 		c.Now = clock.Now
 	}, withClock(clock.Now))
@@ -52,7 +52,7 @@ func TestBudgets_NewVotersPerAddressPerHour(t *testing.T) {
 func TestBudgets_ValidVotesPerAddressPerDay(t *testing.T) {
 	clock := testclock.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	a := newConfiguredApp(t, "", true, func(c *Config) {
-		c.Budgets = models.NewMemoryBudgets(models.BudgetLimits{VotesPerDay: 2})
+		c.Budgets = c.Store.Budgets(models.BudgetLimits{VotesPerDay: 2})
 		c.Now = clock.Now
 	}, withClock(clock.Now), withMinWatch(time.Second))
 	v := a.newVoter()

@@ -49,20 +49,23 @@ func feedPool(c echo.Context) (string, error) {
 	return pool, nil
 }
 
-// events loads the newest events of a pool (every pool when empty) and
-// words them.
-func (s *Server) events(c echo.Context, pool string) ([]eventJSON, error) {
+// events loads the newest events of the pool the request names (every
+// pool when none) and words them, for the feed and the events API.
+func (s *Server) events(c echo.Context) (pool string, out []eventJSON, err error) {
+	if pool, err = feedPool(c); err != nil {
+		return "", nil, err
+	}
 	ctx := c.Request().Context()
 	evs, err := s.store.RankEvents(ctx, pool, feedSize)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	ms, err := s.store.CatalogModels(ctx)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	base := s.baseURL(c)
-	out := make([]eventJSON, 0, len(evs))
+	out = make([]eventJSON, 0, len(evs))
 	for _, ev := range evs {
 		m := ms[ev.ModelID]
 		e := eventJSON{
@@ -75,7 +78,7 @@ func (s *Server) events(c echo.Context, pool string) ([]eventJSON, error) {
 		}
 		out = append(out, e)
 	}
-	return out, nil
+	return pool, out, nil
 }
 
 // eventTitle says what happened, in the words of a headline.
@@ -110,11 +113,7 @@ func uuidURN(name string) string {
 
 // handleEventsJSON lists the newest rank changes, newest first.
 func (s *Server) handleEventsJSON(c echo.Context) error {
-	pool, err := feedPool(c)
-	if err != nil {
-		return err
-	}
-	evs, err := s.events(c, pool)
+	_, evs, err := s.events(c)
 	if err != nil {
 		return err
 	}
@@ -153,11 +152,7 @@ type atomEntry struct {
 
 // handleFeed serves the rank changes as an Atom feed, newest first.
 func (s *Server) handleFeed(c echo.Context) error {
-	pool, err := feedPool(c)
-	if err != nil {
-		return err
-	}
-	evs, err := s.events(c, pool)
+	pool, evs, err := s.events(c)
 	if err != nil {
 		return err
 	}

@@ -14,17 +14,18 @@ import (
 )
 
 // BenchmarkModelPage measures the server time of a model's page and its
-// JSON with 100 models and 60 stored boards of history (216,000 synthetic
-// votes a second apart, rebuilt hourly), through the real router. Run it
-// with:
+// JSON with 100 models and 60 days of daily history (216,000 synthetic votes
+// spread over 60 days, rebuilt daily: 61 boards), through the real router:
+// served as kept ("cached"), and built afresh as after every new board
+// ("built"). Run it with:
 //
 //	go test ./handlers/ -run '^$' -bench ModelPage
 func BenchmarkModelPage(b *testing.B) {
 	ctx := context.Background()
 	store, blobs := openBenchStore(b, models.Options{})
-	importSynthetic(b, store, synthetic.Options{Models: 100, Votes: 216_000, Seed: 1})
+	importSynthetic(b, store, synthetic.Options{Models: 100, Votes: 216_000, Seed: 1, Span: 60 * 24 * 3600})
 	boards := leaderboard.New(store, leaderboard.Options{Rounds: 20})
-	st, err := boards.RebuildHistory(ctx, history.Hourly)
+	st, err := boards.RebuildHistory(ctx, history.Daily)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -45,9 +46,18 @@ func BenchmarkModelPage(b *testing.B) {
 			return w
 		}
 		get()
-		b.Run(path[:len(path)-len(synthetic.ModelSlug(50))-1], func(b *testing.B) {
+		name := path[:len(path)-len(synthetic.ModelSlug(50))-1]
+		b.Run(name+"/cached", func(b *testing.B) {
 			b.ReportMetric(float64(st.Stored), "boards")
 			for b.Loop() {
+				get()
+			}
+		})
+		b.Run(name+"/built", func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				srv.modelPages = newModelPageCache()
+				b.StartTimer()
 				get()
 			}
 		})

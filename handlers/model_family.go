@@ -173,10 +173,17 @@ func (s *Server) handleModelPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.modelReport(ctx, m)
+	body, err := s.cachedModel(ctx, "page", m, func(rep modelReportJSON) ([]byte, error) {
+		return s.renderModelPage(m, rep)
+	})
 	if err != nil {
 		return err
 	}
+	return sendPage(c, http.StatusOK, body)
+}
+
+// renderModelPage renders a model's page from its report.
+func (s *Server) renderModelPage(m models.Model, rep modelReportJSON) ([]byte, error) {
 	d := modelPageData{Report: rep, JSONURL: "/api/v1/models/" + m.Slug}
 	if m.Family != "" {
 		d.FamilyURL = familyPath(m.Family)
@@ -209,5 +216,5 @@ func (s *Server) handleModelPage(c echo.Context) error {
 		}
 		d.Pools = append(d.Pools, v)
 	}
-	return s.render(c, http.StatusOK, "model", page{Title: m.Name, Nav: "leaderboard", Data: d})
+	return s.renderPage("model", page{Title: m.Name, Nav: "leaderboard", Data: d})
 }

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -224,10 +226,20 @@ func (s *Server) handleModelJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.modelReport(ctx, m)
+	body, err := s.cachedModel(ctx, "json", m, func(rep modelReportJSON) ([]byte, error) {
+		b, err := json.Marshal(rep)
+		return append(b, '\n'), err
+	})
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=5")
-	return c.JSON(http.StatusOK, rep)
+	if _, pretty := c.QueryParams()["pretty"]; pretty { // as c.JSON does
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, body, "", "  "); err != nil {
+			return err
+		}
+		body = buf.Bytes()
+	}
+	return c.JSONBlob(http.StatusOK, body)
 }

@@ -66,8 +66,9 @@ type Config struct {
 	MetricsToken string
 	// MaxUploadBytes bounds one uploaded clip; 0 means DefaultMaxUploadBytes.
 	MaxUploadBytes int64
-	// Recompute, when set, starts a leaderboard recompute; admin changes
-	// that affect rankings call it. It must not block.
+	// Recompute, when set, starts a leaderboard recompute an admin asked
+	// for. It must not block. Changes that move the rankings need no call:
+	// the Store reports them (models.Store.RankingChanged).
 	Recompute func()
 	// Transcode, when set, wakes the transcode workers after a clip was
 	// queued. It must not block.
@@ -123,6 +124,7 @@ type Server struct {
 	voterCookies *gencache.Cache[string, string]
 	metrics      *metrics
 	boardPages   *boardPageCache
+	modelPages   *modelPageCache
 
 	adminCookies *sessions.CookieStore
 	// voterCookie and adminCookie are the cookie names (see cookieName).
@@ -184,9 +186,10 @@ func New(cfg Config) (*Server, error) {
 	s.adminCookie = cookieName(adminSessionName, s.secure)
 	s.voterCookies = newCookieCache()
 	s.boardPages = newBoardPageCache()
+	s.modelPages = newModelPageCache()
 	s.metrics = newMetrics(cfg.Store)
 	s.adminCookies = newAdminCookieStore(cfg.SessionKeys, s.secure)
-	s.throttle = newLoginThrottle(loginFailureWindow)
+	s.throttle = newLoginThrottle(loginFailureWindow, cfg.SharedLimits != nil)
 	s.passwordChecks = make(chan struct{}, maxPasswordChecks)
 	if s.cfg.MaxUploadBytes <= 0 {
 		s.cfg.MaxUploadBytes = DefaultMaxUploadBytes

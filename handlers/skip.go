@@ -29,9 +29,6 @@ func (s *Server) skip(c echo.Context, reason, side string) (models.SkipResult, e
 	if errors.Is(err, models.ErrNotFound) {
 		return res, echo.NewHTTPError(http.StatusNotFound, "no matchup with this id was issued to you; ask for a new matchup")
 	}
-	if err == nil && len(res.Withdrawn) > 0 {
-		s.recompute() // fewer clips change which pairs the arena can show
-	}
 	return res, err
 }
 

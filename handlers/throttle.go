@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -50,18 +51,22 @@ func loginKeys(address, username string) []throttleKey {
 	}
 }
 
-// loginThrottle counts recent failures and attempts in flight per key. It
-// lives in memory, per instance: with several instances an attacker gets the
-// limit once per instance, which still stops guessing.
+// loginThrottle counts recent failures and attempts in flight per key.
+// Failures live in memory for one instance; with shared set (several
+// instances on one PostgreSQL database) they live in the database and the
+// caller passes them to reserveGiven, so the limits hold for the whole
+// deployment. Attempts in flight, which last one password check, are
+// counted per instance either way.
 type loginThrottle struct {
 	mu      sync.Mutex
 	window  time.Duration
+	shared  bool
 	fails   map[string][]time.Time
 	pending map[string]int
 }
 
-func newLoginThrottle(window time.Duration) *loginThrottle {
-	return &loginThrottle{window: window, fails: make(map[string][]time.Time), pending: make(map[string]int)}
+func newLoginThrottle(window time.Duration, shared bool) *loginThrottle {
+	return &loginThrottle{window: window, shared: shared, fails: make(map[string][]time.Time), pending: make(map[string]int)}
 }
 
 // loginAttempt is a reserved attempt: exactly one of failed, succeeded or
@@ -72,13 +77,26 @@ type loginAttempt struct {
 }
 
 // reserve charges an attempt to every key, or returns how long to wait
-// when any key's failures plus attempts in flight already reach its limit.
+// when any key's failures (in memory) plus attempts in flight already
+// reach its limit.
 func (t *loginThrottle) reserve(now time.Time, keys []throttleKey) (*loginAttempt, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.reserveLocked(now, keys, func(k string) []time.Time { return t.recent(now, k) })
+}
+
+// reserveGiven is reserve with each key's failures inside the window as
+// read from the database, oldest first.
+func (t *loginThrottle) reserveGiven(now time.Time, keys []throttleKey, fails map[string][]time.Time) (*loginAttempt, time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.reserveLocked(now, keys, func(k string) []time.Time { return fails[k] })
+}
+
+func (t *loginThrottle) reserveLocked(now time.Time, keys []throttleKey, recentOf func(string) []time.Time) (*loginAttempt, time.Duration) {
 	var wait time.Duration
 	for _, k := range keys {
-		recent := t.recent(now, k.name)
+		recent := recentOf(k.name)
 		switch {
 		case len(recent) >= k.limit:
 			// Wait until enough failures expire to drop under the limit.
@@ -111,11 +129,15 @@ func (a *loginAttempt) release() {
 	}
 }
 
-// failed records the attempt as a failure under every key.
+// failed records the attempt as a failure under every key; a shared
+// throttle's caller records it in the database.
 func (a *loginAttempt) failed(now time.Time) {
 	a.t.mu.Lock()
 	defer a.t.mu.Unlock()
 	a.release()
+	if a.t.shared {
+		return
+	}
 	for _, k := range a.keys {
 		a.t.fails[k.name] = append(a.t.recent(now, k.name), now)
 	}
@@ -160,4 +182,56 @@ func (t *loginThrottle) recent(now time.Time, k string) []time.Time {
 		t.fails[k] = list
 	}
 	return list
+}
+
+// names lists the counters of keys by name.
+func names(keys []throttleKey) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k.name
+	}
+	return out
+}
+
+// reserveLogin reserves a sign-in attempt, against the failures of the
+// whole deployment when they are kept in the database.
+func (s *Server) reserveLogin(ctx context.Context, keys []throttleKey) (*loginAttempt, time.Duration, error) {
+	now := s.store.Now()
+	if s.cfg.SharedLimits == nil {
+		a, wait := s.throttle.reserve(now, keys)
+		return a, wait, nil
+	}
+	fails, err := s.cfg.SharedLimits.RecentLoginFailures(ctx, names(keys), now.Add(-loginFailureWindow))
+	if err != nil {
+		return nil, 0, err
+	}
+	a, wait := s.throttle.reserveGiven(now, keys, fails)
+	return a, wait, nil
+}
+
+// loginFailed counts a failed attempt, in the database too when it is
+// shared.
+func (s *Server) loginFailed(ctx context.Context, a *loginAttempt) error {
+	now := s.store.Now()
+	a.failed(now)
+	if s.cfg.SharedLimits == nil {
+		return nil
+	}
+	return s.cfg.SharedLimits.AddLoginFailure(ctx, names(a.keys), now, now.Add(-loginFailureWindow))
+}
+
+// loginSucceeded forgets the failures of the (address, username) pair.
+func (s *Server) loginSucceeded(ctx context.Context, a *loginAttempt) error {
+	a.succeeded()
+	if s.cfg.SharedLimits == nil {
+		return nil
+	}
+	for _, k := range a.keys {
+		if k.clearOnSuccess {
+			if err := s.cfg.SharedLimits.ClearLoginFailures(ctx, k.name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,12 @@ type catalog struct {
 	byPublicID map[string]Clip
 	// pools maps a pool to its prompts with clips from at least two active models.
 	pools map[string][]catalogPrompt
+	// changes is the database's change counter read before the load, and
+	// checkedAt (unix nanoseconds) when it was last found unchanged.
+	changes   int64
+	checkedAt atomic.Int64
+	// derived is computed from the above when first asked for.
+	derived catalogDerived
 }
 
 type catalogPrompt struct {
@@ -44,22 +51,47 @@ func (s *Store) CatalogVersion(ctx context.Context) (uint64, error) {
 // invalidate drops the catalog so the next reader rebuilds it.
 func (s *Store) invalidate() { s.cat.cur.Store(nil) }
 
-// catalog returns a fresh enough catalog, loading it when needed.
+// catalog returns a fresh enough catalog. One older than CatalogMaxAge is
+// kept when the database's change counter has not moved since it was
+// loaded (another process may have changed the tables), and reloaded
+// otherwise.
 func (s *Store) catalog(ctx context.Context) (*catalog, error) {
-	if c := s.cat.cur.Load(); c != nil && s.now().Sub(c.loadedAt) < s.cat.maxAge {
+	if c := s.cat.cur.Load(); c != nil && s.now().Sub(c.checked()) < s.cat.maxAge {
 		return c, nil
 	}
 	s.cat.mu.Lock()
 	defer s.cat.mu.Unlock()
-	if c := s.cat.cur.Load(); c != nil && s.now().Sub(c.loadedAt) < s.cat.maxAge {
+	c := s.cat.cur.Load()
+	if c != nil && s.now().Sub(c.checked()) < s.cat.maxAge {
+		return c, nil
+	}
+	// The counter is read before the tables, so a change made while they
+	// are read moves it past the value kept, and the next check reloads.
+	var changes []int64
+	if err := s.db.r.WithContext(ctx).Raw(`SELECT n FROM catalog_changes WHERE id = 1`).Scan(&changes).Error; err != nil {
+		return nil, fmt.Errorf("read catalog changes: %w", err)
+	}
+	if c != nil && len(changes) == 1 && changes[0] == c.changes {
+		c.checkedAt.Store(s.now().UnixNano())
 		return c, nil
 	}
 	c, err := s.loadCatalog(ctx)
 	if err != nil {
 		return nil, err
 	}
+	if len(changes) == 1 {
+		c.changes = changes[0]
+	}
 	s.cat.cur.Store(c)
 	return c, nil
+}
+
+// checked is when the catalog was last known to match the database.
+func (c *catalog) checked() time.Time {
+	if t := c.checkedAt.Load(); t > 0 {
+		return time.Unix(0, t)
+	}
+	return c.loadedAt
 }
 
 func (s *Store) loadCatalog(ctx context.Context) (*catalog, error) {

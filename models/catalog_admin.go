@@ -133,6 +133,9 @@ func (s *Store) UpdateModel(ctx context.Context, by Actor, slug string, p ModelP
 		return Model{}, fmt.Errorf("update model %q: %w", slug, err)
 	}
 	s.invalidate()
+	if p.Active != nil {
+		s.noteRankingChange()
+	}
 	return m, nil
 }
 
@@ -172,6 +175,9 @@ func (s *Store) UpdatePrompt(ctx context.Context, by Actor, id uint, p PromptPat
 		return Prompt{}, fmt.Errorf("update prompt %d: %w", id, err)
 	}
 	s.invalidate()
+	if p.Active != nil {
+		s.noteRankingChange()
+	}
 	return pr, nil
 }
 
@@ -197,6 +203,7 @@ func (s *Store) SetClipActive(ctx context.Context, by Actor, publicID string, ac
 	}
 	c.Active = active
 	s.invalidate()
+	s.noteRankingChange()
 	return c, nil
 }
 

@@ -35,6 +35,10 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0400_clip_renditions", Migrate: migrateClipRenditions},
 		{ID: "0401_skips_and_reports", Migrate: migrateSkipsAndReports},
 		{ID: "0601_imported_vote_styles", Migrate: migrateImportedVoteStyles},
+		{ID: "0810_catalog_indexes", Migrate: migrateCatalogIndexes},
+		{ID: "0811_catalog_changes", Migrate: migrateCatalogChanges},
+		{ID: "0812_address_budgets", Migrate: migrateAddressBudgets},
+		{ID: "0813_login_failures", Migrate: migrateLoginFailures},
 	}
 }
 

@@ -39,6 +39,7 @@ func (s *Store) InvalidateVoterVotes(ctx context.Context, by Actor, voterID, rea
 	if err != nil {
 		return 0, fmt.Errorf("invalidate votes: %w", err)
 	}
+	s.noteRankingChange()
 	return n, nil
 }
 
@@ -70,6 +71,7 @@ func (s *Store) RestoreVoterVotes(ctx context.Context, by Actor, voterID, reason
 	if err != nil {
 		return 0, fmt.Errorf("restore votes: %w", err)
 	}
+	s.noteRankingChange()
 	return n, nil
 }
 

@@ -99,7 +99,7 @@ func TestSkipMatchup(t *testing.T) {
 		if err != nil || len(reported) != 1 || !reported[0].Withdrawn || reported[0].Broken != 3 {
 			t.Fatalf("reported = %+v %v", reported, err)
 		}
-		if _, err := s.RestoreClip(ctx, reported[0].PublicID); err != nil {
+		if _, err := s.RestoreClip(ctx, Actor{Name: "test"}, reported[0].PublicID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.IssueMatchup(ctx, NewID(), MatchupFilter{}, nil); err != nil {

@@ -25,6 +25,8 @@ type storeStats struct {
 	recomputes     []uint64          // per RecomputeBuckets bound, cumulative at read time
 	recomputeCount uint64
 	recomputeSum   float64
+
+	changes rankingChanges // see ranking_change.go
 }
 
 // Stats is a snapshot of the Store's counters since the process started.

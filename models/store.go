@@ -137,8 +137,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		cat: catalogCache{maxAge: opts.CatalogMaxAge},
 		rules: matchupRules{ttl: opts.MatchupTTL, minWatch: opts.MinWatch, maxPending: opts.MaxPending,
 			requireFetch: opts.RequireClipFetch},
-		now: opts.Now,
-		log: opts.Logger,
+		stats: storeStats{changes: newRankingChanges()},
+		now:   opts.Now,
+		log:   opts.Logger,
 	}
 	if err := s.setPasswordCost(opts.PasswordCost); err != nil {
 		return nil, err

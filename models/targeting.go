@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -14,39 +15,6 @@ import (
 // voted for one model far beyond what the board predicts (see
 // targeting_test_stat.go).
 const ReasonTargeted = "targeted"
-
-// TargetingFlag is the evidence against one group of votes for one model:
-// what the test saw and what was undone. Group is "voter:<id>",
-// "net:<IPv4 address or IPv6 /64>" or "net48:<IPv6 /48>".
-type TargetingFlag struct {
-	ID      uint   `gorm:"primaryKey" json:"-"`
-	Group   string `gorm:"column:group_key;size:80;not null" json:"group"`
-	Pool    string `gorm:"size:16;not null" json:"pool"`
-	ModelID uint   `gorm:"not null" json:"model_id"`
-	// Model is the model's slug, filled in when listed.
-	Model string `gorm:"-" json:"model"`
-	// LLR is the log likelihood ratio reached; Threshold the one that
-	// flags.
-	LLR       float64 `gorm:"column:llr;not null" json:"llr"`
-	Threshold float64 `gorm:"not null" json:"threshold"`
-	// Votes is the group's votes in the pool; ModelVotes those on matchups
-	// with the model, where ExpectedModelVotes were expected from how often
-	// the model is shown; Decisive those of them for A or B, ModelWins
-	// those the model won, ExpectedWins the board's expectation.
-	Votes              int64   `gorm:"not null" json:"votes"`
-	ModelVotes         int64   `gorm:"not null" json:"model_votes"`
-	ExpectedModelVotes float64 `gorm:"not null" json:"expected_model_votes"`
-	Decisive           int64   `gorm:"not null" json:"decisive"`
-	ModelWins          int64   `gorm:"not null" json:"model_wins"`
-	ExpectedWins       float64 `gorm:"not null" json:"expected_wins"`
-	// Skips counts the group's matchups issued in the window and not voted
-	// (pending ones included).
-	Skips int64 `gorm:"not null" json:"skips"`
-	// Invalidated counts the votes this flag has undone so far.
-	Invalidated int64     `gorm:"not null" json:"invalidated"`
-	FlaggedAt   time.Time `gorm:"not null" json:"flagged_at"`
-	CheckedAt   time.Time `gorm:"not null" json:"checked_at"`
-}
 
 // TargetingReport says what one CheckIntegrity pass did.
 type TargetingReport struct {
@@ -83,6 +51,12 @@ type groupTest struct {
 // matchups once.
 func (s *Store) CheckIntegrity(ctx context.Context, scores BoardScores) (TargetingReport, error) {
 	var rep TargetingReport
+	defer func() {
+		// Votes undone before a later step failed stay undone: note them too.
+		if rep.Targeted > 0 || rep.PositionBias > 0 {
+			s.noteRankingChange()
+		}
+	}()
 	now := s.now().UTC()
 	since := now.Add(-PruneRetention)
 	shares, tests, err := s.issuedShares(ctx, since)
@@ -246,7 +220,7 @@ func (s *Store) undoTargeted(ctx context.Context, gt *groupTest, m uint, llr, th
 	}
 	err := s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var res *gorm.DB
-		if voter, ok := cutPrefix(gt.group, "voter:"); ok {
+		if voter, ok := strings.CutPrefix(gt.group, "voter:"); ok {
 			res = tx.Exec(`UPDATE matchups SET valid = ?, invalid_reason = ? WHERE voter_id = ? AND choice IS NOT NULL AND valid`,
 				false, ReasonTargeted, voter)
 			if res.Error == nil {
@@ -287,26 +261,4 @@ func (s *Store) undoTargeted(ctx context.Context, gt *groupTest, m uint, llr, th
 		return f, fmt.Errorf("undo targeted votes of %s: %w", gt.group, err)
 	}
 	return f, nil
-}
-
-// TargetingFlags lists the recorded evidence, most recently checked first,
-// at most limit rows.
-func (s *Store) TargetingFlags(ctx context.Context, limit int) ([]TargetingFlag, error) {
-	var fs []TargetingFlag
-	if err := s.db.r.WithContext(ctx).Order("checked_at DESC, id").Limit(limit).Find(&fs).Error; err != nil {
-		return nil, fmt.Errorf("list targeting flags: %w", err)
-	}
-	if cat, err := s.catalog(ctx); err == nil {
-		for i := range fs {
-			fs[i].Model = cat.models[fs[i].ModelID].Slug
-		}
-	}
-	return fs, nil
-}
-
-func cutPrefix(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
-		return s[len(prefix):], true
-	}
-	return "", false
 }

@@ -16,7 +16,7 @@ const integrityEvery = 2 * time.Minute
 
 // startIntegrityChecks runs models.Store.CheckIntegrity in the background
 // until ctx ends or stop is called.
-func startIntegrityChecks(ctx context.Context, store *models.Store, boards *leaderboard.Boards, log *slog.Logger, recompute func()) (stop func()) {
+func startIntegrityChecks(ctx context.Context, store *models.Store, boards *leaderboard.Boards, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -38,7 +38,6 @@ func startIntegrityChecks(ctx context.Context, store *models.Store, boards *lead
 			}
 			if rep.Targeted > 0 || rep.PositionBias > 0 {
 				log.Info("integrity check undid votes", "targeted", rep.Targeted, "position_bias", rep.PositionBias, "flags", len(rep.Flags))
-				recompute()
 			}
 		}
 	}()

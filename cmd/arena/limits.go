@@ -97,8 +97,8 @@ var defaultServerLimits = serverLimits{
 }
 
 // parseBudgets reads the per-address budgets: each "off" (or 0) or a
-// whole number. Nil means no budget at all.
-func parseBudgets(newVoters, votes string) (models.Budgets, error) {
+// whole number. Zero limits mean no budget at all.
+func parseBudgets(newVoters, votes string) (models.BudgetLimits, error) {
 	var l models.BudgetLimits
 	for _, b := range []struct {
 		flag, v string
@@ -109,12 +109,19 @@ func parseBudgets(newVoters, votes string) (models.Budgets, error) {
 		}
 		n, err := strconv.Atoi(b.v)
 		if err != nil || n < 0 {
-			return nil, fmt.Errorf("%s %q: give a whole number, or off", b.flag, b.v)
+			return l, fmt.Errorf("%s %q: give a whole number, or off", b.flag, b.v)
 		}
 		*b.n = n
 	}
+	return l, nil
+}
+
+// budgetsFor keeps the budgets where the store keeps them (the database on
+// PostgreSQL, so they hold across instances; memory on SQLite), or returns
+// nil when there is none.
+func budgetsFor(store *models.Store, l models.BudgetLimits) models.Budgets {
 	if l.NewVotersPerHour == 0 && l.VotesPerDay == 0 {
-		return nil, nil
+		return nil
 	}
-	return models.NewMemoryBudgets(l), nil
+	return store.Budgets(l)
 }

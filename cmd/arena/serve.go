@@ -211,7 +211,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		MinVotes:       cfg.MinVotes,
 		MeMinVotes:     cfg.MeMinVotes,
 		Recompute:      recomputer.Trigger,
-		Budgets:        budgets,
+		Budgets:        budgetsFor(store, budgets),
 		ExportDir:      filepath.Join(cfg.DataDir, "export"),
 		Transcode:      transcoder.Trigger,
 		// The page shows the sound pools' profile: the silent one is the
@@ -229,7 +229,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	defer stopRecompute()
 	stopPrune := startPruner(ctx, store, log)
 	defer stopPrune()
-	stopChecks := startIntegrityChecks(ctx, store, boards, log, recomputer.Trigger)
+	stopChecks := startIntegrityChecks(ctx, store, boards, log)
 	defer stopChecks()
 	if blobs.CanTranscode() {
 		stopTranscoder := startTranscoder(ctx, transcoder)

@@ -43,6 +43,42 @@ func BenchmarkRecomputeFromSQLite(b *testing.B) {
 	})
 }
 
+// BenchmarkRecomputeWithStyle is the full recompute with style control: the
+// raw and the style-controlled board of the t2v pool and each of its five
+// categories, from a SQLite file holding 1,000,000 valid synthetic votes
+// among 100 models that carry their clips' features (10 clips a model, so
+// about 100,000 distinct clip pairs a board), 1000 bootstrap rounds each.
+// The target is under 3 s. Run it with:
+//
+//	go test ./models/leaderboard/ -run '^$' -bench RecomputeWithStyle -benchtime 1x -count 3
+func BenchmarkRecomputeWithStyle(b *testing.B) {
+	ctx := context.Background()
+	s := openSynthetic(b, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1, StyleClips: 10})
+	boards := New(s, Options{Rounds: 1000})
+	b.Run("pool", func(b *testing.B) {
+		var lb *Leaderboard
+		for b.Loop() {
+			var err error
+			if lb, err = boards.Compute(ctx, models.PoolT2V, ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if lb.Style == nil || lb.Style.Votes != 1_000_000 {
+			b.Fatalf("style board %+v", lb.Style)
+		}
+	})
+	b.Run("all", func(b *testing.B) {
+		var st RecomputeStats
+		for b.Loop() {
+			var err error
+			if st, err = boards.Recompute(ctx, true); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(st.Stored), "boards")
+	})
+}
+
 // openSynthetic opens a SQLite store in a temporary directory holding the
 // synthetic votes o describes, imported as `arena import votes` would.
 func openSynthetic(b *testing.B, o synthetic.Options) *models.Store {

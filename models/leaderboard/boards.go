@@ -12,83 +12,13 @@ import (
 	"github.com/arena-video/arena/models"
 )
 
-// Source is what the rankings need from the database; *models.Store is one.
-// Snapshot bodies are JSON-encoded Leaderboards.
-type Source interface {
-	// Now is the clock snapshots are dated by.
-	Now() time.Time
-	// VoteTallies counts valid votes by pool, category, models and choice.
-	VoteTallies(ctx context.Context, f models.TallyFilter) ([]models.Tally, error)
-	// StyleTallies counts valid votes by pool, category, models, clips and
-	// choice, for the style-controlled boards.
-	StyleTallies(ctx context.Context, f models.TallyFilter) ([]models.StyleTally, error)
-	// MeasuredClipStyles returns the style features of the measured clips.
-	MeasuredClipStyles(ctx context.Context) (map[uint]models.ClipStyle, error)
-	// ImportedStyleTallies counts valid imported votes that carried their
-	// clips' features by pool, category, models, features and choice.
-	ImportedStyleTallies(ctx context.Context, f models.TallyFilter) ([]models.ImportedStyleTally, error)
-	// NewestSnapshotID finds the newest snapshot of key computed at or
-	// before notAfter (any time when zero); 0 when there is none.
-	NewestSnapshotID(ctx context.Context, key string, notAfter time.Time) (uint, error)
-	// Snapshot loads one snapshot.
-	Snapshot(ctx context.Context, id uint) (models.Snapshot, error)
-	// AddSnapshot stores a snapshot and sets its id.
-	AddSnapshot(ctx context.Context, snap *models.Snapshot) error
-	// SnapshotKeys lists the distinct keys of stored snapshots.
-	SnapshotKeys(ctx context.Context) ([]string, error)
-	// SnapshotTimes lists every snapshot's id, key and time, without bodies,
-	// by key and then newest first.
-	SnapshotTimes(ctx context.Context) ([]models.Snapshot, error)
-	// DeleteSnapshots removes snapshots by id.
-	DeleteSnapshots(ctx context.Context, ids []uint) error
-	// ModelBySlug finds the anchor model.
-	ModelBySlug(ctx context.Context, slug string) (models.Model, error)
-	// PromptCategories lists the categories of the prompts with clips in a
-	// pool (every pool when empty).
-	PromptCategories(ctx context.Context, pool string) ([]string, error)
-	// WithLeaderLock runs fn unless another instance holds the named lock.
-	WithLeaderLock(ctx context.Context, name string, fn func() error) (bool, error)
-	// VotesRecorded counts the votes recorded through this Source, so the
-	// Recomputer knows whether a recompute is due.
-	VotesRecorded() uint64
-	// NoteRecompute records how long a recompute took, for /metrics.
-	NoteRecompute(d time.Duration)
-
-	// LastVote is the time of the newest valid vote of a pool and category
-	// (any category when empty) cast at or before until (any time when
-	// zero); nil when there is none.
-	LastVote(ctx context.Context, pool, category string, until time.Time) (*time.Time, error)
-	// FirstVote is the time of the oldest valid vote; ok is false without any.
-	FirstVote(ctx context.Context) (first time.Time, ok bool, err error)
-	// ScanVotes calls fn with every valid vote of a pool: its time in whole
-	// seconds, its models as shown and its choice.
-	ScanVotes(ctx context.Context, pool string, fn func(sec int64, a, b uint, choice string)) error
-	// SnapshotsOf lists a key's snapshots (id and time, no body), oldest first.
-	SnapshotsOf(ctx context.Context, key string) ([]models.Snapshot, error)
-	// SnapshotsByID loads snapshots, bodies included.
-	SnapshotsByID(ctx context.Context, ids []uint) ([]models.Snapshot, error)
-	// CompactSnapshot replaces a snapshot's body with a smaller one.
-	CompactSnapshot(ctx context.Context, id uint, body string) error
-	// AddRebuiltSnapshot stores a snapshot of a rebuilt history and the
-	// rank events it shows, together; it sets the snapshot id and each
-	// event's SnapshotID.
-	AddRebuiltSnapshot(ctx context.Context, snap *models.Snapshot, evs []models.RankEvent) error
-	// AddRankEvents stores rank events; one already stored (same key) is
-	// skipped.
-	AddRankEvents(ctx context.Context, evs []models.RankEvent) error
-	// CitedSnapshots lists the snapshots a rank event links to.
-	CitedSnapshots(ctx context.Context) (map[uint]bool, error)
-	// CatalogModels returns every model by id; callers must not change it.
-	CatalogModels(ctx context.Context) (map[uint]models.Model, error)
-	// CatalogVersion changes whenever the models may have changed.
-	CatalogVersion(ctx context.Context) (uint64, error)
-}
-
 // Boards computes, stores and serves the leaderboards. It is safe for
 // concurrent use; one Boards per process serves every request and the
 // Recomputer, so what one stores the others see at once.
 type Boards struct {
-	src     Source
+	src     BoardSource     // tallies and the current snapshots
+	hist    HistorySource   // votes over time, stored history, rank events
+	sched   RecomputeSource // handed to the Recomputer
 	opts    Options
 	cache   boardCache
 	history historyCache // every stored board of each pool, as history points
@@ -96,7 +26,7 @@ type Boards struct {
 
 // New returns Boards over src.
 func New(src Source, o Options) *Boards {
-	return &Boards{src: src, opts: o.withDefaults()}
+	return &Boards{src: src, hist: src, sched: src, opts: o.withDefaults()}
 }
 
 // Get returns the newest stored leaderboard of a pool and category (empty
@@ -113,13 +43,19 @@ func (b *Boards) Get(ctx context.Context, pool, category string) (lb *Leaderboar
 
 // Ranks returns the ranks of two models on their pool's newest leaderboard,
 // 0 for a model not ranked there yet: the reveal after a vote shows both
-// from one look-up.
+// from one look-up. They are the leaderboard page's ranks: among the
+// models listed now, so a retired model above them does not push them down.
+// Both look-ups read memory.
 func (b *Boards) Ranks(ctx context.Context, pool string, modelA, modelB uint) (rankA, rankB int) {
 	lb, ok, err := b.Get(ctx, pool, "")
 	if err != nil || !ok {
 		return 0, 0
 	}
-	for _, st := range lb.Standings {
+	ms, err := b.hist.CatalogModels(ctx)
+	if err != nil {
+		return 0, 0
+	}
+	for _, st := range RankAmong(lb.Standings, func(id uint) bool { return ms[id].Active }) {
 		switch st.ModelID {
 		case modelA:
 			rankA = st.Rank

@@ -5,8 +5,10 @@
 // thins the snapshot history, ranks one voter's own votes and schedules the
 // background recompute.
 //
-// It reads vote tallies and reads and writes snapshots through Source, a
-// narrow interface *models.Store satisfies, so it can be tested without HTTP
-// and never builds SQL. The wire formats (the public JSON and CSV) belong to
+// It reads vote tallies and reads and writes snapshots through Source, an
+// interface *models.Store satisfies, so it can be tested without HTTP and
+// never builds SQL. Source is three narrower ones (see source.go), one per
+// consumer: BoardSource for the current boards, HistorySource for history
+// and rank events, RecomputeSource for the Recomputer. The wire formats (the public JSON and CSV) belong to
 // the handlers package.
 package leaderboard

@@ -32,7 +32,7 @@ func (b *Boards) afterSave(ctx context.Context, prev *cachedBoard, lb *Leaderboa
 			if err != nil {
 				return err
 			}
-			if err := b.src.CompactSnapshot(ctx, prev.id, body); err != nil {
+			if err := b.hist.CompactSnapshot(ctx, prev.id, body); err != nil {
 				return err
 			}
 		}
@@ -40,17 +40,17 @@ func (b *Boards) afterSave(ctx context.Context, prev *cachedBoard, lb *Leaderboa
 	if lb.Category != "" {
 		return nil
 	}
-	ms, err := b.src.CatalogModels(ctx)
+	ms, err := b.hist.CatalogModels(ctx)
 	if err != nil {
 		return err
 	}
-	return b.src.AddRankEvents(ctx, b.changes(ms, before, lb))
+	return b.hist.AddRankEvents(ctx, b.changes(ms, before, lb))
 }
 
 // boardBefore loads the newest board of a key computed at or before t,
 // other than the snapshot not (0 for none), or nil.
 func (b *Boards) boardBefore(ctx context.Context, key string, t time.Time, not uint) (*Leaderboard, error) {
-	snaps, err := b.src.SnapshotsOf(ctx, key)
+	snaps, err := b.hist.SnapshotsOf(ctx, key)
 	if err != nil {
 		return nil, err
 	}

@@ -67,8 +67,15 @@ func mergeCategories(ts []models.Tally) []models.Tally {
 	for key, n := range sum {
 		out = append(out, models.Tally{ModelAID: key.a, ModelBID: key.b, Choice: key.choice, N: n})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		x, y := out[i], out[j]
+	sortTallies(out)
+	return out
+}
+
+// sortTallies puts tallies in the order fingerprints and fits expect: by
+// model A, model B, then choice.
+func sortTallies(ts []models.Tally) {
+	sort.Slice(ts, func(i, j int) bool {
+		x, y := ts[i], ts[j]
 		if x.ModelAID != y.ModelAID {
 			return x.ModelAID < y.ModelAID
 		}
@@ -77,7 +84,6 @@ func mergeCategories(ts []models.Tally) []models.Tally {
 		}
 		return x.Choice < y.Choice
 	})
-	return out
 }
 
 // fit runs the rating math on the tallies of one pool and category, dated
@@ -92,13 +98,7 @@ func fit(o Options, pool, category string, ts []models.Tally, anchorID uint, at 
 	if len(ids) == 0 {
 		return lb, nil
 	}
-	ro := rating.DefaultOptions()
-	ro.Rounds, ro.Seed, ro.Workers = o.Rounds, o.Seed, o.Workers
-	for i, id := range ids {
-		if anchorID != 0 && id == anchorID {
-			ro.Anchor, ro.AnchorScore = i, o.AnchorScore
-		}
-	}
+	ro := ratingOptions(o, ids, anchorID)
 	res, err := rating.Compute(counts, ro)
 	if err != nil {
 		return nil, fmt.Errorf("rank %s: %w", Key(pool, category), err)
@@ -192,15 +192,7 @@ func countsOf(ts []models.Tally) (c *rating.Counts, ids []uint, err error) {
 		}
 		seen[t.ModelAID], seen[t.ModelBID] = true, true
 	}
-	ids = make([]uint, 0, len(seen))
-	for id := range seen {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	index := make(map[uint]int, len(ids))
-	for i, id := range ids {
-		index[id] = i
-	}
+	ids, index := numberModels(seen)
 	c = rating.NewCounts(len(ids))
 	for _, t := range ts {
 		o, ok := outcomeOf(t.Choice)
@@ -212,4 +204,33 @@ func countsOf(ts []models.Tally) (c *rating.Counts, ids []uint, err error) {
 		}
 	}
 	return c, ids, nil
+}
+
+// ratingOptions are the rating math's options for a fit of the models ids
+// (in the order of the fit's counts), with anchorID pinned at the anchor
+// score when it is among them.
+func ratingOptions(o Options, ids []uint, anchorID uint) rating.Options {
+	ro := rating.DefaultOptions()
+	ro.Rounds, ro.Seed, ro.Workers = o.Rounds, o.Seed, o.Workers
+	for i, id := range ids {
+		if anchorID != 0 && id == anchorID {
+			ro.Anchor, ro.AnchorScore = i, o.AnchorScore
+		}
+	}
+	return ro
+}
+
+// numberModels numbers the models in seen by ascending id, as a fit's
+// counts index them: ids[i] is model i's id, and index its inverse.
+func numberModels(seen map[uint]bool) (ids []uint, index map[uint]int) {
+	ids = make([]uint, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	index = make(map[uint]int, len(ids))
+	for i, id := range ids {
+		index[id] = i
+	}
+	return ids, index
 }

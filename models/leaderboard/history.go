@@ -43,7 +43,7 @@ func (b *Boards) prune(ctx context.Context) (int, error) {
 		slot time.Time
 	}
 	kept := make(map[bucket]bool)
-	cited, err := b.src.CitedSnapshots(ctx)
+	cited, err := b.hist.CitedSnapshots(ctx)
 	if err != nil {
 		return 0, err
 	}

@@ -68,7 +68,7 @@ func (b *Boards) series(ctx context.Context, key string) (*boardSeries, error) {
 	if err != nil {
 		return nil, err
 	}
-	version, err := b.src.CatalogVersion(ctx)
+	version, err := b.hist.CatalogVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -78,11 +78,11 @@ func (b *Boards) series(ctx context.Context, key string) (*boardSeries, error) {
 	if old != nil && old.newestID == newest.id && old.catalog == version {
 		return old, nil
 	}
-	ms, err := b.src.CatalogModels(ctx)
+	ms, err := b.hist.CatalogModels(ctx)
 	if err != nil {
 		return nil, err
 	}
-	snaps, err := b.src.SnapshotsOf(ctx, key)
+	snaps, err := b.hist.SnapshotsOf(ctx, key)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (b *Boards) series(ctx context.Context, key string) (*boardSeries, error) {
 			missing = append(missing, sn.ID)
 		}
 	}
-	loaded, err := b.src.SnapshotsByID(ctx, missing)
+	loaded, err := b.hist.SnapshotsByID(ctx, missing)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (b *Boards) AsOf(ctx context.Context, pool, category string, t time.Time) (
 		return nil, err
 	}
 	if id == 0 {
-		snaps, err := b.src.SnapshotsOf(ctx, key)
+		snaps, err := b.hist.SnapshotsOf(ctx, key)
 		if err != nil {
 			return nil, err
 		}
@@ -160,7 +160,7 @@ func (b *Boards) AsOf(ctx context.Context, pool, category string, t time.Time) (
 
 // Stored returns the stored board with the given id, or models.ErrNotFound.
 func (b *Boards) Stored(ctx context.Context, id uint) (*Leaderboard, error) {
-	snaps, err := b.src.SnapshotsByID(ctx, []uint{id})
+	snaps, err := b.hist.SnapshotsByID(ctx, []uint{id})
 	if err != nil {
 		return nil, err
 	}

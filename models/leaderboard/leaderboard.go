@@ -105,8 +105,19 @@ func parseKey(key string) (pool, category string, ok bool) {
 func fingerprint(ts []models.Tally, o Options) string {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%d|%d|%s|%g\n", o.Rounds, o.Seed, o.AnchorSlug, o.AnchorScore)
+	// The lines "a|b|choice|n\n", appended by hand: fmt costs more than the
+	// hashing, and a history rebuild fingerprints every step's board.
+	var line []byte
 	for _, t := range ts {
-		fmt.Fprintf(h, "%d|%d|%s|%d\n", t.ModelAID, t.ModelBID, t.Choice, t.N)
+		line = strconv.AppendUint(line[:0], uint64(t.ModelAID), 10)
+		line = append(line, '|')
+		line = strconv.AppendUint(line, uint64(t.ModelBID), 10)
+		line = append(line, '|')
+		line = append(line, t.Choice...)
+		line = append(line, '|')
+		line = strconv.AppendInt(line, t.N, 10)
+		line = append(line, '\n')
+		h.Write(line)
 	}
 	return strconv.FormatUint(h.Sum64(), 16)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/arena-video/arena/models"
@@ -54,7 +53,7 @@ type poolSteps struct {
 func (b *Boards) RebuildHistory(ctx context.Context, step history.Step) (HistoryStats, error) {
 	start := time.Now()
 	var st HistoryStats
-	first, ok, err := b.src.FirstVote(ctx)
+	first, ok, err := b.hist.FirstVote(ctx)
 	if err != nil {
 		return st, err
 	}
@@ -71,7 +70,7 @@ func (b *Boards) RebuildHistory(ctx context.Context, step history.Step) (History
 	st.Read = time.Since(start)
 	bounds := step.Boundaries(st.First, st.Last, b.src.Now())
 	st.Steps = len(bounds)
-	ms, err := b.src.CatalogModels(ctx)
+	ms, err := b.hist.CatalogModels(ctx)
 	if err != nil {
 		return st, err
 	}
@@ -93,7 +92,7 @@ func (b *Boards) RebuildHistory(ctx context.Context, step history.Step) (History
 // countSteps counts one pool's valid votes per step; nil when it has none.
 func (b *Boards) countSteps(ctx context.Context, step history.Step, first time.Time, pool string, st *HistoryStats) (*poolSteps, error) {
 	var ps *poolSteps
-	err := b.src.ScanVotes(ctx, pool, func(sec int64, a, bb uint, choice string) {
+	err := b.hist.ScanVotes(ctx, pool, func(sec int64, a, bb uint, choice string) {
 		if a == bb {
 			return // never reaches a fit; see countsOf
 		}
@@ -120,11 +119,11 @@ func (b *Boards) countSteps(ctx context.Context, step history.Step, first time.T
 }
 
 // rebuildPool fits and stores one pool's board at each boundary that has
-// none yet, adding each step's counts to running totals.
+// none yet, from running totals of the steps' counts.
 func (b *Boards) rebuildPool(ctx context.Context, step history.Step, pool string, ps *poolSteps, first time.Time,
 	bounds []time.Time, ms map[uint]models.Model, anchor uint, st *HistoryStats) error {
 	key := Key(pool, "")
-	existing, err := b.src.SnapshotsOf(ctx, key)
+	existing, err := b.hist.SnapshotsOf(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -133,35 +132,21 @@ func (b *Boards) rebuildPool(ctx context.Context, step history.Step, pool string
 		// A board computed within a step stands for that step's end.
 		filled[step.Index(first, sn.ComputedAt.Add(-time.Nanosecond))] = true
 	}
-	total := make(map[cell]int64)
-	var through *time.Time
 	var prev *Leaderboard // the board before the next one stored
 	prevKnown := false    // false: look prev up in the database
-	for i, end := range bounds {
-		for c, n := range ps.steps[i] {
-			total[c] += n
-		}
-		if t, ok := ps.last[i]; ok {
-			through = &t
-		}
-		if len(total) == 0 {
-			continue
-		}
-		if filled[i] {
+	return b.fitSteps(ctx, pool, ps, bounds, filled, anchor, func(s *stepBoard) error {
+		if s.keep {
 			st.Skipped++
 			prevKnown = false
-			continue
+			return nil
 		}
 		if !prevKnown {
-			if prev, err = b.boardBefore(ctx, key, end, 0); err != nil {
+			if prev, err = b.boardBefore(ctx, key, s.end, 0); err != nil {
 				return err
 			}
 		}
-		lb, err := fit(b.opts, pool, "", talliesOf(total), anchor, end, false)
-		if err != nil {
-			return err
-		}
-		lb.VotesThrough = through
+		lb := s.board
+		lb.VotesThrough = s.through
 		lb = compactBoard(lb)
 		if err := b.setRankChanges(ctx, lb); err != nil {
 			return err
@@ -172,15 +157,15 @@ func (b *Boards) rebuildPool(ctx context.Context, step history.Step, pool string
 		}
 		snap := models.Snapshot{Key: key, ComputedAt: lb.ComputedAt, Votes: lb.Votes, Body: string(body), VotesThrough: lb.VotesThrough, Method: lb.Method}
 		evs := b.changes(ms, prev, lb)
-		if err := b.src.AddRebuiltSnapshot(ctx, &snap, evs); err != nil {
+		if err := b.hist.AddRebuiltSnapshot(ctx, &snap, evs); err != nil {
 			return err
 		}
 		lb.SnapshotID = snap.ID
 		st.Stored++
 		st.Events += len(evs)
 		prev, prevKnown = lb, true
-	}
-	return nil
+		return nil
+	})
 }
 
 // talliesOf lists running totals as the tallies a fit takes, in the order
@@ -190,15 +175,6 @@ func talliesOf(total map[cell]int64) []models.Tally {
 	for c, n := range total {
 		ts = append(ts, models.Tally{ModelAID: c.a, ModelBID: c.b, Choice: c.choice, N: n})
 	}
-	sort.Slice(ts, func(i, j int) bool {
-		x, y := ts[i], ts[j]
-		if x.ModelAID != y.ModelAID {
-			return x.ModelAID < y.ModelAID
-		}
-		if x.ModelBID != y.ModelBID {
-			return x.ModelBID < y.ModelBID
-		}
-		return x.Choice < y.Choice
-	})
+	sortTallies(ts)
 	return ts
 }

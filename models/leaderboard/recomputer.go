@@ -7,8 +7,9 @@ import (
 )
 
 // Recomputer keeps the leaderboards fresh in the background: after votes,
-// at most once per interval (debounced), and at once when triggered after an
-// admin change. Requests never wait for it: they read the newest snapshot.
+// at most once per interval (debounced), and at once after a change the
+// Source reports on RankingChanged (an admin retiring a model, votes
+// invalidated, ...) or a Trigger. Requests never wait for it: they read the newest snapshot.
 type Recomputer struct {
 	boards *Boards
 	log    *slog.Logger
@@ -60,11 +61,12 @@ func (r *Recomputer) Trigger() {
 
 // Run recomputes until ctx ends: once at start, then on every tick that
 // follows new votes, every few ticks regardless (votes taken by other
-// instances do not pass through this process), and at once on Trigger. With
+// instances do not pass through this process), and at once on Trigger or a
+// change the Source reports. With
 // several instances on one database only the lock holder recomputes.
 func (r *Recomputer) Run(ctx context.Context) {
 	defer r.stop()
-	src := r.boards.src
+	src := r.boards.sched
 	seen := src.VotesRecorded()
 	r.recompute(ctx)
 	idle := 0
@@ -73,6 +75,7 @@ func (r *Recomputer) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-r.now:
+		case <-src.RankingChanged():
 		case <-r.tick:
 			n := src.VotesRecorded()
 			idle++
@@ -88,7 +91,7 @@ func (r *Recomputer) Run(ctx context.Context) {
 
 func (r *Recomputer) recompute(ctx context.Context) {
 	var st RecomputeStats
-	_, err := r.boards.src.WithLeaderLock(ctx, "recompute", func() error {
+	_, err := r.boards.sched.WithLeaderLock(ctx, "recompute", func() error {
 		var err error
 		st, err = r.boards.Recompute(ctx, false)
 		return err

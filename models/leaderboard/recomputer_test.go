@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/arena-video/arena/models"
 )
 
 func TestRecomputer_DebouncesVotesAndRunsAtOnceOnTrigger(t *testing.T) {
@@ -54,5 +56,30 @@ func TestRecomputer_DebouncesVotesAndRunsAtOnceOnTrigger(t *testing.T) {
 	tick <- time.Time{}
 	if st := <-done; st.Stored != 0 {
 		t.Fatalf("the safety recompute stored %d unchanged leaderboards", st.Stored)
+	}
+}
+
+// A change made through the Store that moves the rankings (here a model
+// retired, as the admin page, the API and the command line all do it)
+// recomputes at once, without a tick or a Trigger.
+func TestRecomputer_RunsAtOnceAfterAStoreChange(t *testing.T) {
+	b, s, _ := openBoards(t)
+	importBattles(t, s, battles("alpha", "beta", "model_a", 10, "")...)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan RecomputeStats, 10)
+	r := NewRecomputer(b, RecomputerOptions{Tick: make(chan time.Time), Done: done})
+	finished := make(chan struct{})
+	go func() { r.Run(ctx); close(finished) }()
+	defer func() { cancel(); <-finished }()
+
+	<-done // the start-up recompute
+	no := false
+	if _, err := s.UpdateModel(ctx, models.Actor{Name: "test"}, "alpha", models.ModelPatch{Active: &no}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("no recompute after a model was retired")
 	}
 }

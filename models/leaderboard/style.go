@@ -74,15 +74,7 @@ func fitStyle(o Options, ts []models.StyleTally, styles map[uint]models.ClipStyl
 	if len(seen) == 0 {
 		return nil, nil
 	}
-	ids := make([]uint, 0, len(seen))
-	for id := range seen {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	index := make(map[uint]int, len(ids))
-	for i, id := range ids {
-		index[id] = i
-	}
+	ids, index := numberModels(seen)
 	sc, err := rating.NewStyleCounts(len(ids), rating.VideoStyleFeatures())
 	if err != nil {
 		return nil, err
@@ -98,13 +90,7 @@ func fitStyle(o Options, ts []models.StyleTally, styles map[uint]models.ClipStyl
 			return nil, fmt.Errorf("style votes between clips %d and %d: %w", t.ClipAID, t.ClipBID, err)
 		}
 	}
-	ro := rating.DefaultOptions()
-	ro.Rounds, ro.Seed, ro.Workers = o.Rounds, o.Seed, o.Workers
-	for i, id := range ids {
-		if anchorID != 0 && id == anchorID {
-			ro.Anchor, ro.AnchorScore = i, o.AnchorScore
-		}
-	}
+	ro := ratingOptions(o, ids, anchorID)
 	res, err := rating.ComputeStyle(sc, ro)
 	if err != nil {
 		return nil, err

@@ -94,7 +94,10 @@ func (g *poissonGuide) slow(src *rand.PCG, b uint64) int64 {
 type styleSampler struct {
 	total  int64
 	guides []*poissonGuide // distinct thinned counts
-	rowTab [][3]uint16     // per row, a guide per cell kind
+	// fast holds the guides' tables end to end, so a draw is one load:
+	// fast[g<<guideBits | bits] for guide g.
+	fast   []uint16
+	rowTab [][3]uint16 // per row, a guide per cell kind
 	// For adding votes: a categorical over the nonzero cells, and each
 	// one's row and kind.
 	cells   aliasTable
@@ -144,6 +147,10 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 			s.rowTab[u][kind] = g
 		}
 	}
+	s.fast = make([]uint16, len(s.guides)<<guideBits)
+	for g, pg := range s.guides {
+		copy(s.fast[g<<guideBits:], pg.fast[:])
+	}
 	s.cells = newAliasTable(w)
 	return s
 }
@@ -159,31 +166,29 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 		clear(total)
 		return
 	}
+	const mask = 1<<guideBits - 1
 	var sum int64
 	for {
 		sum = 0
-		var bits uint64
-		left := 0
 		for u, tabs := range s.rowTab {
-			var k [3]int64
-			for kind, gi := range tabs {
-				if left == 0 {
-					bits, left = src.Uint64(), 64/guideBits
-				}
-				b := bits & (1<<guideBits - 1)
-				bits >>= guideBits
-				left--
-				g := s.guides[gi]
-				if v := g.fast[b]; v != guideSlow {
-					k[kind] = int64(v)
-				} else {
-					k[kind] = g.slow(src, b)
-				}
+			// One variate gives the row's three draws.
+			bits := src.Uint64()
+			b0, b1, b2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
+			w := int64(s.fast[int(tabs[0])<<guideBits|int(b0)])
+			l := int64(s.fast[int(tabs[1])<<guideBits|int(b1)])
+			t := int64(s.fast[int(tabs[2])<<guideBits|int(b2)])
+			if w == guideSlow {
+				w = s.guides[tabs[0]].slow(src, b0)
 			}
-			n := k[cellWinI] + k[cellWinJ] + k[cellTie]
+			if l == guideSlow {
+				l = s.guides[tabs[1]].slow(src, b1)
+			}
+			if t == guideSlow {
+				t = s.guides[tabs[2]].slow(src, b2)
+			}
+			n := w + l + t
 			sum += n
-			total[u] = float64(n)
-			halfWi[u] = float64(k[cellWinI]) + 0.5*float64(k[cellTie])
+			total[u], halfWi[u] = float64(n), float64(w)+0.5*float64(t)
 		}
 		if sum <= s.total {
 			break

@@ -26,6 +26,11 @@ type Options struct {
 	// Span spreads the battles evenly over this many seconds from the
 	// first; 0 puts them a second apart. A history rebuild needs days.
 	Span int64
+	// StyleClips, when positive, gives every model that many clips with
+	// made-up style features, and each battle the features of the two
+	// models' clips of one index (as two clips of one prompt), so the
+	// style-controlled boards have votes. Outcomes do not depend on them.
+	StyleClips int
 }
 
 // Categories are the prompt categories the battles cycle through.
@@ -75,6 +80,7 @@ func Write(w io.Writer, o Options) error {
 	for i := range slugs {
 		slugs[i] = ModelSlug(i)
 	}
+	clips := styleClips(o)
 	rng := rand.New(rand.NewPCG(o.Seed, 0xba771e))
 	bw := bufio.NewWriterSize(w, 64<<10)
 	for k := range o.Votes {
@@ -89,13 +95,42 @@ func Write(w io.Writer, o Options) error {
 		case rng.Float64() < 1/(1+math.Pow(10, (strength[b]-strength[a])/400)):
 			winner = "model_a"
 		}
-		_, err := fmt.Fprintf(bw, `{"model_a":%q,"model_b":%q,"winner":%q,"prompt_id":%d,"category":%q,"pool":"t2v","tstamp":%d}`+"\n",
-			slugs[a], slugs[b], winner, k%promptsPerRun, categories[k%len(categories)], firstTstamp+offset(k, o))
+		style := ""
+		if o.StyleClips > 0 {
+			// k/len(categories) so that every category sees every clip index.
+			c := k / len(categories) % o.StyleClips
+			style = `,"style":{"a":` + clips[a*o.StyleClips+c] + `,"b":` + clips[b*o.StyleClips+c] + `}`
+		}
+		_, err := fmt.Fprintf(bw, `{"model_a":%q,"model_b":%q,"winner":%q,"prompt_id":%d,"category":%q,"pool":"t2v","tstamp":%d%s}`+"\n",
+			slugs[a], slugs[b], winner, k%promptsPerRun, categories[k%len(categories)], firstTstamp+offset(k, o), style)
 		if err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
+}
+
+// styleClips returns each model's clips' style features as JSON objects,
+// o.StyleClips per model.
+func styleClips(o Options) []string {
+	if o.StyleClips <= 0 {
+		return nil
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 0x57e1e))
+	out := make([]string, 0, o.Models*o.StyleClips)
+	for range o.Models {
+		dur, motion := 4+6*rng.Float64(), 2+20*rng.Float64()
+		bright, sat, audio := 60+120*rng.Float64(), 30+100*rng.Float64(), 0.2+0.6*rng.Float64()
+		for range o.StyleClips {
+			has := 0
+			if rng.Float64() < audio {
+				has = 1
+			}
+			out = append(out, fmt.Sprintf(`{"duration_s":%.2f,"motion":%.1f,"brightness":%.1f,"saturation":%.1f,"has_audio":%d}`,
+				dur*(0.5+rng.Float64()), motion*(0.7+0.6*rng.Float64()), max(0, bright+10*rng.NormFloat64()), max(0, sat+10*rng.NormFloat64()), has))
+		}
+	}
+	return out
 }
 
 // WriteFile writes the battles Write makes to a new file at path, ready

@@ -75,3 +75,27 @@ func TestWrite_RefusesTooFewModels(t *testing.T) {
 		t.Fatal("one model was accepted")
 	}
 }
+
+func TestWrite_StyleClipsGiveEveryBattleItsClipsFeatures(t *testing.T) {
+	o := Options{Models: 5, Votes: 500, Seed: 2, StyleClips: 3}
+	var buf bytes.Buffer
+	if err := Write(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	pairs := map[models.BattleStyle]bool{}
+	sc := bufio.NewScanner(&buf)
+	for sc.Scan() {
+		v, err := models.ParseBattleLine(sc.Bytes())
+		if err != nil {
+			t.Fatalf("%q: %v", sc.Text(), err)
+		}
+		if v.Style == nil {
+			t.Fatalf("%q has no style", sc.Text())
+		}
+		pairs[*v.Style] = true
+	}
+	// At most one pair of clips per ordered model pair and clip index.
+	if n := len(pairs); n < 10 || n > 5*4*3 {
+		t.Fatalf("%d distinct clip pairs, want between 10 and %d", n, 5*4*3)
+	}
+}

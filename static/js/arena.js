@@ -390,17 +390,24 @@
       afterVote.scrollIntoView({ block: "nearest", behavior: reduceMotion ? "auto" : "smooth" });
       preloadNext();
     }, function (err) {
-      if (err.status === 404 || err.status === 409 || err.status === 410) {
-        state = "revealed";
-        arena.setAttribute("data-state", state);
-        showNotice(sentence(err.message), "Next matchup", loadNext);
-        return;
-      }
-      state = "voting";
-      arena.setAttribute("data-state", state);
-      updateLock();
-      showNotice(sentence(err.message), "Try again", function () { vote(choice); });
+      sendFailed(err, function () { vote(choice); });
     });
+  }
+
+  // sendFailed handles a vote or skip the server refused: when the matchup
+  // is gone (404, 409, 410) the voter moves on; otherwise they may try
+  // again with retry.
+  function sendFailed(err, retry) {
+    if (err.status === 404 || err.status === 409 || err.status === 410) {
+      state = "revealed";
+      arena.setAttribute("data-state", state);
+      showNotice(sentence(err.message), "Next matchup", loadNext);
+      return;
+    }
+    state = "voting";
+    arena.setAttribute("data-state", state);
+    updateLock();
+    showNotice(sentence(err.message), "Try again", retry);
   }
 
   // skip closes the matchup without a vote and moves on. side names the
@@ -417,15 +424,7 @@
       say(reason === "broken" ? "A clip did not play; it was reported. Here is another matchup." : "Skipped. Here is another matchup.");
       loadNext();
     }, function (err) {
-      if (err.status === 404 || err.status === 409 || err.status === 410) {
-        state = "revealed";
-        arena.setAttribute("data-state", state);
-        showNotice(sentence(err.message), "Next matchup", loadNext);
-        return;
-      }
-      state = "voting";
-      arena.setAttribute("data-state", state);
-      showNotice(sentence(err.message), "Try again", function () { skip(reason, side); });
+      sendFailed(err, function () { skip(reason, side); });
     });
   }
 
