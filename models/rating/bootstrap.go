@@ -4,10 +4,7 @@ import (
 	"cmp"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 )
 
 // bootstrap resamples the votes and refits, round after round. Resampling N
@@ -84,57 +81,21 @@ func (b *bootstrap) run(rounds, workers int, seed uint64) (lower, upper []float6
 	}
 	cells = sortedCells
 	rs := newResampler(sortedCounts, total)
-	if workers == 0 {
-		workers = runtime.NumCPU()
-	}
-	workers = min(workers, rounds)
 	m := d.m
-	scores := make([]float64, rounds*m)
-	errs := make([]error, workers)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			st := &roundState{
-				s:      newSolver(m),
-				conn:   newConnectivity(m),
-				beta:   make([]float64, m),
-				halfWi: make([]float64, len(d.i)),
-				total:  make([]float64, len(d.i)),
-				drawn:  make([]int64, len(cells)),
-				tree:   make([]int64, len(cells)+1),
-			}
-			for {
-				r := int(next.Add(1) - 1)
-				if r >= rounds {
-					return
-				}
-				src := rand.NewPCG(roundSeed(seed, uint64(r)))
-				if err := b.round(st, rs, cells, src, scores[r*m:(r+1)*m]); err != nil {
-					errs[w] = err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, nil, err
+	newState := func() *roundState {
+		return &roundState{
+			s:      newSolver(m),
+			conn:   newConnectivity(m),
+			beta:   make([]float64, m),
+			halfWi: make([]float64, len(d.i)),
+			total:  make([]float64, len(d.i)),
+			drawn:  make([]int64, len(cells)),
+			tree:   make([]int64, len(cells)+1),
 		}
 	}
-	lower, upper = make([]float64, m), make([]float64, m)
-	col := make([]float64, rounds)
-	for i := range m {
-		for r := range rounds {
-			col[r] = scores[r*m+i]
-		}
-		slices.Sort(col)
-		lower[i], upper[i] = percentile(col, 0.025), percentile(col, 0.975)
-	}
-	return lower, upper, nil
+	return bootstrapRounds(rounds, workers, m, seed, newState, func(st *roundState, src *rand.PCG, out []float64) error {
+		return b.round(st, rs, cells, src, out)
+	})
 }
 
 // round draws one resample and writes its scores to out.

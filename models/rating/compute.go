@@ -106,22 +106,9 @@ func Compute(c *Counts, opts Options) (*Result, error) {
 	res := &Result{Models: make([]ModelResult, n), Votes: c.Total()}
 	tally(c, res)
 
-	// Only models with votes enter the fit; ranked[r] is the model index of
-	// ranked model r, and pos the reverse.
-	ranked := make([]int, 0, n)
-	pos := make([]int, n)
-	for i := range n {
-		pos[i] = -1
-		if res.Models[i].Votes > 0 {
-			pos[i] = len(ranked)
-			ranked = append(ranked, i)
-		}
-	}
-	anchor := -1
-	if opts.Anchor >= 0 {
-		if anchor = pos[opts.Anchor]; anchor < 0 {
-			return nil, fmt.Errorf("rating: anchor model %d has no votes", opts.Anchor)
-		}
+	ranked, _, anchor, err := rankedModels(res.Models, opts.Anchor)
+	if err != nil {
+		return nil, err
 	}
 	m := len(ranked)
 	d := buildPairs(c, ranked)
@@ -284,4 +271,27 @@ func matrices(c *Counts, res *Result) {
 // one with score b, a tie counting half, under the fitted model.
 func WinProbability(a, b float64) float64 {
 	return 1 / (1 + math.Pow(10, (b-a)/400))
+}
+
+// rankedModels lists the models with votes, the only ones a fit sees:
+// ranked[r] is the model index of ranked model r and pos[i] the reverse (-1
+// for a model without votes). anchor is the ranked position of the model
+// index anchorModel, or -1 when anchorModel is negative.
+func rankedModels(models []ModelResult, anchorModel int) (ranked, pos []int, anchor int, err error) {
+	ranked = make([]int, 0, len(models))
+	pos = make([]int, len(models))
+	for i := range models {
+		pos[i] = -1
+		if models[i].Votes > 0 {
+			pos[i] = len(ranked)
+			ranked = append(ranked, i)
+		}
+	}
+	anchor = -1
+	if anchorModel >= 0 {
+		if anchor = pos[anchorModel]; anchor < 0 {
+			return nil, nil, -1, fmt.Errorf("rating: anchor model %d has no votes", anchorModel)
+		}
+	}
+	return ranked, pos, anchor, nil
 }

@@ -31,29 +31,13 @@ type pairs struct {
 // a backtracking line search. It owns its work buffers, so one solver serves
 // many bootstrap rounds without allocating.
 type solver struct {
-	m       int
-	grad    []float64
-	hess    []float64 // m×m negative Hessian, row-major; then its Cholesky factor
-	step    []float64
-	trial   []float64
-	trialG  []float64
-	trialH  []float64
-	gamma   []float64 // exp(beta - max beta)
-	ll      float64
-	trialLL float64
+	m int
+	newton
+	gamma []float64 // exp(beta - max beta)
 }
 
 func newSolver(m int) *solver {
-	return &solver{
-		m:      m,
-		grad:   make([]float64, m),
-		hess:   make([]float64, m*m),
-		step:   make([]float64, m),
-		trial:  make([]float64, m),
-		trialG: make([]float64, m),
-		trialH: make([]float64, m*m),
-		gamma:  make([]float64, m),
-	}
+	return &solver{m: m, newton: newNewton(m), gamma: make([]float64, m)}
 }
 
 // evaluate computes the gradient and, when h is not nil, the negative
@@ -158,64 +142,15 @@ const safeStep = 0.3
 // quadratically, so the error left is far below tol. It returns the number
 // of iterations.
 func (s *solver) fit(d *pairs, halfWi, total []float64, prior float64, beta []float64, tol float64) (int, error) {
-	m := s.m
-	free := freeParams(m, prior)
+	free := freeParams(s.m, prior)
 	if free <= 0 {
 		return 0, nil
 	}
-	tolNat := tol / eloPerNat
-	// The likelihood itself is computed only once a step needs checking.
-	withLL := false
-	s.evaluate(d, halfWi, total, prior, beta, s.grad, s.hess, false)
-	for it := 1; it <= maxIterations; it++ {
-		if !cholesky(s.hess, m, free) {
-			return it, errNoConvergence
-		}
-		copy(s.step, s.grad)
-		if free < m {
-			s.step[m-1] = 0
-		}
-		cholSolve(s.hess, m, free, s.step)
-		maxStep := 0.0
-		for i := range free {
-			maxStep = max(maxStep, math.Abs(s.step[i]))
-		}
-		// A full step is safe without looking at the likelihood when no
-		// strength moves by more than safeStep (see below); longer steps
-		// backtrack until the likelihood does not drop, with slack for the
-		// rounding in a sum over a million votes.
-		t := 1.0
-		for half := 0; ; half++ {
-			for i := range m {
-				s.trial[i] = beta[i] + t*s.step[i]
-			}
-			if t*maxStep <= safeStep {
-				s.evaluate(d, halfWi, total, prior, s.trial, s.trialG, s.trialH, false)
-				withLL = false
-				break
-			}
-			if !withLL {
-				s.ll = s.evaluate(d, halfWi, total, prior, beta, s.trialG, s.trialH, true)
-				withLL = true
-			}
-			s.trialLL = s.evaluate(d, halfWi, total, prior, s.trial, s.trialG, s.trialH, true)
-			if s.trialLL >= s.ll-1e-12*(1+math.Abs(s.ll)) {
-				s.ll = s.trialLL
-				break
-			}
-			if half == 60 {
-				return it, errNoConvergence
-			}
-			t /= 2
-		}
-		copy(beta, s.trial)
-		s.grad, s.trialG = s.trialG, s.grad
-		s.hess, s.trialH = s.trialH, s.hess
-		if maxStep <= tolNat {
-			return it, nil
-		}
-	}
-	return maxIterations, errNoConvergence
+	// No strength moving by more than safeStep is the bound for a step taken
+	// without looking at the likelihood.
+	return s.maximize(beta, free, tol/eloPerNat, safeStep, nil, func(x, g, h []float64, withLL bool) float64 {
+		return s.evaluate(d, halfWi, total, prior, x, g, h, withLL)
+	})
 }
 
 // freeParams is the number of strengths the fit moves: without a prior the

@@ -3,10 +3,6 @@ package rating
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
-	"slices"
-	"sync"
-	"sync/atomic"
 )
 
 // styleBootstrap resamples the votes of a style fit and refits, round after
@@ -41,52 +37,20 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 	if rs == nil {
 		return nil, nil, 0, fmt.Errorf("rating: too many distinct cell counts to resample")
 	}
-	if workers == 0 {
-		workers = runtime.NumCPU()
-	}
-	workers = min(workers, rounds)
 	k := d.dim()
-	out := make([]float64, rounds*k)
-	errs := make([]error, workers)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			st := &styleRoundState{
-				s:      newStyleSolver(d),
-				theta:  make([]float64, k),
-				halfWi: make([]float64, len(d.i)),
-				total:  make([]float64, len(d.i)),
-			}
-			for {
-				r := int(next.Add(1) - 1)
-				if r >= rounds {
-					return
-				}
-				src := rand.NewPCG(roundSeed(seed, uint64(r)))
-				if err := b.round(st, rs, src, out[r*k:(r+1)*k]); err != nil {
-					errs[w] = err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, nil, 0, err
+	newState := func() *styleRoundState {
+		return &styleRoundState{
+			s:      newStyleSolver(d),
+			theta:  make([]float64, k),
+			halfWi: make([]float64, len(d.i)),
+			total:  make([]float64, len(d.i)),
 		}
 	}
-	lower, upper = make([]float64, k), make([]float64, k)
-	col := make([]float64, rounds)
-	for a := range k {
-		for r := range rounds {
-			col[r] = out[r*k+a]
-		}
-		slices.Sort(col)
-		lower[a], upper[a] = percentile(col, 0.025), percentile(col, 0.975)
+	lower, upper, err = bootstrapRounds(rounds, workers, k, seed, newState, func(st *styleRoundState, src *rand.PCG, out []float64) error {
+		return b.round(st, rs, src, out)
+	})
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	return lower, upper, rs.nonzero(), nil
 }

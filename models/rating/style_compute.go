@@ -75,20 +75,9 @@ func ComputeStyle(s *StyleCounts, opts Options) (*StyleResult, error) {
 	}
 	res := &StyleResult{Result: Result{Models: make([]ModelResult, n), Votes: s.Total()}}
 	tally(s.counts, &res.Result)
-	ranked := make([]int, 0, n)
-	pos := make([]int, n)
-	for i := range n {
-		pos[i] = -1
-		if res.Models[i].Votes > 0 {
-			pos[i] = len(ranked)
-			ranked = append(ranked, i)
-		}
-	}
-	anchor := -1
-	if opts.Anchor >= 0 {
-		if anchor = pos[opts.Anchor]; anchor < 0 {
-			return nil, fmt.Errorf("rating: anchor model %d has no votes", opts.Anchor)
-		}
+	ranked, pos, anchor, err := rankedModels(res.Models, opts.Anchor)
+	if err != nil {
+		return nil, err
 	}
 	d, coefs, dropped := buildStyleData(s, pos, len(ranked))
 	res.Dropped = dropped

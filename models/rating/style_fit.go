@@ -35,32 +35,15 @@ func (d *styleData) dim() int { return d.m + d.p }
 // penalty makes the objective strictly concave, so the maximum is unique and
 // finite for any data and no parameter needs pinning.
 type styleSolver struct {
-	k       int
-	grad    []float64
-	hess    []float64 // k×k negative Hessian, lower triangle; then its Cholesky factor
-	step    []float64
-	trial   []float64
-	trialG  []float64
-	trialH  []float64
-	prob    []float64 // σ(z) per row at the last evaluation
-	scaleR  []float64 // two per model, for gradientNear
-	ll      float64
-	trialLL float64
+	k int
+	newton
+	prob   []float64 // σ(z) per row at the last evaluation
+	scaleR []float64 // two per model, for gradientNear
 }
 
 func newStyleSolver(d *styleData) *styleSolver {
 	k := d.dim()
-	return &styleSolver{
-		k:      k,
-		grad:   make([]float64, k),
-		hess:   make([]float64, k*k),
-		step:   make([]float64, k),
-		trial:  make([]float64, k),
-		trialG: make([]float64, k),
-		trialH: make([]float64, k*k),
-		prob:   make([]float64, len(d.i)),
-		scaleR: make([]float64, 2*d.m),
-	}
+	return &styleSolver{k: k, newton: newNewton(k), prob: make([]float64, len(d.i)), scaleR: make([]float64, 2*d.m)}
 }
 
 // logistic returns σ(z). For z below −709 e^−z overflows to +Inf and the
@@ -167,53 +150,11 @@ func (d *styleData) maxLogOddsMove(step []float64) float64 {
 // by more than tol Elo points (400·Δr; γ on the same numeric scale). It
 // returns the number of iterations.
 func (s *styleSolver) fit(d *styleData, halfWi, total, theta []float64, tol float64) (int, error) {
-	k := s.k
-	tolR := tol / 400
-	withLL := false
-	d.evaluate(halfWi, total, theta, s.grad, s.hess, nil, false)
-	for it := 1; it <= maxIterations; it++ {
-		if !cholesky(s.hess, k, k) {
-			return it, errNoConvergence
-		}
-		copy(s.step, s.grad)
-		cholSolve(s.hess, k, k, s.step)
-		maxStep := 0.0
-		for _, v := range s.step {
-			maxStep = max(maxStep, math.Abs(v))
-		}
-		move := d.maxLogOddsMove(s.step)
-		t := 1.0
-		for half := 0; ; half++ {
-			for a := range k {
-				s.trial[a] = theta[a] + t*s.step[a]
-			}
-			if t*move <= styleSafeStep {
-				d.evaluate(halfWi, total, s.trial, s.trialG, s.trialH, nil, false)
-				withLL = false
-				break
-			}
-			if !withLL {
-				s.ll = d.evaluate(halfWi, total, theta, s.trialG, s.trialH, nil, true)
-				withLL = true
-			}
-			s.trialLL = d.evaluate(halfWi, total, s.trial, s.trialG, s.trialH, nil, true)
-			if s.trialLL >= s.ll-1e-12*(1+math.Abs(s.ll)) {
-				s.ll = s.trialLL
-				break
-			}
-			if half == 60 {
-				return it, errNoConvergence
-			}
-			t /= 2
-		}
-		copy(theta, s.trial)
-		s.grad, s.trialG = s.trialG, s.grad
-		s.hess, s.trialH = s.trialH, s.hess
-		if maxStep <= tolR {
-			return it, nil
-		}
-	}
-	return maxIterations, errNoConvergence
+	// The bound for a step taken without looking at the objective is on the
+	// largest log-odds move it makes, which mixes strengths and γ.
+	return s.maximize(theta, s.k, tol/400, styleSafeStep, d.maxLogOddsMove, func(x, g, h []float64, withLL bool) float64 {
+		return d.evaluate(halfWi, total, x, g, h, nil, withLL)
+	})
 }
 
 // refine polishes a warm start by chord iterations with factor, the
