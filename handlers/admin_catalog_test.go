@@ -88,7 +88,7 @@ func TestAdminAPI_DeactivatingAModelStopsItsMatchups(t *testing.T) {
 	clips, _ := a.store.ListClips(ctx, 0)
 	for _, c := range clips {
 		if c.ModelID == gamma.ID {
-			gammaClips["/media/"+c.PublicID] = true
+			gammaClips[mediaURL(c)] = true
 		}
 	}
 	voter := a.newVoter()

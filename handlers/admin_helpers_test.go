@@ -24,6 +24,7 @@ import (
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/models/media/s3test"
 	"github.com/arena-video/arena/models/testclock"
 	"github.com/arena-video/arena/models/testdb"
 )
@@ -39,6 +40,26 @@ type adminApp struct {
 	*testApp
 	clock      *testclock.Clock
 	recomputes atomic.Int32 // recomputes asked for by hand or by a finished rendition
+	// profile, when set, is the rendition profile of every render from then
+	// on: how a test changes the profile of a running server, as an
+	// operator does by restarting it with new settings.
+	profile *atomic.Pointer[media.Profile]
+}
+
+// reprofiled renders with the profile a test set, else with the one asked
+// for.
+type reprofiled struct {
+	*media.Store
+	profile *atomic.Pointer[media.Profile]
+}
+
+func (r reprofiled) Render(ctx context.Context, key string, src media.Source, p media.Profile, progress media.Progress) (media.Rendition, error) {
+	if q := r.profile.Load(); q != nil {
+		audio := p.Audio
+		p = *q
+		p.Audio = audio
+	}
+	return r.Store.Render(ctx, key, src, p, progress)
 }
 
 type adminOptions struct {
@@ -48,6 +69,9 @@ type adminOptions struct {
 	// suiteDB runs on the suite's database (PostgreSQL too when the suite
 	// re-runs there) instead of always on a SQLite file.
 	suiteDB bool
+	// bucket keeps every file in the S3 test bucket instead of the data
+	// directory (skipping the test without ARENA_TEST_S3_URL).
+	bucket bool
 }
 
 func newAdminApp(t *testing.T, o adminOptions) *adminApp {
@@ -64,18 +88,23 @@ func newAdminApp(t *testing.T, o adminOptions) *adminApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobs, err := media.NewStore(dir, media.StoreOptions{DisableFFmpeg: o.noFFmpeg})
+	so := media.StoreOptions{DisableFFmpeg: o.noFFmpeg}
+	if o.bucket {
+		so.Blobs = s3test.Store(t)
+	}
+	blobs, err := media.NewStore(dir, so)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The real job queue, polling often so tests wait little.
 	var a *adminApp
-	tc := models.NewTranscoder(store, blobs, models.TranscoderOptions{Profile: testProfile(), Poll: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler),
+	profile := new(atomic.Pointer[media.Profile])
+	tc := models.NewTranscoder(store, reprofiled{blobs, profile}, models.TranscoderOptions{Profile: testProfile(), Poll: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler),
 		Ready: func() { a.recomputes.Add(1) }})
 	if _, err := store.CreateAdmin(ctx, models.Actor{Name: "test"}, testAdminUser, testAdminPassword); err != nil {
 		t.Fatal(err)
 	}
-	a = &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock}
+	a = &adminApp{testApp: &testApp{t: t, dir: dir, keys: testKeys(), store: store, blobs: blobs}, clock: clock, profile: profile}
 	cfg := Config{
 		Store: store, Blobs: blobs, SessionKeys: a.keys, Logger: slog.New(slog.DiscardHandler),
 		MaxUploadBytes: o.maxUpload,
@@ -165,6 +194,41 @@ func (a *adminApp) uploadReady(model string, promptID uint, data []byte) adminCl
 	}
 	c = a.waitReady(c.PublicID)
 	return c
+}
+
+// waitJobs waits until the clip jobs with the given ids are done; a failed
+// job fails the test.
+func (a *adminApp) waitJobs(ids []uint) {
+	a.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		jobs, err := a.store.ClipJobsByID(context.Background(), ids)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		done := 0
+		for _, j := range jobs {
+			switch j.State {
+			case models.JobDone:
+				done++
+			case models.JobFailed:
+				a.t.Fatalf("job %d failed: %s", j.ID, j.Error)
+			}
+		}
+		if done == len(ids) {
+			return
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("jobs %v not done after 60 s: %+v", ids, jobs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// publicIDOf returns the public id in a clip's media URL.
+func publicIDOf(u string) string {
+	path, _, _ := strings.Cut(u, "?")
+	return strings.TrimPrefix(path, "/media/")
 }
 
 // client is a browser that does not follow redirects, so tests see them.

@@ -28,9 +28,7 @@ type adminPromptJSON struct {
 
 func toAdminPromptJSON(p models.Prompt) adminPromptJSON {
 	out := adminPromptJSON{ID: p.ID, Text: p.Text, Category: p.Category, Modality: p.Modality, Active: p.Active}
-	if p.ImageKey != "" {
-		out.ImageURL = "/media/prompts/" + uintString(p.ID) + "/image"
-	}
+	out.ImageURL = promptImageURL(p)
 	return out
 }
 

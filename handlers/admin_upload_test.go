@@ -12,8 +12,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/media"
 )
 
 // uploadLimit is the clip size limit of the upload tests: small, so the
@@ -195,7 +197,14 @@ func TestUploadClip_FieldsMustComeFirst(t *testing.T) {
 
 // The served clip is the rendition: metadata planted in the upload naming
 // the model is gone, and the original with it stays reachable by admins only.
+// Both live in the data directory or in a bucket, whichever the server uses.
 func TestUploadClip_ServesTheRenditionAndKeepsTheOriginalPrivate(t *testing.T) {
+	for _, store := range []string{"dir", "s3"} {
+		t.Run(store, func(t *testing.T) { testServesTheRendition(t, adminOptions{bucket: store == "s3"}) })
+	}
+}
+
+func testServesTheRendition(t *testing.T, o adminOptions) {
 	needFFmpeg(t)
 	const secret = "Made-by-SecretModel-9000"
 	src := filepath.Join(t.TempDir(), "tagged.mp4")
@@ -212,7 +221,7 @@ func TestUploadClip_ServesTheRenditionAndKeepsTheOriginalPrivate(t *testing.T) {
 	if !bytes.Contains(data, []byte(secret)) {
 		t.Fatal("the generated clip does not carry the tag; the test would prove nothing")
 	}
-	a := newAdminApp(t, adminOptions{})
+	a := newAdminApp(t, o)
 	_, _, p := a.seedCatalog()
 	ct, body := multipartBody(t, [][2]string{{"model", "alpha"}, {"prompt_id", uintString(p.ID)}}, testFile{"file", "tagged.mp4", data})
 	r := a.bare().do(http.MethodPost, "/api/v1/admin/clips", ct, body, bearer(a.token())...)
@@ -254,6 +263,30 @@ func TestUploadClip_ServesTheRenditionAndKeepsTheOriginalPrivate(t *testing.T) {
 	}
 	if cc := orig.header.Get("Cache-Control"); !strings.Contains(cc, "private") {
 		t.Errorf("original Cache-Control %q, want private", cc)
+	}
+	// The original, the rendition and its poster are in the server's blob
+	// store, and the render left nothing in the data directory.
+	var keys []string
+	if err := a.blobs.Blobs().Walk(context.Background(), func(b media.BlobInfo) error {
+		keys = append(keys, b.Key)
+		return nil
+	}); err != nil || len(keys) != 3 {
+		t.Errorf("blob store %s holds %v (%v), want the original, the rendition and the poster", a.blobs.Blobs(), keys, err)
+	}
+	// Style features are measured from a copy of the rendition after it
+	// is ready, so the copy may still be there for a moment.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		files := dataFiles(t, a.dir, "tmp")
+		if len(files) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("left behind %v", files)
+			break
+		}
+	}
+	if _, err := os.Stat(filepath.Join(a.dir, "blobs")); o.bucket && err == nil {
+		t.Errorf("with a bucket, files went to the data directory: %v", dataFiles(t, a.dir, "blobs"))
 	}
 }
 

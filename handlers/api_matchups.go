@@ -116,13 +116,23 @@ func validateMatchupRequest(req matchupRequest) error {
 	return nil
 }
 
-func mediaURL(publicID string) string { return "/media/" + publicID }
+// mediaURL is where voters fetch a clip's rendition: its public id and the
+// rendition's version, which changes when the clip is re-rendered.
+func mediaURL(c models.Clip) string { return versionedURL("/media/"+c.PublicID, c.BlobKey) }
+
+// posterURL is where a clip's poster frame is, "" when it has none.
+func posterURL(c models.Clip) string {
+	if c.PosterKey == "" {
+		return ""
+	}
+	return versionedURL("/media/"+c.PublicID+"/poster", c.PosterKey)
+}
 
 func promptImageURL(p models.Prompt) string {
 	if p.ImageKey == "" {
 		return ""
 	}
-	return "/media/prompts/" + uintString(p.ID) + "/image"
+	return versionedURL("/media/prompts/"+uintString(p.ID)+"/image", p.ImageKey)
 }
 
 func toMatchupJSON(m models.IssuedMatchup) matchupJSON {
@@ -142,11 +152,7 @@ func toMatchupJSON(m models.IssuedMatchup) matchupJSON {
 }
 
 func toClipJSON(c models.Clip) clipJSON {
-	j := clipJSON{VideoURL: mediaURL(c.PublicID), DurationMS: c.DurationMS, HasAudio: c.HasAudio}
-	if c.PosterKey != "" {
-		j.PosterURL = mediaURL(c.PublicID) + "/poster"
-	}
-	return j
+	return clipJSON{VideoURL: mediaURL(c), PosterURL: posterURL(c), DurationMS: c.DurationMS, HasAudio: c.HasAudio}
 }
 
 func toModelJSON(m models.Model) modelJSON {

@@ -137,7 +137,7 @@ func newAttackSim(t *testing.T) *attackSim {
 		t.Fatal(err)
 	}
 	for _, c := range clips {
-		sim.modelOf[mediaURL(c.PublicID)] = slug[c.ModelID]
+		sim.modelOf[mediaURL(c)] = slug[c.ModelID]
 	}
 	for i := range 50 {
 		sim.honest = append(sim.honest, sim.newVoter(fmt.Sprintf("198.51.%d.%d", 100+i/200, 1+i%200)))

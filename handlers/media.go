@@ -15,12 +15,43 @@ import (
 	"github.com/arena-video/arena/models/media"
 )
 
-// immutableCache lets browsers and proxies keep clip bytes forever: a clip's
-// URL always names the same bytes.
+// immutableCache lets browsers and proxies keep bytes forever. Media get it
+// only at a versioned URL (see versionedURL), which names one set of bytes.
 const immutableCache = "public, max-age=31536000, immutable"
 
+// revalidateCache is for a media URL without its current version: a clip's
+// public id stays when it is re-rendered, so caches must ask (cheaply, with
+// the ETag) whether the bytes behind it changed.
+const revalidateCache = "public, no-cache"
+
+// versionLen is how many hex digits of a blob's key a media URL carries as
+// its version: 64 bits tell renditions of one clip apart. The key is the
+// hash of the bytes served, so the version says nothing a voter could not
+// compute from the bytes themselves, and nothing about the model.
+const versionLen = 16
+
+// versionedURL returns path with the version of the blob stored under key,
+// so that a new rendition behind the same public id gets a new URL and no
+// cache keeps serving the old one.
+func versionedURL(path, key string) string {
+	if len(key) < versionLen {
+		return path
+	}
+	return path + "?v=" + key[:versionLen]
+}
+
+// cacheControlFor returns immutable caching when the request names the
+// current version of the blob stored under key, and revalidation otherwise
+// (no version, or the version of a rendition since replaced).
+func cacheControlFor(c echo.Context, key string) string {
+	if v := c.QueryParam("v"); len(key) >= versionLen && v == key[:versionLen] {
+		return immutableCache
+	}
+	return revalidateCache
+}
+
 // handleMedia serves a clip's bytes by its random public id, with Range
-// requests and an ETag. Nothing in the response names a model: the headers
+// requests and an ETag, cached forever at its versioned URL. Nothing in the response names a model: the headers
 // carry no file name, and the stored bytes had their metadata stripped.
 func (s *Server) handleMedia(c echo.Context) error {
 	clip, err := s.store.ClipByPublicID(c.Request().Context(), c.Param("id"))
@@ -78,7 +109,8 @@ func (s *Server) handlePromptImage(c echo.Context) error {
 	return s.serveBlob(c, p.ImageKey, p.ImageMIME)
 }
 
-// serveBlob streams a stored blob with Range, ETag and immutable caching. A
+// serveBlob streams a stored blob with Range, an ETag and caching as
+// cacheControlFor says. A
 // blob missing from the store is a 404 and a log line (the row points at
 // bytes that are gone, which an operator must hear about); a store that
 // fails answers 503 for this request only.
@@ -103,7 +135,7 @@ func (s *Server) serveBlob(c echo.Context, key, mimeType string) error {
 	defer b.Close()
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, mimeType)
-	h.Set("Cache-Control", immutableCache)
+	h.Set("Cache-Control", cacheControlFor(c, key))
 	h.Set("ETag", `"`+key+`"`)
 	// The zero modification time keeps Last-Modified out: the upload time of
 	// a file says nothing useful and ETag already validates caches.
@@ -116,16 +148,23 @@ type presigner interface {
 	PresignGet(ctx context.Context, key, mimeType, cacheControl string, ttl time.Duration) (*url.URL, error)
 }
 
-// redirectToBlob answers with a short-lived URL of the bucket. The redirect
-// itself may be reused by the browser for half the URL's life, so a clip's
-// Range requests during playback do not each come back here.
+// redirectToBlob answers with a short-lived URL of the bucket. At a
+// versioned URL the redirect itself may be reused by the browser for half
+// the URL's life, so a clip's Range requests during playback do not each
+// come back here; without the current version it may not, since the bytes
+// behind it may change. The bucket object is named by its hash, so it is
+// immutable either way.
 func (s *Server) redirectToBlob(c echo.Context, p presigner, key, mimeType string) error {
 	u, err := p.PresignGet(c.Request().Context(), key, mimeType, immutableCache, s.cfg.PresignMedia)
 	if err != nil {
 		s.log.Error("presign blob", "key", key, "err", err)
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "media storage is unavailable; try again shortly")
 	}
-	c.Response().Header().Set("Cache-Control", "private, max-age="+strconv.Itoa(int(s.cfg.PresignMedia.Seconds()/2)))
+	cc := "private, no-cache"
+	if cacheControlFor(c, key) == immutableCache {
+		cc = "private, max-age=" + strconv.Itoa(int(s.cfg.PresignMedia.Seconds()/2))
+	}
+	c.Response().Header().Set("Cache-Control", cc)
 	return c.Redirect(http.StatusFound, u.String())
 }
 

@@ -108,7 +108,7 @@ func TestMedia_StoreFaults(t *testing.T) {
 	}
 
 	// A blob missing from the store is a 404 for that clip and a log line.
-	clip, err := app.store.ClipByPublicID(context.Background(), strings.TrimPrefix(m.B.VideoURL, "/media/"))
+	clip, err := app.store.ClipByPublicID(context.Background(), publicIDOf(m.B.VideoURL))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,6 +47,9 @@ func TestModelPage_CachedUntilABoardOrTheCatalogChanges(t *testing.T) {
 	if !bytes.Equal(page(), firstPage) {
 		t.Error("the page changed with nothing new")
 	}
+	if r := v.get("/api/v1/models/rising?pretty"); !bytes.Contains(r.body, []byte("{\n  \"model\": {")) {
+		t.Errorf("?pretty JSON is not indented: %.40q", r.body)
+	}
 
 	name := "Rising Two"
 	if _, err := a.store.UpdateModel(ctx, models.CLIActor(""), "rising", models.ModelPatch{Name: &name}); err != nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -233,5 +234,12 @@ func (s *Server) handleModelJSON(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=5")
+	if _, pretty := c.QueryParams()["pretty"]; pretty { // as c.JSON does
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, body, "", "  "); err != nil {
+			return err
+		}
+		body = buf.Bytes()
+	}
 	return c.JSONBlob(http.StatusOK, body)
 }

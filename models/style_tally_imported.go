@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 )
 
 // ImportedStyleTally counts valid imported votes between two models with
@@ -22,7 +24,10 @@ const importedStyleCols = "pool, category, model_a_id, model_b_id, " +
 
 // ImportedStyleTallies counts the valid imported votes that carried their
 // clips' features, grouped by pool, category, both models, both sides'
-// features and choice. Without any such vote it reads no vote at all.
+// features and choice, in that order. Without any such vote it reads no
+// vote at all. The rows are counted here rather than by GROUP BY: sorting
+// a million joined rows on fifteen columns took the database several times
+// longer than reading them.
 func (s *Store) ImportedStyleTallies(ctx context.Context, f TallyFilter) ([]ImportedStyleTally, error) {
 	var probe []string
 	if err := s.db.r.WithContext(ctx).Raw("SELECT matchup_id FROM imported_vote_styles LIMIT 1").Scan(&probe).Error; err != nil {
@@ -32,26 +37,55 @@ func (s *Store) ImportedStyleTallies(ctx context.Context, f TallyFilter) ([]Impo
 		return nil, nil
 	}
 	where, args := f.where("choice IS NOT NULL AND valid = ?", true)
-	rows, err := s.db.r.WithContext(ctx).Raw("SELECT "+importedStyleCols+", count(*) FROM imported_vote_styles JOIN matchups ON id = matchup_id WHERE "+
-		where+" GROUP BY "+importedStyleCols+" ORDER BY "+importedStyleCols, args...).Rows()
+	rows, err := s.db.r.WithContext(ctx).Raw("SELECT "+importedStyleCols+" FROM imported_vote_styles JOIN matchups ON id = matchup_id WHERE "+
+		where, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("count imported votes by style: %w", err)
 	}
 	defer rows.Close()
+	index := make(map[ImportedStyleTally]int)
 	var out []ImportedStyleTally
 	var t ImportedStyleTally
 	for rows.Next() {
 		a, b := &t.StyleA, &t.StyleB
 		if err := rows.Scan(&t.Pool, &t.Category, &t.ModelAID, &t.ModelBID,
-			&a[0], &a[1], &a[2], &a[3], &a[4], &b[0], &b[1], &b[2], &b[3], &b[4], &t.Choice, &t.N); err != nil {
+			&a[0], &a[1], &a[2], &a[3], &a[4], &b[0], &b[1], &b[2], &b[3], &b[4], &t.Choice); err != nil {
 			return nil, fmt.Errorf("count imported votes by style: %w", err)
 		}
+		if k, ok := index[t]; ok {
+			out[k].N++
+			continue
+		}
+		index[t] = len(out)
+		t.N = 1
 		out = append(out, t)
+		t.N = 0
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("count imported votes by style: %w", err)
 	}
+	slices.SortFunc(out, compareImportedStyleTallies)
 	return out, nil
+}
+
+// compareImportedStyleTallies orders tallies as ImportedStyleTallies
+// returns them, so the boards' fingerprints do not depend on row order.
+func compareImportedStyleTallies(x, y ImportedStyleTally) int {
+	if c := cmp.Or(cmp.Compare(x.Pool, y.Pool), cmp.Compare(x.Category, y.Category),
+		cmp.Compare(x.ModelAID, y.ModelAID), cmp.Compare(x.ModelBID, y.ModelBID)); c != 0 {
+		return c
+	}
+	for f := range x.StyleA {
+		if c := cmp.Compare(x.StyleA[f], y.StyleA[f]); c != 0 {
+			return c
+		}
+	}
+	for f := range x.StyleB {
+		if c := cmp.Compare(x.StyleB[f], y.StyleB[f]); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(x.Choice, y.Choice)
 }
 
 // importedVoteStyles returns the stored features of those of the given

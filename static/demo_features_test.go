@@ -27,7 +27,7 @@ func TestDemoFeatures_MatchMeasurement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !blobs.HasFFmpeg() || testing.Short() {
+	if !blobs.CanTranscode() || testing.Short() {
 		t.Skip("needs ffmpeg and runs it per clip; skipped without it or with -short")
 	}
 	update := os.Getenv("ARENA_UPDATE_DEMO_FEATURES") == "1"
@@ -45,7 +45,7 @@ func TestDemoFeatures_MatchMeasurement(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := blobs.Put(ctx, f.(fs.File), demoUploadLimit)
+		st, err := blobs.PutRendition(ctx, f.(fs.File), demoUploadLimit)
 		f.Close()
 		if err != nil {
 			t.Fatal(err)

@@ -38,7 +38,7 @@ func runMediaFeatures(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if !blobs.HasFFmpeg() {
+	if !blobs.CanTranscode() {
 		return errors.New("ffmpeg is not installed: install it (Debian: apt-get install ffmpeg) to measure clip features")
 	}
 	store, err := openStore(ctx, cfg)

@@ -19,6 +19,8 @@
 #                          database (PostgreSQL only); voters are spread over them
 #   COMPARE_PORT=P         first port to use (default 18080): Arena instances
 #                          listen on P, P+1, ..., the bare handler on P+50
+#   COMPARE_LOCK=FILE      build first, then measure holding an flock on FILE,
+#                          so measurements on a shared machine never overlap
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5} secs=${2:-15} voters=${3:-64}
@@ -48,6 +50,10 @@ if [ -n "$before" ]; then
 	git archive "$before" | tar -x -C "$work/src"
 	(cd "$work/src" && go build -o "$work/before" ./cmd/arena)
 	contenders="before now"
+fi
+if [ -n "${COMPARE_LOCK:-}" ]; then
+	exec 9>"$COMPARE_LOCK"
+	flock 9
 fi
 
 field() { sed -E "s/.*\"$1\":([0-9.]+).*/\1/" <<<"$2"; }
@@ -99,8 +105,8 @@ for i in $(seq "$runs"); do
 		cps=$(field cycles_per_s "$out") p50=$(field p50_ms "$out") p99=$(field p99_ms "$out")
 		errors=$(field errors "$out") acked=$(field acknowledged "$out") cycles=$(field cycles "$out")
 		us=$(awk -v t="$cpu" -v hz="$hz" -v c="$cycles" 'BEGIN { printf "%.0f", c ? t / hz * 1e6 / c : 0 }')
-		printf '%-6s run %d: %.0f cycles/s  p50 %s ms  p99 %s ms  server CPU %s us/cycle  errors %s  acknowledged %s  stored %s\n' \
-			"$who" "$i" "$cps" "$p50" "$p99" "$us" "$errors" "$acked" "$stored"
+		printf '%-6s run %d: %.0f cycles/s  p50 %s ms  p99 %s ms  server CPU %s us/cycle  errors %s  acknowledged %s  stored %s  load %s\n' \
+			"$who" "$i" "$cps" "$p50" "$p99" "$us" "$errors" "$acked" "$stored" "$(cut -d' ' -f1 /proc/loadavg)"
 		echo "$cps $p50 $p99 $us" >>"$work/$who.txt"
 		if [ "$errors" != 0 ] || [ "$acked" != "$stored" ]; then
 			echo "run $i: errors or lost votes; server log:"
@@ -118,7 +124,7 @@ for i in $(seq "$runs"); do
 	stop_all
 	cps=$(field cycles_per_s "$out") p50=$(field p50_ms "$out") p99=$(field p99_ms "$out") cycles=$(field cycles "$out")
 	us=$(awk -v t="$cpu" -v hz="$hz" -v c="$cycles" 'BEGIN { printf "%.0f", c ? t / hz * 1e6 / c : 0 }')
-	printf '%-6s run %d: %.0f cycles/s  p50 %s ms  p99 %s ms  server CPU %s us/cycle\n' "bare" "$i" "$cps" "$p50" "$p99" "$us"
+	printf '%-6s run %d: %.0f cycles/s  p50 %s ms  p99 %s ms  server CPU %s us/cycle  load %s\n' "bare" "$i" "$cps" "$p50" "$p99" "$us" "$(cut -d' ' -f1 /proc/loadavg)"
 	echo "$cps $p50 $p99 $us" >>"$work/bare.txt"
 done
 for who in $contenders bare; do

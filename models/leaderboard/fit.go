@@ -192,15 +192,7 @@ func countsOf(ts []models.Tally) (c *rating.Counts, ids []uint, err error) {
 		}
 		seen[t.ModelAID], seen[t.ModelBID] = true, true
 	}
-	ids = make([]uint, 0, len(seen))
-	for id := range seen {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	index := make(map[uint]int, len(ids))
-	for i, id := range ids {
-		index[id] = i
-	}
+	ids, index := numberModels(seen)
 	c = rating.NewCounts(len(ids))
 	for _, t := range ts {
 		o, ok := outcomeOf(t.Choice)
@@ -226,4 +218,19 @@ func ratingOptions(o Options, ids []uint, anchorID uint) rating.Options {
 		}
 	}
 	return ro
+}
+
+// numberModels numbers the models in seen by ascending id, as a fit's
+// counts index them: ids[i] is model i's id, and index its inverse.
+func numberModels(seen map[uint]bool) (ids []uint, index map[uint]int) {
+	ids = make([]uint, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	index = make(map[uint]int, len(ids))
+	for i, id := range ids {
+		index[id] = i
+	}
+	return ids, index
 }

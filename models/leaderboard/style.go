@@ -74,15 +74,7 @@ func fitStyle(o Options, ts []models.StyleTally, styles map[uint]models.ClipStyl
 	if len(seen) == 0 {
 		return nil, nil
 	}
-	ids := make([]uint, 0, len(seen))
-	for id := range seen {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	index := make(map[uint]int, len(ids))
-	for i, id := range ids {
-		index[id] = i
-	}
+	ids, index := numberModels(seen)
 	sc, err := rating.NewStyleCounts(len(ids), rating.VideoStyleFeatures())
 	if err != nil {
 		return nil, err

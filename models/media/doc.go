@@ -1,18 +1,19 @@
 // Package media owns Arena's clip files: it recognises uploads by their
-// content rather than their names, probes duration, size and sound, strips
-// container metadata that could reveal which model made a clip, and keeps the
-// result in a content-addressed directory.
+// content rather than their names, keeps each original as sent, renders it
+// into the canonical rendition voters are served, and keeps every file
+// content-addressed in a [BlobStore].
 //
-// Blindness is the reason most of this package exists. A clip's title,
-// comment, encoder tag, handler name, XMP or C2PA box can name the model that
-// made it, so when ffmpeg is installed every clip is remuxed (never
-// re-encoded) with all metadata dropped, only its first video and first audio
-// stream kept, and H.264/HEVC SEI messages removed from the frames (x264
-// writes its version and settings there). Every stored clip then carries the
-// same muxer marker, so what is left cannot tell models apart. Two things a
-// remux cannot reach stay: an SEI that x265 copies into the HEVC sample
-// description (hvcC), and an encoder tag inside AAC audio frames. Without ffmpeg clips are stored as
-// uploaded and [Stored.MetadataStripped] is false, so the admin pages can say so.
+// Blindness is the reason most of this package exists. Anything of a served
+// clip that differs between models (codec, container, picture size, frame
+// rate, bytes per second, a title, comment, encoder string, handler name,
+// XMP or C2PA box) can name the model that made it. So an upload is never
+// served: [Store.PutOriginal] checks, probes and keeps it, for admins only,
+// and [Store.Render] transcodes it with ffmpeg to one [Profile] per pool
+// (H.264 at constant bitrate with filler, one size box and frame rate, AAC in
+// sound pools, MP4 with faststart), with no metadata of the source and no
+// creation time. Without ffmpeg and ffprobe nothing can be rendered, so
+// originals are refused with [ErrNoFFmpeg]; the demo clips ship already
+// canonical and are stored as they are by [Store.PutRendition].
 //
 // Source images for image-to-video prompts are stripped in Go, without
 // re-encoding: PNG text and unknown chunks, JPEG comments and APPn segments,
@@ -20,11 +21,12 @@
 //
 // Probing uses ffprobe when it is installed and falls back to parsing the
 // container in Go (github.com/abema/go-mp4 for ISO BMFF, github.com/at-wat/ebml-go
-// for WebM and Matroska), so a server without ffmpeg still rejects files that
-// are not playable video.
+// for WebM and Matroska), so a demo server without ffmpeg still checks the
+// clips it stores. The Go parsers bound depth, tracks and elements, so a
+// small hostile file cannot exhaust memory.
 //
-// Uploads are streamed to a temporary file and hashed on the way, so memory
-// use does not grow with the size of the clip. Finished files go to a
-// [BlobStore] under the SHA-256 of their bytes: a data directory
-// ([DirStore]) by default.
+// Uploads are streamed to a temporary file and hashed on the way, and ffmpeg
+// reads and writes files, so memory use does not grow with the size of the
+// clip. Finished files go to a [BlobStore] under the SHA-256 of their bytes:
+// a data directory ([DirStore]) by default, or an S3-compatible bucket.
 package media

@@ -7,7 +7,7 @@ import "errors"
 var (
 	// ErrEmpty means the upload had no bytes.
 	ErrEmpty = errors.New("the file is empty")
-	// ErrTooLarge means the upload exceeded the byte limit passed to Put.
+	// ErrTooLarge means the upload exceeded the byte limit it was received with.
 	ErrTooLarge = errors.New("the file is too large")
 	// ErrUnsupported means the content is not one of the accepted types; the
 	// wrapped message lists them.

@@ -65,8 +65,8 @@ func newStore(t testing.TB, withFFmpeg bool) (*Store, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.HasFFmpeg() != withFFmpeg {
-		t.Fatalf("HasFFmpeg() = %v, want %v", s.HasFFmpeg(), withFFmpeg)
+	if s.CanTranscode() != withFFmpeg {
+		t.Fatalf("CanTranscode() = %v, want %v", s.CanTranscode(), withFFmpeg)
 	}
 	return s, dir
 }
@@ -98,10 +98,10 @@ func readBlob(t testing.TB, s *Store, key string) []byte {
 	return buf.Bytes()
 }
 
-// put stores b as a clip with a generous limit.
+// put stores b as a rendition with a generous limit.
 func put(t testing.TB, s *Store, b []byte) (Stored, error) {
 	t.Helper()
-	return s.Put(context.Background(), bytes.NewReader(b), 1<<30)
+	return s.PutRendition(context.Background(), bytes.NewReader(b), 1<<30)
 }
 
 // pngBytes encodes a small PNG, optionally with a tEXt chunk after IHDR.

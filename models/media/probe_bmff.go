@@ -35,7 +35,7 @@ func bmffCodec(entry string) string {
 	return entry
 }
 
-func probeBMFF(r io.ReadSeeker) (probed, error) {
+func probeBMFF(r io.ReadSeeker) (Source, error) {
 	var (
 		timescale         uint32
 		movieDur, fragDur uint64
@@ -133,13 +133,13 @@ func probeBMFF(r io.ReadSeeker) (probed, error) {
 		return nil, nil
 	})
 	if err != nil {
-		return probed{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return Source{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if timescale == 0 && movieDur == 0 && len(tracks) == 0 {
-		return probed{}, fmt.Errorf("%w: no moov box", ErrCorrupt)
+		return Source{}, fmt.Errorf("%w: no moov box", ErrCorrupt)
 	}
 
-	var p probed
+	var p Source
 	ms := scaleMS(movieDur, timescale)
 	if ms == 0 {
 		ms = scaleMS(fragDur, timescale)
@@ -147,8 +147,8 @@ func probeBMFF(r io.ReadSeeker) (probed, error) {
 	for _, t := range tracks {
 		switch t.handler {
 		case "vide":
-			if p.videoCodec == "" {
-				p.videoCodec = bmffCodec(t.sampleEntry)
+			if p.Codec == "" {
+				p.Codec = bmffCodec(t.sampleEntry)
 				p.Width, p.Height = t.width, t.height
 			}
 		case "soun":

@@ -51,9 +51,9 @@ func mkvCodec(id string) string {
 // the cap keeps a forged size from making the parser buffer a huge block.
 const maxEBMLLeaf = 16 << 20
 
-func probeEBML(r io.ReadSeeker) (probed, error) {
+func probeEBML(r io.ReadSeeker) (Source, error) {
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
-		return probed{}, err
+		return Source{}, err
 	}
 	var doc mkvDoc
 	// The header, Info and Tracks come first in every real file; reading
@@ -64,19 +64,19 @@ func probeEBML(r io.ReadSeeker) (probed, error) {
 	err := ebml.Unmarshal(lr, &doc, ebml.WithIgnoreUnknown(true), ebml.WithMaxLeafElementSize(maxEBMLLeaf))
 	if err != nil && !errors.Is(err, ebml.ErrReadStopped) {
 		if lr.N <= 0 {
-			return probed{}, fmt.Errorf("%w: no track list in the first %d MB", ErrCorrupt, maxMoovBytes>>20)
+			return Source{}, fmt.Errorf("%w: no track list in the first %d MB", ErrCorrupt, maxMoovBytes>>20)
 		}
-		return probed{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return Source{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if n := len(doc.Segment.Tracks.TrackEntry); n > maxTracks {
-		return probed{}, fmt.Errorf("%w: %d tracks, more than the %d any clip has", ErrCorrupt, n, maxTracks)
+		return Source{}, fmt.Errorf("%w: %d tracks, more than the %d any clip has", ErrCorrupt, n, maxTracks)
 	}
-	var p probed
+	var p Source
 	for _, t := range doc.Segment.Tracks.TrackEntry {
 		switch t.TrackType {
 		case 1: // video
-			if p.videoCodec == "" {
-				p.videoCodec = mkvCodec(t.CodecID)
+			if p.Codec == "" {
+				p.Codec = mkvCodec(t.CodecID)
 				p.Width, p.Height = clampInt(t.Video.PixelWidth), clampInt(t.Video.PixelHeight)
 			}
 		case 2: // audio

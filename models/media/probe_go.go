@@ -13,10 +13,10 @@ import (
 // It never panics: the parsers are third-party code fed untrusted bytes, so a
 // panic inside them is turned into ErrCorrupt rather than taking the server
 // down.
-func probeGo(r io.ReadSeeker, mime string) (p probed, err error) {
+func probeGo(r io.ReadSeeker, mime string) (p Source, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			p, err = probed{}, fmt.Errorf("%w: container parser failed: %v", ErrCorrupt, v)
+			p, err = Source{}, fmt.Errorf("%w: container parser failed: %v", ErrCorrupt, v)
 		}
 	}()
 	switch mime {
@@ -25,17 +25,17 @@ func probeGo(r io.ReadSeeker, mime string) (p probed, err error) {
 	case MIMEMP4, MIMEQuickTime:
 		p, err = probeBMFF(r)
 	default:
-		return probed{}, fmt.Errorf("%w: %s", ErrUnsupported, mime)
+		return Source{}, fmt.Errorf("%w: %s", ErrUnsupported, mime)
 	}
 	if err != nil {
-		return probed{}, err
+		return Source{}, err
 	}
 	p.MIME = mime
-	if p.videoCodec == "" {
-		return probed{}, fmt.Errorf("%w: no video stream", ErrCorrupt)
+	if p.Codec == "" {
+		return Source{}, fmt.Errorf("%w: no video stream", ErrCorrupt)
 	}
 	if p.Width <= 0 || p.Height <= 0 {
-		return probed{}, fmt.Errorf("%w: the video stream has no picture size", ErrCorrupt)
+		return Source{}, fmt.Errorf("%w: the video stream has no picture size", ErrCorrupt)
 	}
 	return p, nil
 }

@@ -86,14 +86,14 @@ func (s *Store) Render(ctx context.Context, key string, src Source, p Profile, p
 	if err := s.runWithProgress(ctx, args, src.DurationMS, progress, in, out); err != nil {
 		return Rendition{}, err
 	}
-	info, err := s.probe(ctx, out, MIMEMP4)
+	info, err := s.probe(ctx, out, MIMEMP4, 0)
 	if err != nil {
 		return Rendition{}, fmt.Errorf("probe rendition: %w", err)
 	}
 	if info.DurationMS <= 0 {
 		return Rendition{}, fmt.Errorf("%w: the rendition has no duration; the source decodes to no frames", ErrCorrupt)
 	}
-	r := Rendition{Info: info.Info}
+	r := Rendition{Info: info.info()}
 	if r.Key, r.Size, err = hashFile(out); err != nil {
 		return Rendition{}, err
 	}

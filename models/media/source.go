@@ -1,30 +1,10 @@
 package media
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"os/exec"
-	"strconv"
-	"strings"
 )
-
-// Source describes an uploaded original as ffprobe reads it. It is kept for
-// the operator (what did the vendor send?) and as features for style control;
-// voters never see it.
-type Source struct {
-	MIME       string  // the container, as sniffed: video/mp4, video/webm, ...
-	Codec      string  // ffprobe's video codec name: h264, hevc, prores, vp9, av1, mpeg4, ...
-	Width      int     // coded picture size of the first video stream
-	Height     int     //
-	FPS        float64 // average frame rate, 0 when the container does not say
-	Kbps       int     // overall bitrate in kbit/s, from the file size when the container does not say
-	DurationMS int64
-	HasAudio   bool
-}
 
 // Limits bounds what an original may be. Zero fields mean the defaults.
 type Limits struct {
@@ -46,88 +26,6 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// sourceProbe is the part of ffprobe's JSON probeSource reads.
-type sourceProbe struct {
-	Streams []struct {
-		CodecType    string `json:"codec_type"`
-		CodecName    string `json:"codec_name"`
-		Width        int    `json:"width"`
-		Height       int    `json:"height"`
-		Duration     string `json:"duration"`
-		AvgFrameRate string `json:"avg_frame_rate"`
-		RFrameRate   string `json:"r_frame_rate"`
-		Disposition  struct {
-			AttachedPic int `json:"attached_pic"`
-		} `json:"disposition"`
-	} `json:"streams"`
-	Format struct {
-		Duration string `json:"duration"`
-		BitRate  string `json:"bit_rate"`
-	} `json:"format"`
-}
-
-// probeSource reads what Source holds with ffprobe. The demuxer is forced
-// from the sniffed type and only file: URLs are allowed, so a crafted file
-// cannot make ffprobe read anything else.
-func (s *Store) probeSource(ctx context.Context, path, mime string, size int64) (Source, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, s.ffprobe,
-		"-v", "error", "-protocol_whitelist", "file", "-f", demuxer(mime),
-		"-print_format", "json",
-		"-show_entries", "format=duration,bit_rate:stream=codec_type,codec_name,width,height,duration,avg_frame_rate,r_frame_rate:stream_disposition=attached_pic",
-		"-i", "file:"+path)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return Source{}, fmt.Errorf("ffprobe: %w", ctx.Err())
-		}
-		return Source{}, fmt.Errorf("%w: %s", ErrCorrupt, toolMessage(stderr.String(), "ffprobe could not read it", path))
-	}
-	var out sourceProbe
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-		return Source{}, fmt.Errorf("read ffprobe output: %w", err)
-	}
-	src := Source{MIME: mime}
-	seconds := parseSeconds(out.Format.Duration)
-	for _, st := range out.Streams {
-		switch st.CodecType {
-		case "video":
-			// Cover art shows up as a video stream; it is not the clip.
-			if st.Disposition.AttachedPic != 0 || src.Codec != "" {
-				continue
-			}
-			src.Codec, src.Width, src.Height = st.CodecName, st.Width, st.Height
-			src.FPS = parseRate(st.AvgFrameRate)
-			if src.FPS == 0 {
-				src.FPS = parseRate(st.RFrameRate)
-			}
-			if seconds <= 0 {
-				seconds = parseSeconds(st.Duration)
-			}
-		case "audio":
-			src.HasAudio = true
-		}
-	}
-	if src.Codec == "" {
-		return Source{}, fmt.Errorf("%w: the file has no video stream", ErrCorrupt)
-	}
-	if src.Width <= 0 || src.Height <= 0 {
-		return Source{}, fmt.Errorf("%w: the video stream has no picture size", ErrCorrupt)
-	}
-	if seconds <= 0 {
-		return Source{}, fmt.Errorf("%w: the container gives no duration (a live recording?); remux it, e.g. ffmpeg -i in.webm -c copy out.webm", ErrCorrupt)
-	}
-	src.DurationMS = int64(math.Round(seconds * 1000))
-	if br, err := strconv.ParseInt(out.Format.BitRate, 10, 64); err == nil && br > 0 {
-		src.Kbps = int(br / 1000)
-	} else {
-		src.Kbps = int(float64(size) * 8 / seconds / 1000)
-	}
-	return src, nil
-}
-
 // check refuses a source outside the limits with ErrRejected.
 func (l Limits) check(src Source) error {
 	l = l.withDefaults()
@@ -140,20 +38,6 @@ func (l Limits) check(src Source) error {
 			ErrRejected, src.Width, src.Height, l.MaxSide)
 	}
 	return nil
-}
-
-// parseRate reads ffprobe's "num/den" frame rates; "0/0" and junk are 0.
-func parseRate(s string) float64 {
-	num, den, ok := strings.Cut(s, "/")
-	if !ok {
-		return parseSeconds(s)
-	}
-	n, err1 := strconv.ParseFloat(num, 64)
-	d, err2 := strconv.ParseFloat(den, 64)
-	if err1 != nil || err2 != nil || d <= 0 || n <= 0 || math.IsInf(n, 0) {
-		return 0
-	}
-	return math.Round(n/d*1000) / 1000
 }
 
 // Original is an upload kept as sent, for admins only.
@@ -178,20 +62,12 @@ func (s *Store) PutOriginal(ctx context.Context, r io.Reader, maxBytes int64) (O
 	}
 	var temps tempFiles
 	defer temps.removeAll()
-	up, err := s.receive(ctx, r, maxBytes, &temps)
+	up, src, err := s.receiveClip(ctx, r, maxBytes, &temps)
 	if err != nil {
 		return Original{}, err
 	}
-	mime, err := Sniff(up.head)
-	if err != nil {
-		return Original{}, err
-	}
-	if err := checkCompleteFile(up.path, up.size, mime); err != nil {
-		return Original{}, err
-	}
-	src, err := s.probeSource(ctx, up.path, mime, up.size)
-	if err != nil {
-		return Original{}, err
+	if src.DurationMS <= 0 {
+		return Original{}, fmt.Errorf("%w: the container gives no duration (a live recording?); remux it, e.g. ffmpeg -i in.webm -c copy out.webm", ErrCorrupt)
 	}
 	if err := s.limits.check(src); err != nil {
 		return Original{}, err
@@ -203,9 +79,27 @@ func (s *Store) PutOriginal(ctx context.Context, r io.Reader, maxBytes int64) (O
 	return Original{SHA256: up.sha256, Size: up.size, Source: src, Existed: existed}, nil
 }
 
-// CanTranscode reports whether clips can be ingested: both ffmpeg and
-// ffprobe were found.
-func (s *Store) CanTranscode() bool { return s.ffmpeg != "" && s.ffprobe != "" }
+// receiveClip receives an upload into a temporary file and checks that it
+// is a complete video of an accepted type, recognised by content, and
+// probes it.
+func (s *Store) receiveClip(ctx context.Context, r io.Reader, maxBytes int64, temps *tempFiles) (upload, Source, error) {
+	up, err := s.receive(ctx, r, maxBytes, temps)
+	if err != nil {
+		return upload{}, Source{}, err
+	}
+	mime, err := Sniff(up.head)
+	if err != nil {
+		return upload{}, Source{}, err
+	}
+	if err := checkCompleteFile(up.path, up.size, mime); err != nil {
+		return upload{}, Source{}, err
+	}
+	src, err := s.probe(ctx, up.path, mime, up.size)
+	if err != nil {
+		return upload{}, Source{}, err
+	}
+	return up, src, nil
+}
 
 // PutRendition stores a clip that is already a canonical rendition exactly
 // as it is, probing it for what voters will measure: the demo clips, which
@@ -214,25 +108,14 @@ func (s *Store) CanTranscode() bool { return s.ffmpeg != "" && s.ffprobe != "" }
 func (s *Store) PutRendition(ctx context.Context, r io.Reader, maxBytes int64) (Stored, error) {
 	var temps tempFiles
 	defer temps.removeAll()
-	up, err := s.receive(ctx, r, maxBytes, &temps)
+	up, src, err := s.receiveClip(ctx, r, maxBytes, &temps)
 	if err != nil {
 		return Stored{}, err
 	}
-	mime, err := Sniff(up.head)
-	if err != nil {
-		return Stored{}, err
-	}
-	if err := checkCompleteFile(up.path, up.size, mime); err != nil {
-		return Stored{}, err
-	}
-	p, err := s.probe(ctx, up.path, mime)
-	if err != nil {
-		return Stored{}, err
-	}
-	if p.DurationMS <= 0 {
+	if src.DurationMS <= 0 {
 		return Stored{}, fmt.Errorf("%w: the container gives no duration", ErrCorrupt)
 	}
-	st := Stored{SHA256: up.sha256, Key: up.sha256, Size: up.size, Info: p.Info, MetadataStripped: true}
+	st := Stored{SHA256: up.sha256, Key: up.sha256, Size: up.size, Info: src.info(), MetadataStripped: true}
 	if st.Existed, err = s.commit(ctx, up.path, up.sha256, up.size, &temps); err != nil {
 		return Stored{}, err
 	}

@@ -17,11 +17,11 @@ import (
 type StoreOptions struct {
 	// FFmpeg and FFprobe are the programs to run, as paths or names looked up
 	// in PATH; empty means "ffmpeg" and "ffprobe". A program that cannot be
-	// found is not used: the store then probes in Go or stores clips as
-	// uploaded.
+	// found is not used: the store then probes in Go and refuses originals
+	// (ErrNoFFmpeg), since it cannot render them.
 	FFmpeg, FFprobe string
 	// DisableFFmpeg uses neither program even when installed, which is how
-	// tests exercise the pure-Go path.
+	// tests exercise the pure-Go path and a demo server runs without them.
 	DisableFFmpeg bool
 	// Timeout bounds one ffmpeg or ffprobe run; zero means 30 minutes, enough
 	// to transcode a one-minute 4K clip on two slow cores.
@@ -35,8 +35,9 @@ type StoreOptions struct {
 }
 
 // Store turns uploads into stored clip and image files: it receives them into
-// dataDir/tmp, checks, probes and strips them there, and hands the result to
-// its BlobStore under the SHA-256 of the stored bytes. A Store holds no
+// dataDir/tmp, checks and probes them there, renders clips and strips images,
+// and hands the result to its BlobStore under the SHA-256 of the stored
+// bytes. A Store holds no
 // mutable state and is safe for concurrent use.
 type Store struct {
 	blobs           BlobStore
@@ -51,15 +52,15 @@ type Stored struct {
 	// SHA256 is the hash of the bytes as uploaded, for spotting duplicate
 	// uploads.
 	SHA256 string
-	// Key is the hash of the bytes as stored (after metadata stripping): the
-	// blob's file name and a natural ETag.
+	// Key is the hash of the bytes as stored (after metadata stripping, for
+	// images): the blob's file name and a natural ETag.
 	Key string
 	// Size is the stored size in bytes.
 	Size int64
 	// Info is what probing the stored bytes found.
 	Info Info
-	// MetadataStripped is false when ffmpeg was not available and a clip was
-	// stored exactly as uploaded.
+	// MetadataStripped is true when the stored bytes carry no metadata of the
+	// upload: an image stripped in Go, or a rendition.
 	MetadataStripped bool
 	// Existed is true when a blob with this Key was already stored before
 	// this call. A caller rolling back a failed insert must not Remove such a
@@ -128,63 +129,9 @@ func (s *Store) removeStaleTemps() {
 	}
 }
 
-// HasFFmpeg reports whether clips are remuxed to strip their metadata. The
-// admin pages say so when they are not, since clips may then name their model.
-func (s *Store) HasFFmpeg() bool { return s.ffmpeg != "" }
-
-// Put stores a clip read from r, which may be as large as maxBytes (no limit
-// when maxBytes <= 0). The clip is streamed to disk and hashed on the way, so
-// memory use does not depend on its size. Put recognises the type by content
-// (see Sniff), rejects truncated or unplayable files with ErrCorrupt, strips
-// metadata when ffmpeg is available and probes what it stores. Whatever
-// happens, it leaves no temporary file behind.
-func (s *Store) Put(ctx context.Context, r io.Reader, maxBytes int64) (Stored, error) {
-	var temps tempFiles
-	defer temps.removeAll()
-
-	up, err := s.receive(ctx, r, maxBytes, &temps)
-	if err != nil {
-		return Stored{}, err
-	}
-	mime, err := Sniff(up.head)
-	if err != nil {
-		return Stored{}, err
-	}
-	if err := checkCompleteFile(up.path, up.size, mime); err != nil {
-		return Stored{}, err
-	}
-	p, err := s.probe(ctx, up.path, mime)
-	if err != nil {
-		return Stored{}, err
-	}
-
-	st := Stored{SHA256: up.sha256, Key: up.sha256, Size: up.size}
-	final := up.path
-	if s.ffmpeg != "" {
-		out, err := s.strip(ctx, up.path, mime, p.videoCodec)
-		if err != nil {
-			return Stored{}, err
-		}
-		temps.add(out)
-		// Probe again: the stored bytes are what voters get, and a remux
-		// also fills in a duration that live recordings leave out.
-		if p, err = s.probe(ctx, out, mime); err != nil {
-			return Stored{}, err
-		}
-		if st.Key, st.Size, err = hashFile(out); err != nil {
-			return Stored{}, err
-		}
-		final, st.MetadataStripped = out, true
-	}
-	if p.DurationMS <= 0 {
-		return Stored{}, fmt.Errorf("%w: the container gives no duration (a live recording?); remux it, e.g. ffmpeg -i in.webm -c copy out.webm", ErrCorrupt)
-	}
-	st.Info = p.Info
-	if st.Existed, err = s.commit(ctx, final, st.Key, st.Size, &temps); err != nil {
-		return Stored{}, err
-	}
-	return st, nil
-}
+// CanTranscode reports whether clips can be ingested: both ffmpeg and
+// ffprobe were found.
+func (s *Store) CanTranscode() bool { return s.ffmpeg != "" && s.ffprobe != "" }
 
 // Blobs returns the blob store finished files go to.
 func (s *Store) Blobs() BlobStore { return s.blobs }
@@ -288,16 +235,6 @@ func (s *Store) commit(ctx context.Context, path, key string, size int64, temps 
 	}
 	defer f.Close()
 	return s.blobs.Put(ctx, key, f, size)
-}
-
-// checkCompleteFile runs checkComplete on the file at path.
-func checkCompleteFile(path string, size int64, mime string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return checkComplete(f, size, mime)
 }
 
 // hashFile returns the SHA-256 and size of the file at path.
