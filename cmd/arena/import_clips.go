@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -196,8 +197,12 @@ func (im *importer) importRow(ctx context.Context, row manifest.Row) (string, er
 	}
 	m, ok := im.models[row.Slug]
 	if !ok {
-		if m, _, err = im.store.EnsureModel(ctx, row.Slug, row.Model); err != nil {
+		var created bool
+		if m, created, err = im.store.EnsureModel(ctx, row.Slug, row.Model); err != nil {
 			return "", err
+		}
+		if created { // the entry the admin pages write for a new model
+			im.env.audit(ctx, im.store, "model.create", "model:"+m.Slug, fmt.Sprintf("name=%q organization=%q", m.Name, m.Organization))
 		}
 		if (row.Family != "" && row.Family != m.Family) || (row.Version != "" && row.Version != m.Version) {
 			p := models.ModelPatch{}
@@ -263,7 +268,10 @@ func (im *importer) prompt(ctx context.Context, row manifest.Row) (models.Prompt
 			defer f.Close()
 			img = f
 		}
-		err = im.store.CreatePromptWithImage(ctx, im.blobs, &p, img, 20<<20)
+		if err = im.store.CreatePromptWithImage(ctx, im.blobs, &p, img, 20<<20); err == nil {
+			// The entry the admin pages write for a new prompt.
+			im.env.audit(ctx, im.store, "prompt.create", "prompt:"+strconv.FormatUint(uint64(p.ID), 10), fmt.Sprintf("modality=%s category=%q image=%t", p.Modality, p.Category, p.ImageKey != ""))
+		}
 	}
 	if err != nil {
 		return models.Prompt{}, err
