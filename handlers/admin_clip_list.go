@@ -134,11 +134,6 @@ func (s *Server) handleAPIListClips(c echo.Context) error {
 	links := q.linksFor("/api/v1/admin/clips", p.Total)
 	return c.JSON(http.StatusOK, struct {
 		Clips []adminClipJSON `json:"clips"`
-		Total int64           `json:"total"`
-		Page  int             `json:"page"`
-		Pages int             `json:"pages"`
-		Limit int             `json:"limit"`
-		Prev  string          `json:"prev,omitempty"`
-		Next  string          `json:"next,omitempty"`
-	}{out, p.Total, q.Page, links.Pages, q.Limit, links.Prev, links.Next})
+		pageJSON
+	}{out, links.json(q.Limit)})
 }

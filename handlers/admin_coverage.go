@@ -55,6 +55,21 @@ type pageLinks struct {
 	Prev, Next  string
 }
 
+// pageJSON is the paging part of every paged admin list's JSON, beside its
+// rows.
+type pageJSON struct {
+	Total int64  `json:"total"`
+	Page  int    `json:"page"`
+	Pages int    `json:"pages"`
+	Limit int    `json:"limit"`
+	Prev  string `json:"prev,omitempty"`
+	Next  string `json:"next,omitempty"`
+}
+
+func (l pageLinks) json(limit int) pageJSON {
+	return pageJSON{Total: l.Total, Page: l.Page, Pages: l.Pages, Limit: limit, Prev: l.Prev, Next: l.Next}
+}
+
 // pageOf cuts page (1-based) of size from a list of total rows and links
 // its neighbours through link, which makes the URL of a page.
 func pageOf(page, size, total int, link func(page int) string) (from, to int, l pageLinks) {
@@ -190,12 +205,7 @@ func (s *Server) handleAPICoverageGaps(c echo.Context) error {
 		out[i] = gapJSON{PromptID: g.Prompt.ID, Model: g.Model.Slug}
 	}
 	return c.JSON(http.StatusOK, struct {
-		Gaps  []gapJSON `json:"gaps"`
-		Total int       `json:"total"`
-		Page  int       `json:"page"`
-		Pages int       `json:"pages"`
-		Limit int       `json:"limit"`
-		Prev  string    `json:"prev,omitempty"`
-		Next  string    `json:"next,omitempty"`
-	}{out, cv.Gaps, page, nav.Pages, limit, nav.Prev, nav.Next})
+		Gaps []gapJSON `json:"gaps"`
+		pageJSON
+	}{out, nav.json(limit)})
 }
