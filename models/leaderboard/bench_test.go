@@ -18,7 +18,7 @@ import (
 //	go test ./models/leaderboard/ -run '^$' -bench RecomputeFromSQLite -benchtime 3x
 func BenchmarkRecomputeFromSQLite(b *testing.B) {
 	ctx := context.Background()
-	s := openSynthetic(b, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1})
+	s := openSynthetic(b, models.Options{}, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1})
 	boards := New(s, Options{Rounds: 1000})
 	b.Run("tally", func(b *testing.B) {
 		for b.Loop() {
@@ -53,7 +53,7 @@ func BenchmarkRecomputeFromSQLite(b *testing.B) {
 //	go test ./models/leaderboard/ -run '^$' -bench RecomputeWithStyle -benchtime 1x -count 3
 func BenchmarkRecomputeWithStyle(b *testing.B) {
 	ctx := context.Background()
-	s := openSynthetic(b, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1, StyleClips: 10})
+	s := openSynthetic(b, models.Options{}, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1, StyleClips: 10})
 	boards := New(s, Options{Rounds: 1000})
 	b.Run("pool", func(b *testing.B) {
 		var lb *Leaderboard
@@ -79,23 +79,27 @@ func BenchmarkRecomputeWithStyle(b *testing.B) {
 	})
 }
 
-// openSynthetic opens a SQLite store in a temporary directory holding the
-// synthetic votes o describes, imported as `arena import votes` would.
-func openSynthetic(b *testing.B, o synthetic.Options) *models.Store {
-	b.Helper()
+// openSynthetic opens a store with opts (a DSN in a fresh folder when
+// opts.DSN is empty) holding the synthetic votes o describes, imported as
+// a data set would be.
+func openSynthetic(tb testing.TB, opts models.Options, o synthetic.Options) *models.Store {
+	tb.Helper()
 	ctx := context.Background()
-	dir := b.TempDir()
-	s, err := models.Open(ctx, models.Options{DSN: filepath.Join(dir, "bench.db")})
-	if err != nil {
-		b.Fatal(err)
+	dir := tb.TempDir()
+	if opts.DSN == "" {
+		opts.DSN = filepath.Join(dir, "bench.db")
 	}
-	b.Cleanup(func() { s.Close() })
+	s, err := models.Open(ctx, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
 	votes := filepath.Join(dir, "votes.jsonl")
 	if err := synthetic.WriteFile(votes, o); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if _, err := s.ImportVotes(ctx, votes, models.ImportOptions{}); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return s
 }

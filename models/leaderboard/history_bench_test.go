@@ -20,7 +20,7 @@ import (
 //	go test ./models/leaderboard/ -run '^$' -bench RebuildHistoryDaily -benchtime 1x -timeout 60m
 func BenchmarkRebuildHistoryDaily(b *testing.B) {
 	ctx := context.Background()
-	s := openSynthetic(b, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1, Span: 60 * 24 * 3600})
+	s := openSynthetic(b, models.Options{}, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1, Span: 60 * 24 * 3600})
 	b.Run("rebuild", func(b *testing.B) {
 		var st HistoryStats
 		var cpu time.Duration // user and system time of the process, all cores

@@ -1,14 +1,11 @@
 package leaderboard
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,26 +24,11 @@ import (
 // Each board must match in every number.
 func TestRebuildHistory_EqualsIndependentRecomputes(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
 	const days = 6
 	first := time.Unix(1_700_000_000, 0).UTC()
 	clock := testclock.New(first.Add(10 * 24 * time.Hour))
-	s, err := models.Open(ctx, models.Options{DSN: testdb.DSN(t, dir), Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	var buf bytes.Buffer
-	if err := synthetic.Write(&buf, synthetic.Options{Models: 9, Votes: 3000, Seed: 7, Span: days*24*3600 - 1}); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, "votes.jsonl")
-	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ImportVotes(ctx, p, models.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	s := openSynthetic(t, models.Options{DSN: testdb.DSN(t, t.TempDir()), Now: clock.Now},
+		synthetic.Options{Models: 9, Votes: 3000, Seed: 7, Span: days*24*3600 - 1})
 	for _, workers := range []int{1, 2, 3} {
 		t.Run(strconv.Itoa(workers)+" workers", func(t *testing.T) {
 			if err := s.DeleteRebuiltSnapshots(ctx); err != nil {

@@ -1,10 +1,7 @@
 package leaderboard
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -23,25 +20,10 @@ import (
 //	go test ./models/leaderboard/ -run SnapshotBytes -v
 func TestSnapshotBytes_100Models(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
 	first := time.Unix(1_700_000_000, 0).UTC()
 	clock := testclock.New(first.Add(5 * 24 * time.Hour))
-	s, err := models.Open(ctx, models.Options{DSN: testdb.DSN(t, dir), Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	var buf bytes.Buffer
-	if err := synthetic.Write(&buf, synthetic.Options{Models: 100, Votes: 30_000, Seed: 3, Span: 3 * 24 * 3600}); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, "votes.jsonl")
-	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ImportVotes(ctx, p, models.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	s := openSynthetic(t, models.Options{DSN: testdb.DSN(t, t.TempDir()), Now: clock.Now},
+		synthetic.Options{Models: 100, Votes: 30_000, Seed: 3, Span: 3 * 24 * 3600})
 	b := New(s, Options{Rounds: 20})
 	if _, err := b.RebuildHistory(ctx, history.Daily); err != nil {
 		t.Fatal(err)
