@@ -58,14 +58,7 @@ func benchUpload(b *testing.B, size int64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := models.Model{Slug: "alpha", Name: "Alpha"}
-	p := models.Prompt{Text: "big", Modality: models.ModalityT2V}
-	if err := store.CreateModel(ctx, &m); err != nil {
-		b.Fatal(err)
-	}
-	if err := store.CreatePrompt(ctx, &p); err != nil {
-		b.Fatal(err)
-	}
+	_, p := benchModelAndPrompt(b, store)
 	// The real job queue, with the default profile, renders each upload in
 	// this process, so the peak covers receiving, probing and transcoding.
 	tc := models.NewTranscoder(store, blobs, models.TranscoderOptions{Profile: media.DefaultProfile(), Poll: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
@@ -207,4 +200,20 @@ func openBenchStore(b *testing.B, o models.Options) (*models.Store, *media.Store
 		b.Fatal(err)
 	}
 	return store, blobs
+}
+
+// benchModelAndPrompt creates the one model and prompt a benchmark's clips
+// belong to.
+func benchModelAndPrompt(b *testing.B, store *models.Store) (models.Model, models.Prompt) {
+	b.Helper()
+	ctx := context.Background()
+	m := models.Model{Slug: "alpha", Name: "Alpha"}
+	p := models.Prompt{Text: "big", Modality: models.ModalityT2V}
+	if err := store.CreateModel(ctx, &m); err != nil {
+		b.Fatal(err)
+	}
+	if err := store.CreatePrompt(ctx, &p); err != nil {
+		b.Fatal(err)
+	}
+	return m, p
 }

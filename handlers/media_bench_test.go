@@ -43,14 +43,7 @@ func BenchmarkMedia100MB(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			m := models.Model{Slug: "alpha", Name: "Alpha"}
-			p := models.Prompt{Text: "big", Modality: models.ModalityT2V}
-			if err := store.CreateModel(ctx, &m); err != nil {
-				b.Fatal(err)
-			}
-			if err := store.CreatePrompt(ctx, &p); err != nil {
-				b.Fatal(err)
-			}
+			m, p := benchModelAndPrompt(b, store)
 			clip := models.Clip{ModelID: m.ID, PromptID: p.ID, BlobKey: key, SHA256: key, MIME: media.MIMEMP4, Size: benchClipBytes, DurationMS: 4000, Width: 64, Height: 64}
 			if err := store.CreateClip(ctx, &clip); err != nil {
 				b.Fatal(err)
