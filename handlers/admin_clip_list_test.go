@@ -44,12 +44,7 @@ func (a *adminApp) seedClipRows(slugs []string, prompts int) []models.Prompt {
 
 type clipListJSON struct {
 	Clips []adminClipJSON `json:"clips"`
-	Total int64           `json:"total"`
-	Page  int             `json:"page"`
-	Pages int             `json:"pages"`
-	Limit int             `json:"limit"`
-	Prev  string          `json:"prev"`
-	Next  string          `json:"next"`
+	pageJSON
 }
 
 func TestAdminAPI_ClipListIsPagedAndFiltered(t *testing.T) {

@@ -24,10 +24,7 @@ type gapsJSON struct {
 		PromptID uint   `json:"prompt_id"`
 		Model    string `json:"model"`
 	} `json:"gaps"`
-	Total int    `json:"total"`
-	Pages int    `json:"pages"`
-	Next  string `json:"next"`
-	Prev  string `json:"prev"`
+	pageJSON
 }
 
 // Three models, four prompts: alpha and beta cover every prompt, gamma has
