@@ -76,7 +76,7 @@ func BenchmarkStyleRoundParts(b *testing.B) {
 		src := rand.NewPCG(1, 2)
 		threadCPU(b, func() {
 			for b.Loop() {
-				s.draw(src, halfWi, total)
+				s.draw(src, halfWi, total, nil)
 			}
 		})
 	})

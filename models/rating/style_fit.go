@@ -159,6 +159,8 @@ func (s *styleSolver) fit(d *styleData, halfWi, total, theta []float64, tol floa
 
 // refine polishes a warm start by chord iterations with factor, the
 // Cholesky factor of the negative Hessian of the full data at base, its fit.
+// theta must start at base. g0, when not nil, holds the log-likelihood
+// gradient at base (without the penalty), as styleSampler.draw sums it.
 // prob holds σ(z) per row at base, so no pass needs an
 // exponential per row (see gradientNear). Chord iterations converge
 // linearly: with ρ the ratio of a step to the one before, the distance left
@@ -166,12 +168,16 @@ func (s *styleSolver) fit(d *styleData, halfWi, total, theta []float64, tol floa
 // stops once that is below tol Elo points, saving the pass that would only
 // confirm it. It gives up as soon as a step fails to halve the one before
 // (the caller then finishes with fit) and reports whether it converged.
-func (s *styleSolver) refine(d *styleData, halfWi, total, theta []float64, tol float64, factor, base, prob []float64) bool {
+func (s *styleSolver) refine(d *styleData, halfWi, total, theta []float64, tol float64, factor, base, prob, g0 []float64) bool {
 	k := s.k
 	tolR := tol / 400
 	last := math.Inf(1)
 	for it := range maxIterations {
-		if it == 0 {
+		if it == 0 && g0 != nil {
+			for a, t := range theta {
+				s.step[a] = g0[a] - 2*StylePenalty*t
+			}
+		} else if it == 0 {
 			d.gradientAt(halfWi, total, theta, prob, s.step)
 		} else {
 			for a := range k {

@@ -158,9 +158,24 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 // nonzero returns the number of nonzero cells a draw resamples.
 func (s *styleSampler) nonzero() int { return len(s.cellRow) }
 
+// baseGradient asks styleSampler.draw to also sum the resample's
+// log-likelihood gradient at the full fit, where σ(z) per row is prob, into
+// g (the penalty not included): the first chord step of a round needs it,
+// and summing it while each row's counts are at hand saves a pass over the
+// rows.
+type baseGradient struct {
+	d    *styleData
+	prob []float64
+	g    []float64
+}
+
 // draw writes one resample's half-wins of i (wins of i and half the ties and
-// both-bad votes) and totals per row into halfWi and total.
-func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
+// both-bad votes) and totals per row into halfWi and total, and, when grad
+// is not nil, the resample's gradient at the full fit into grad.g.
+func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGradient) {
+	if grad != nil {
+		clear(grad.g)
+	}
 	if s.total == 0 {
 		clear(halfWi)
 		clear(total)
@@ -168,6 +183,14 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 	}
 	const mask = 1<<guideBits - 1
 	var sum int64
+	var d *styleData
+	var prob, gr []float64
+	var acc [MaxStyleFeatures]float64
+	p := 0
+	if grad != nil {
+		d, prob, p = grad.d, grad.prob[:len(s.rowTab)], grad.d.p
+		gr = grad.g[:d.m]
+	}
 	for {
 		sum = 0
 		for u, tabs := range s.rowTab {
@@ -188,10 +211,23 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 			}
 			n := w + l + t
 			sum += n
-			total[u], halfWi[u] = float64(n), float64(w)+0.5*float64(t)
+			hw := float64(w) + 0.5*float64(t)
+			total[u], halfWi[u] = float64(n), hw
+			if d != nil {
+				res := hw - float64(n)*prob[u]
+				gr[d.i[u]] += math.Ln10 * res
+				gr[d.j[u]] -= math.Ln10 * res
+				for f, v := range d.x[u*p : u*p+p : u*p+p] {
+					acc[f] += res * float64(v)
+				}
+			}
 		}
 		if sum <= s.total {
 			break
+		}
+		if d != nil {
+			clear(gr)
+			acc = [MaxStyleFeatures]float64{}
 		}
 	}
 	share := [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}
@@ -200,5 +236,16 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 		u := s.cellRow[c]
 		total[u]++
 		halfWi[u] += share[s.kind[c]]
+		if d != nil {
+			res := share[s.kind[c]] - prob[u]
+			gr[d.i[u]] += math.Ln10 * res
+			gr[d.j[u]] -= math.Ln10 * res
+			for f, v := range d.x[int(u)*p : int(u)*p+p] {
+				acc[f] += res * float64(v)
+			}
+		}
+	}
+	if d != nil {
+		copy(grad.g[d.m:], acc[:p])
 	}
 }
