@@ -43,8 +43,8 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 		return &styleRoundState{
 			s:      newStyleSolver(d),
 			theta:  make([]float64, k),
-			halfWi: make([]float64, len(d.i)),
-			total:  make([]float64, len(d.i)),
+			halfWi: make([]float64, d.sides()),
+			total:  make([]float64, d.sides()),
 			grad:   baseGradient{d: d, prob: b.prob, g: make([]float64, k)},
 		}
 	}

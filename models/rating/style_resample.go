@@ -186,6 +186,7 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 	var d *styleData
 	var prob, gr []float64
 	var acc [MaxStyleFeatures]float64
+	diff, resA := 0.0, 0.0
 	p := 0
 	if grad != nil {
 		d, prob, p = grad.d, grad.prob[:len(s.rowTab)], grad.d.p
@@ -214,11 +215,13 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 			hw := float64(w) + 0.5*float64(t)
 			total[u], halfWi[u] = float64(n), hw
 			if d != nil {
+				// Sides come in pairs, a row's side 0 then its side 1: the
+				// row's strengths and differences take both at once.
 				res := hw - float64(n)*prob[u]
-				gr[d.i[u]] += math.Ln10 * res
-				gr[d.j[u]] -= math.Ln10 * res
-				for f, v := range d.x[u*p : u*p+p : u*p+p] {
-					acc[f] += res * float64(v)
+				if u%2 == 0 {
+					resA = res
+				} else {
+					d.addResiduals(u/2, resA, res, gr, &acc, &diff)
 				}
 			}
 		}
@@ -227,25 +230,43 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 		}
 		if d != nil {
 			clear(gr)
-			acc = [MaxStyleFeatures]float64{}
+			acc, diff = [MaxStyleFeatures]float64{}, 0
 		}
 	}
 	share := [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}
 	for ; sum < s.total; sum++ {
 		c := s.cells.draw(src)
-		u := s.cellRow[c]
+		u := int(s.cellRow[c])
 		total[u]++
 		halfWi[u] += share[s.kind[c]]
 		if d != nil {
 			res := share[s.kind[c]] - prob[u]
-			gr[d.i[u]] += math.Ln10 * res
-			gr[d.j[u]] -= math.Ln10 * res
-			for f, v := range d.x[int(u)*p : int(u)*p+p] {
-				acc[f] += res * float64(v)
+			if u%2 == 0 {
+				d.addResiduals(u/2, res, 0, gr, &acc, &diff)
+			} else {
+				d.addResiduals(u/2, 0, res, gr, &acc, &diff)
 			}
 		}
 	}
 	if d != nil {
-		copy(grad.g[d.m:], acc[:p])
+		// Side 0 sees y − c and side 1 y + c.
+		for f := range p {
+			grad.g[d.m+f] = acc[f] - diff*d.c[f]
+		}
 	}
+}
+
+// addResiduals adds the residuals (observed minus expected wins of i) of
+// row u's side 0, resA, and side 1, resB, to the strengths' gradient gr, to
+// acc (the sums of residual times y) and to diff (side 0's residuals minus
+// side 1's).
+func (d *styleData) addResiduals(u int, resA, resB float64, gr []float64, acc *[MaxStyleFeatures]float64, diff *float64) {
+	p := d.p
+	res := resA + resB
+	gr[d.i[u]] += math.Ln10 * res
+	gr[d.j[u]] -= math.Ln10 * res
+	for f, y := range d.y[u*p : u*p+p : u*p+p] {
+		acc[f] += res * float64(y)
+	}
+	*diff += resA - resB
 }

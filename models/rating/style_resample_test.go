@@ -130,7 +130,7 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 	if _, err := sv.fit(d, d.halfWi, d.total, theta, DefaultTolerance); err != nil {
 		t.Fatal(err)
 	}
-	factor, prob := make([]float64, k*k), make([]float64, len(d.i))
+	factor, prob := make([]float64, k*k), make([]float64, d.sides())
 	d.evaluate(d.halfWi, d.total, theta, sv.grad, factor, prob, false)
 	if !cholesky(factor, k, k) {
 		t.Fatal("negative Hessian not positive definite")
@@ -138,7 +138,7 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 	b := styleBootstrap{d: d, theta: theta, factor: factor, prob: prob, anchor: -1, tol: styleBootstrapTolerance}
 	rs := newStyleSampler(d.cells)
 	st := &styleRoundState{s: newStyleSolver(d), theta: make([]float64, k),
-		halfWi: make([]float64, len(d.i)), total: make([]float64, len(d.i)),
+		halfWi: make([]float64, d.sides()), total: make([]float64, d.sides()),
 		grad: baseGradient{d: d, prob: prob, g: make([]float64, k)}}
 	out, want := make([]float64, k), make([]float64, k)
 	for r := range 20 {
@@ -187,10 +187,10 @@ func TestStyleSampler_GradientMatchesPass(t *testing.T) {
 	if _, err := newStyleSolver(d).fit(d, d.halfWi, d.total, theta, DefaultTolerance); err != nil {
 		t.Fatal(err)
 	}
-	prob := make([]float64, len(d.i))
+	prob := make([]float64, d.sides())
 	d.evaluate(d.halfWi, d.total, theta, make([]float64, k), nil, prob, false)
 	s := newStyleSampler(d.cells)
-	halfWi, total := make([]float64, len(d.i)), make([]float64, len(d.i))
+	halfWi, total := make([]float64, d.sides()), make([]float64, d.sides())
 	grad := baseGradient{d: d, prob: prob, g: make([]float64, k)}
 	want := make([]float64, k)
 	for r := range 50 {
