@@ -96,8 +96,15 @@ type styleSampler struct {
 	guides []*poissonGuide // distinct thinned counts
 	// fast holds the guides' tables end to end, so a draw is one load:
 	// fast[g<<guideBits | bits] for guide g.
-	fast   []uint16
-	rowTab [][3]uint16 // per row, a guide per cell kind
+	fast []uint16
+	// Rows with votes: their index, a guide per cell kind, and whether the
+	// row shares a fit row with its neighbour in the list (2u and 2u+1, the
+	// two sides of row u, both with votes). Rows without votes are always
+	// empty.
+	row     []int32
+	rowTab  [][3]uint16
+	partner []bool
+	empty   []int32
 	// For adding votes: a categorical over the nonzero cells, and each
 	// one's row and kind.
 	cells   aliasTable
@@ -109,7 +116,16 @@ type styleSampler struct {
 // j, ties and both-bad] per row). It returns nil if the thinned counts take
 // more distinct guides than a row can index.
 func newStyleSampler(rows [][3]int64) *styleSampler {
-	s := &styleSampler{rowTab: make([][3]uint16, len(rows))}
+	s := &styleSampler{}
+	voted := func(u int) bool { return u < len(rows) && rows[u] != [3]int64{} }
+	for u := range rows {
+		if !voted(u) {
+			s.empty = append(s.empty, int32(u))
+			continue
+		}
+		s.row = append(s.row, int32(u))
+		s.partner = append(s.partner, voted(u^1))
+	}
 	var w []float64
 	for u, c := range rows {
 		for kind, n := range c {
@@ -138,13 +154,14 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 		return index[n], true
 	}
 	guide(0)
-	for u, c := range rows {
-		for kind, n := range c {
+	s.rowTab = make([][3]uint16, len(s.row))
+	for r, u := range s.row {
+		for kind, n := range rows[u] {
 			g, ok := guide(n)
 			if !ok {
 				return nil
 			}
-			s.rowTab[u][kind] = g
+			s.rowTab[r][kind] = g
 		}
 	}
 	s.fast = make([]uint16, len(s.guides)<<guideBits)
@@ -189,12 +206,17 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 	diff, resA := 0.0, 0.0
 	p := 0
 	if grad != nil {
-		d, prob, p = grad.d, grad.prob[:len(s.rowTab)], grad.d.p
+		d, prob, p = grad.d, grad.prob, grad.d.p
 		gr = grad.g[:d.m]
 	}
+	for _, u := range s.empty {
+		total[u], halfWi[u] = 0, 0
+	}
+	rowIdx, partner := s.row[:len(s.rowTab)], s.partner[:len(s.rowTab)]
 	for {
 		sum = 0
-		for u, tabs := range s.rowTab {
+		for r, tabs := range s.rowTab {
+			u := int(rowIdx[r])
 			// One variate gives the row's three draws.
 			bits := src.Uint64()
 			b0, b1, b2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
@@ -215,13 +237,19 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 			hw := float64(w) + 0.5*float64(t)
 			total[u], halfWi[u] = float64(n), hw
 			if d != nil {
-				// Sides come in pairs, a row's side 0 then its side 1: the
-				// row's strengths and differences take both at once.
+				// Rows here are the fit's sides: side 0 of a fit row comes
+				// just before its side 1, and the row's strengths and
+				// differences take both at once.
 				res := hw - float64(n)*prob[u]
-				if u%2 == 0 {
+				switch {
+				case u%2 == 0 && partner[r]:
 					resA = res
-				} else {
+				case u%2 == 0:
+					d.addResiduals(u/2, res, 0, gr, &acc, &diff)
+				case partner[r]:
 					d.addResiduals(u/2, resA, res, gr, &acc, &diff)
+				default:
+					d.addResiduals(u/2, 0, res, gr, &acc, &diff)
 				}
 			}
 		}

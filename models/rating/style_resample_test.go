@@ -172,35 +172,40 @@ func TestExpSmall_MatchesExp(t *testing.T) {
 }
 
 // The gradient the sampler sums while it draws is the one a pass over the
-// drawn rows gives, retried draws and added votes included.
+// drawn sides gives, retried draws and added votes included, whether clip
+// pairs were met both ways round (dense) or mostly one way (sparse).
 func TestStyleSampler_GradientMatchesPass(t *testing.T) {
-	w := newStyleWorld(styleWorldSpec{models: 12, prompts: 4, votes: 4000, tieFrac: 0.15,
-		beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: -1, biasA: 0.6, seed: 2, spreadSD: 150})
-	n := w.c.N()
-	pos := make([]int, n)
-	for i := range pos {
-		pos[i] = i
-	}
-	d, _, _ := buildStyleData(w.c, pos, n)
-	k := d.dim()
-	theta := make([]float64, k)
-	if _, err := newStyleSolver(d).fit(d, d.halfWi, d.total, theta, DefaultTolerance); err != nil {
-		t.Fatal(err)
-	}
-	prob := make([]float64, d.sides())
-	d.evaluate(d.halfWi, d.total, theta, make([]float64, k), nil, prob, false)
-	s := newStyleSampler(d.cells)
-	halfWi, total := make([]float64, d.sides()), make([]float64, d.sides())
-	grad := baseGradient{d: d, prob: prob, g: make([]float64, k)}
-	want := make([]float64, k)
-	for r := range 50 {
-		s.draw(rand.NewPCG(roundSeed(7, uint64(r))), halfWi, total, &grad)
-		d.gradientAt(halfWi, total, theta, prob, want)
-		for a := range k {
-			got := grad.g[a] - 2*StylePenalty*theta[a]
-			if math.Abs(got-want[a]) > 1e-9*(1+math.Abs(want[a])) {
-				t.Fatalf("draw %d, parameter %d: gradient %.12g, pass %.12g", r, a, got, want[a])
+	for name, prompts := range map[string]int{"dense": 4, "sparse": 60} {
+		t.Run(name, func(t *testing.T) {
+			w := newStyleWorld(styleWorldSpec{models: 12, prompts: prompts, votes: 4000, tieFrac: 0.15,
+				beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: -1, biasA: 0.6, seed: 2, spreadSD: 150})
+			n := w.c.N()
+			pos := make([]int, n)
+			for i := range pos {
+				pos[i] = i
 			}
-		}
+			d, _, _ := buildStyleData(w.c, pos, n)
+			k := d.dim()
+			theta := make([]float64, k)
+			if _, err := newStyleSolver(d).fit(d, d.halfWi, d.total, theta, DefaultTolerance); err != nil {
+				t.Fatal(err)
+			}
+			prob := make([]float64, d.sides())
+			d.evaluate(d.halfWi, d.total, theta, make([]float64, k), nil, prob, false)
+			s := newStyleSampler(d.cells)
+			halfWi, total := make([]float64, d.sides()), make([]float64, d.sides())
+			grad := baseGradient{d: d, prob: prob, g: make([]float64, k)}
+			want := make([]float64, k)
+			for r := range 50 {
+				s.draw(rand.NewPCG(roundSeed(7, uint64(r))), halfWi, total, &grad)
+				d.gradientAt(halfWi, total, theta, prob, want)
+				for a := range k {
+					got := grad.g[a] - 2*StylePenalty*theta[a]
+					if math.Abs(got-want[a]) > 1e-9*(1+math.Abs(want[a])) {
+						t.Fatalf("draw %d, parameter %d: gradient %.12g, pass %.12g", r, a, got, want[a])
+					}
+				}
+			}
+		})
 	}
 }
