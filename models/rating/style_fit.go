@@ -268,6 +268,59 @@ func (d *styleData) gradientAt(halfWi, total, theta, prob, g []float64) {
 	}
 }
 
+// residualGradient adds to g the log-likelihood gradient of rows whose
+// residuals (observed minus expected wins of i), summed over both sides,
+// are res, where side 0's residuals exceed side 1's by diff in all.
+func (d *styleData) residualGradient(res []float64, diff float64, g []float64) {
+	m, p := d.m, d.p
+	gr, gg := g[:m], g[m:m+p]
+	sums := d.residualSums
+	if p == 5 {
+		sums = d.residualSums5
+	}
+	acc := sums(res, gr)
+	// Side 0 sees y − c and side 1 y + c.
+	for f := range gg {
+		gg[f] += acc[f] - diff*d.c[f]
+	}
+}
+
+// residualSums is residualGradient's pass over the rows: it adds the
+// strengths' part to gr and returns the sums of residual times y.
+func (d *styleData) residualSums(res, gr []float64) (acc [MaxStyleFeatures]float64) {
+	p := d.p
+	for u, e := range res[:len(d.i)] {
+		gr[d.i[u]] += math.Ln10 * e
+		gr[d.j[u]] -= math.Ln10 * e
+		for f, y := range d.y[u*p : u*p+p : u*p+p] {
+			acc[f] += e * float64(y)
+		}
+	}
+	return acc
+}
+
+// residualSums5 is residualSums for five features, written out as
+// nearRows5 is.
+func (d *styleData) residualSums5(res, gr []float64) (acc [MaxStyleFeatures]float64) {
+	rows := len(d.i)
+	ys, js := d.y[:5*rows], d.j[:rows]
+	res = res[:rows]
+	var a0, a1, a2, a3, a4 float64
+	for u, i := range d.i {
+		e := res[u]
+		gr[i] += math.Ln10 * e
+		gr[js[u]] -= math.Ln10 * e
+		y := ys[5*u : 5*u+5 : 5*u+5]
+		a0 += e * float64(y[0])
+		a1 += e * float64(y[1])
+		a2 += e * float64(y[2])
+		a3 += e * float64(y[3])
+		a4 += e * float64(y[4])
+	}
+	acc[0], acc[1], acc[2], acc[3], acc[4] = a0, a1, a2, a3, a4
+	return acc
+}
+
 // maxNearMove bounds how far, in log-odds, gradientNear lets any row move
 // from the base point: e^z stays far from overflow.
 const maxNearMove = 40

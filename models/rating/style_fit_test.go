@@ -120,3 +120,28 @@ func TestStyleNearRows5_MatchesNearRows(t *testing.T) {
 		t.Errorf("side difference %.12g, general pass %.12g", diffGot, diffWant)
 	}
 }
+
+// The residual sums written out for five features are the general ones.
+func TestStyleResidualSums5_MatchesResidualSums(t *testing.T) {
+	d := styleTestData(t, 0.8)
+	if d.p != 5 {
+		t.Fatalf("%d features kept, want 5", d.p)
+	}
+	res := make([]float64, len(d.i))
+	for u := range res {
+		res[u] = math.Sin(float64(7*u + 1))
+	}
+	grWant, grGot := make([]float64, d.m), make([]float64, d.m)
+	accWant, accGot := d.residualSums(res, grWant), d.residualSums5(res, grGot)
+	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-9*(1+math.Abs(want)) }
+	for i := range grWant {
+		if !near(grGot[i], grWant[i]) {
+			t.Errorf("strength %d: %.12g, general pass %.12g", i, grGot[i], grWant[i])
+		}
+	}
+	for f := range accWant {
+		if !near(accGot[f], accWant[f]) {
+			t.Errorf("feature %d: %.12g, general pass %.12g", f, accGot[f], accWant[f])
+		}
+	}
+}
