@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -38,11 +39,15 @@ func (s *Store) VoteCells(ctx context.Context, f TallyFilter) ([]VoteCell, error
 	defer rows.Close()
 	var out []VoteCell
 	var t VoteCell
-	var pool, category, choice []byte
+	// Into int64 and RawBytes, which database/sql assigns directly; into
+	// uint it goes through reflection and text.
+	var pool, category, choice sql.RawBytes
+	var ma, mb, ca, cb, sa, sb int64
 	for rows.Next() {
-		if err := rows.Scan(&pool, &category, &t.ModelAID, &t.ModelBID, &choice, &t.ClipAID, &t.ClipBID, &t.StyleAID, &t.StyleBID, &t.N); err != nil {
+		if err := rows.Scan(&pool, &category, &ma, &mb, &choice, &ca, &cb, &sa, &sb, &t.N); err != nil {
 			return nil, fmt.Errorf("count votes by clip: %w", err)
 		}
+		t.ModelAID, t.ModelBID, t.ClipAID, t.ClipBID, t.StyleAID, t.StyleBID = uint(ma), uint(mb), uint(ca), uint(cb), uint(sa), uint(sb)
 		if string(pool) != t.Pool {
 			t.Pool = string(pool)
 		}
