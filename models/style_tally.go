@@ -23,21 +23,33 @@ type VoteCell struct {
 }
 
 // VoteCells counts valid votes grouped by pool, category, both models,
-// choice, both clips and both imported style vectors, in that order: one
-// pass over the tally index, whose columns these are, in this order, with
-// no sort and no table lookup. The rows are scanned by hand, and the text
-// columns, which repeat, are kept once each: on a million votes the scan
-// costs more than the query.
+// choice, both clips and both imported style vectors, in that order.
 func (s *Store) VoteCells(ctx context.Context, f TallyFilter) ([]VoteCell, error) {
+	var out []VoteCell
+	err := s.EachVoteCells(ctx, f, func(cells []VoteCell) error {
+		out = append(out, cells...)
+		return nil
+	})
+	return out, err
+}
+
+// EachVoteCells calls fn with the cells of VoteCells, one pool and
+// category at a time, in order, as the query yields them: a caller can work
+// on one category while the next is counted. Each call gets a slice of its
+// own. The query is one pass over the tally index, whose columns these are,
+// in this order, with no sort and no table lookup. The rows are scanned by
+// hand, and the text columns, which repeat, are kept once each: on a
+// million votes the scan costs more than the query.
+func (s *Store) EachVoteCells(ctx context.Context, f TallyFilter, fn func([]VoteCell) error) error {
 	where, args := f.where("choice IS NOT NULL AND valid = ?", true)
 	const cols = "pool, category, model_a_id, model_b_id, choice, clip_a_id, clip_b_id, style_a_id, style_b_id"
 	rows, err := s.db.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+
 		" GROUP BY "+cols+" ORDER BY "+cols, args...).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("count votes by clip: %w", err)
+		return fmt.Errorf("count votes by clip: %w", err)
 	}
 	defer rows.Close()
-	var out []VoteCell
+	var group []VoteCell
 	var t VoteCell
 	// Into int64 and RawBytes, which database/sql assigns directly; into
 	// uint it goes through reflection and text.
@@ -45,24 +57,30 @@ func (s *Store) VoteCells(ctx context.Context, f TallyFilter) ([]VoteCell, error
 	var ma, mb, ca, cb, sa, sb int64
 	for rows.Next() {
 		if err := rows.Scan(&pool, &category, &ma, &mb, &choice, &ca, &cb, &sa, &sb, &t.N); err != nil {
-			return nil, fmt.Errorf("count votes by clip: %w", err)
+			return fmt.Errorf("count votes by clip: %w", err)
 		}
 		t.ModelAID, t.ModelBID, t.ClipAID, t.ClipBID, t.StyleAID, t.StyleBID = uint(ma), uint(mb), uint(ca), uint(cb), uint(sa), uint(sb)
-		if string(pool) != t.Pool {
-			t.Pool = string(pool)
-		}
-		if string(category) != t.Category {
-			t.Category = string(category)
+		if string(pool) != t.Pool || string(category) != t.Category {
+			if len(group) > 0 {
+				if err := fn(group); err != nil {
+					return err
+				}
+				group = nil
+			}
+			t.Pool, t.Category = string(pool), string(category)
 		}
 		if string(choice) != t.Choice {
 			t.Choice = string(choice)
 		}
-		out = append(out, t)
+		group = append(group, t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("count votes by clip: %w", err)
+		return fmt.Errorf("count votes by clip: %w", err)
 	}
-	return out, nil
+	if len(group) > 0 {
+		return fn(group)
+	}
+	return nil
 }
 
 // ClipStyle is a measured clip's style features, in the order of

@@ -55,46 +55,32 @@ func (cs clipStyles) of(c models.VoteCell) (a, b models.ClipStyle, ok bool) {
 	return a, b, okA && okB
 }
 
-// cells counts the votes f selects for both boards, with the features the
-// style fit needs; it reads no feature without a vote to use it.
-func (b *Boards) cells(ctx context.Context, f models.TallyFilter) ([]models.VoteCell, clipStyles, error) {
-	var cs clipStyles
-	cells, err := b.src.VoteCells(ctx, f)
-	if err != nil || len(cells) == 0 {
-		return nil, cs, err
-	}
+// styles loads the features the style fit looks clips up in.
+func (b *Boards) styles(ctx context.Context) (clipStyles, error) {
 	measured, err := b.src.MeasuredClipStyles(ctx)
 	if err != nil {
-		return nil, cs, err
+		return clipStyles{}, err
 	}
 	imported, err := b.src.ImportedClipStyles(ctx)
 	if err != nil {
-		return nil, cs, err
+		return clipStyles{}, err
 	}
-	return cells, newClipStyles(measured, imported), nil
+	return newClipStyles(measured, imported), nil
 }
 
-// groupCells splits the cells of every pool into the cells of each
-// leaderboard: a pool's, and each of its categories'. The cells come sorted
-// by pool and category, so every leaderboard's are a run of them, shared,
-// not copied.
-func groupCells(cells []models.VoteCell) map[string][]models.VoteCell {
-	groups := make(map[string][]models.VoteCell)
-	poolStart, catStart := 0, 0
-	for i := 1; i <= len(cells); i++ {
-		end := i == len(cells)
-		if end || cells[i].Pool != cells[i-1].Pool || cells[i].Category != cells[i-1].Category {
-			if c := cells[i-1]; c.Category != "" {
-				groups[Key(c.Pool, c.Category)] = cells[catStart:i]
-			}
-			catStart = i
-		}
-		if end || cells[i].Pool != cells[i-1].Pool {
-			groups[Key(cells[i-1].Pool, "")] = cells[poolStart:i]
-			poolStart = i
-		}
+// cells counts the votes f selects for both boards, with the features the
+// style fit needs.
+func (b *Boards) cells(ctx context.Context, f models.TallyFilter) ([]models.VoteCell, clipStyles, error) {
+	styles, err := b.styles(ctx)
+	if err != nil {
+		return nil, styles, err
 	}
-	return groups
+	var cells []models.VoteCell
+	err = b.src.EachVoteCells(ctx, f, func(cs []models.VoteCell) error {
+		cells = append(cells, cs...)
+		return nil
+	})
+	return cells, styles, err
 }
 
 // cellTallies adds the cells up by models and choice, over clips and

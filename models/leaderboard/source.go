@@ -25,10 +25,11 @@ type BoardSource interface {
 	Now() time.Time
 	// VoteTallies counts valid votes by pool, category, models and choice.
 	VoteTallies(ctx context.Context, f models.TallyFilter) ([]models.Tally, error)
-	// VoteCells counts valid votes by pool, category, models, choice,
-	// clips and imported clips' style vectors, sorted so: what both boards
-	// of every leaderboard fit, from one query.
-	VoteCells(ctx context.Context, f models.TallyFilter) ([]models.VoteCell, error)
+	// EachVoteCells counts valid votes by pool, category, models, choice,
+	// clips and imported clips' style vectors, sorted so, and hands them
+	// over one pool and category at a time: what both boards of every
+	// leaderboard fit, from one query.
+	EachVoteCells(ctx context.Context, f models.TallyFilter, fn func([]models.VoteCell) error) error
 	// MeasuredClipStyles returns the style features of the measured clips.
 	MeasuredClipStyles(ctx context.Context) (map[uint]models.ClipStyle, error)
 	// ImportedClipStyles returns the style vectors imported votes carried,
