@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/arena-video/arena/models"
@@ -86,15 +87,25 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 }
 
 // fitBoth fits the raw board from the tallies and the style-controlled
-// board beside it from the cells they add up.
+// board beside it from the cells they add up, both at once: the raw fit's
+// rounds keep a core busy while the style fit counts its cells.
 func fitBoth(o Options, pool, category string, ts []models.Tally, cells []models.VoteCell, styles clipStyles, anchor uint, at time.Time) (*Leaderboard, error) {
+	var sb *StyleBoard
+	var styleErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { sb, styleErr = fitStyle(o, cells, styles, anchor) })
 	lb, err := fit(o, pool, category, ts, anchor, at, category == "")
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	if lb.Style, err = fitStyle(o, cells, styles, anchor, lb); err != nil {
-		return nil, fmt.Errorf("style-controlled %s: %w", Key(pool, category), err)
+	if styleErr != nil {
+		return nil, fmt.Errorf("style-controlled %s: %w", Key(pool, category), styleErr)
 	}
+	if sb != nil {
+		sb.setRankChangesVsRaw(lb)
+	}
+	lb.Style = sb
 	lb.Fingerprint = boardFingerprint(ts, cells, styles, o)
 	return lb, nil
 }

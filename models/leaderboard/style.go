@@ -59,10 +59,11 @@ type StyleCoefficient struct {
 
 // fitStyle computes the style-controlled board from the cells of one
 // leaderboard (any categories: the rating cells merge them) and their
-// clips' features; votes on a clip without features are left out. raw is
-// the raw board of the same votes, for the rank change. It returns nil
+// clips' features; votes on a clip without features are left out. The
+// rank changes against the raw board are left to setRankChangesVsRaw, so
+// that both boards can be fitted at once. It returns nil
 // when no vote has features on both sides.
-func fitStyle(o Options, cells []models.VoteCell, styles clipStyles, anchorID uint, raw *Leaderboard) (*StyleBoard, error) {
+func fitStyle(o Options, cells []models.VoteCell, styles clipStyles, anchorID uint) (*StyleBoard, error) {
 	seen := map[uint]bool{}
 	for _, c := range cells {
 		if _, _, ok := styles.of(c); ok && c.ModelAID != c.ModelBID {
@@ -101,24 +102,14 @@ func fitStyle(o Options, cells []models.VoteCell, styles clipStyles, anchorID ui
 			Odds: round(v, 3), OddsLower: round(lo, 3), OddsUpper: round(hi, 3), Description: c.Describe(),
 		})
 	}
-	rawRank := map[uint]int{}
-	if raw != nil {
-		for _, st := range raw.Standings {
-			rawRank[st.ModelID] = st.Rank
-		}
-	}
 	for i, m := range res.Models {
 		if !m.Ranked {
 			continue
 		}
-		st := StyleStanding{
+		sb.Standings = append(sb.Standings, StyleStanding{
 			ModelID: ids[i], Score: round(m.Score, 2), CILower: round(m.Lower, 2), CIUpper: round(m.Upper, 2),
 			Rank: m.Rank, RankBest: m.RankBest, RankWorst: m.RankWorst, Votes: m.Votes,
-		}
-		if r, ok := rawRank[ids[i]]; ok {
-			st.RankChangeVsRaw = r - m.Rank
-		}
-		sb.Standings = append(sb.Standings, st)
+		})
 	}
 	sort.SliceStable(sb.Standings, func(x, y int) bool {
 		a, b := sb.Standings[x], sb.Standings[y]
@@ -128,6 +119,20 @@ func fitStyle(o Options, cells []models.VoteCell, styles clipStyles, anchorID ui
 		return a.Score > b.Score
 	})
 	return sb, nil
+}
+
+// setRankChangesVsRaw sets each style standing's rank change against the
+// raw board of the same votes.
+func (sb *StyleBoard) setRankChangesVsRaw(raw *Leaderboard) {
+	rawRank := make(map[uint]int, len(raw.Standings))
+	for _, st := range raw.Standings {
+		rawRank[st.ModelID] = st.Rank
+	}
+	for i, st := range sb.Standings {
+		if r, ok := rawRank[st.ModelID]; ok {
+			sb.Standings[i].RankChangeVsRaw = r - st.Rank
+		}
+	}
 }
 
 // styleFingerprint hashes the cells with features on both sides and
