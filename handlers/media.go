@@ -119,7 +119,7 @@ func (s *Server) serveBlob(c echo.Context, key, mimeType string) error {
 	if p, ok := s.blobs.Blobs().(presigner); ok && s.cfg.PresignMedia > 0 {
 		return s.redirectToBlob(c, p, key, mimeType)
 	}
-	b, err := s.blobs.Open(ctx, key)
+	b, err := s.openForRequest(ctx, c.Request(), key)
 	if err != nil {
 		switch {
 		case errors.Is(err, fs.ErrNotExist), errors.Is(err, media.ErrInvalidKey):

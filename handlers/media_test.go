@@ -54,6 +54,10 @@ func testMediaRanges(t *testing.T, app *testApp) {
 		{"last 10 bytes", "bytes=-10", 206, 10, "bytes " + strconv.Itoa(size-10) + "-" + strconv.Itoa(size-1) + "/" + strconv.Itoa(size)},
 		{"open-ended", "bytes=50-", 206, size - 50, "bytes 50-" + strconv.Itoa(size-1) + "/" + strconv.Itoa(size)},
 		{"beyond the end", "bytes=" + strconv.Itoa(size+10) + "-", 416, -1, ""},
+		{"last byte past the end", "bytes=100-" + strconv.Itoa(size+1000), 206, size - 100, "bytes 100-" + strconv.Itoa(size-1) + "/" + strconv.Itoa(size)},
+		{"one byte from the middle", "bytes=" + strconv.Itoa(size/2) + "-" + strconv.Itoa(size/2), 206, 1, "bytes " + strconv.Itoa(size/2) + "-" + strconv.Itoa(size/2) + "/" + strconv.Itoa(size)},
+		{"open-ended from the middle", "bytes=" + strconv.Itoa(size/3) + "-", 206, size - size/3, "bytes " + strconv.Itoa(size/3) + "-" + strconv.Itoa(size-1) + "/" + strconv.Itoa(size)},
+		{"last before first", "bytes=90-10", 416, -1, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,6 +79,15 @@ func testMediaRanges(t *testing.T, app *testApp) {
 	}
 	if r := v.get(m.A.VideoURL, "If-None-Match", etag); r.status != http.StatusNotModified {
 		t.Errorf("If-None-Match = %d, want 304", r.status)
+	}
+	if r := v.get(m.A.VideoURL, "Range", "bytes=0-9", "If-None-Match", etag); r.status != http.StatusNotModified {
+		t.Errorf("Range with a matching If-None-Match = %d, want 304", r.status)
+	}
+	if r := v.get(m.A.VideoURL, "Range", "bytes=0-9", "If-Range", `"other"`); r.status != http.StatusOK || len(r.body) != size {
+		t.Errorf("Range with a stale If-Range = %d, %d bytes; want 200 and the whole clip", r.status, len(r.body))
+	}
+	if r := v.get(m.A.VideoURL, "Range", "bytes=0-9,20-29"); r.status != http.StatusPartialContent || !strings.HasPrefix(r.header.Get("Content-Type"), "multipart/byteranges") {
+		t.Errorf("two ranges = %d, %s; want 206 multipart/byteranges", r.status, r.header.Get("Content-Type"))
 	}
 }
 

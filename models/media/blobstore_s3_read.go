@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,6 +29,65 @@ func (s *S3Store) Open(ctx context.Context, key string) (Blob, error) {
 		return nil, err
 	}
 	return &s3Blob{s: s, ctx: ctx, key: key, size: info.Size}, nil
+}
+
+// OpenRange opens the blob for a read that starts at start and, unless last
+// is negative, ends at byte last, as a single Range request asks: one GET
+// for those bytes both opens the blob and learns its size (from
+// Content-Range), where Open's HEAD and then a GET cost two round trips to
+// the bucket, and a GET that asks for no more than the range is read to its
+// end, so its connection goes back to the pool. Reads outside the range
+// still work, with GETs of their own. A range the object does not hold
+// falls back to Open, so the caller answers it as it answers any other.
+func (s *S3Store) OpenRange(ctx context.Context, key string, start, last int64) (Blob, error) {
+	if !validKey(key) {
+		return nil, ErrInvalidKey
+	}
+	if start < 0 || last >= 0 && last < start {
+		return s.Open(ctx, key)
+	}
+	end := start + firstWindow
+	if last >= 0 {
+		end = last + 1
+	}
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(s.bucket),
+		Key:    s.object(key),
+		Range:  aws.String(fmt.Sprintf("bytes=%d-%d", start, end-1)),
+	})
+	if err != nil {
+		if httpStatus(err) == http.StatusRequestedRangeNotSatisfiable {
+			return s.Open(ctx, key)
+		}
+		return nil, s3Error("read blob", err)
+	}
+	first, lastGot, size, ok := parseContentRange(aws.ToString(out.ContentRange))
+	if !ok || first != start || lastGot < first || lastGot >= size {
+		out.Body.Close()
+		return s.Open(ctx, key)
+	}
+	return &s3Blob{s: s, ctx: ctx, key: key, size: size, off: start, body: out.Body, bodyOff: start, bodyEnd: lastGot + 1}, nil
+}
+
+// parseContentRange reads "bytes first-last/size".
+func parseContentRange(v string) (first, last, size int64, ok bool) {
+	v, found := strings.CutPrefix(v, "bytes ")
+	if !found {
+		return 0, 0, 0, false
+	}
+	span, total, found := strings.Cut(v, "/")
+	if !found {
+		return 0, 0, 0, false
+	}
+	a, b, found := strings.Cut(span, "-")
+	if !found {
+		return 0, 0, 0, false
+	}
+	var err1, err2, err3 error
+	first, err1 = strconv.ParseInt(a, 10, 64)
+	last, err2 = strconv.ParseInt(b, 10, 64)
+	size, err3 = strconv.ParseInt(total, 10, 64)
+	return first, last, size, err1 == nil && err2 == nil && err3 == nil
 }
 
 // s3Blob reads one object. Read and Seek share a position and an open

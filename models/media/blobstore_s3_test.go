@@ -20,8 +20,8 @@ func init() {
 
 // testS3Store opens a store on a prefix of its own in the test bucket, with
 // the smallest part size S3 allows so multipart uploads are exercised by
-// blobs of a few MB.
-func testS3Store(t *testing.T) *S3Store {
+// blobs of a few MB. configure, if given, changes the options further.
+func testS3Store(t *testing.T, configure ...func(*S3Options)) *S3Store {
 	t.Helper()
 	raw := os.Getenv("ARENA_TEST_S3_URL")
 	if raw == "" {
@@ -36,6 +36,9 @@ func testS3Store(t *testing.T) *S3Store {
 	opts.Prefix += "/t-" + hex.EncodeToString(id[:])
 	opts.AccessKey, opts.SecretKey = os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
 	opts.PartSize = minPartSize
+	for _, c := range configure {
+		c(&opts)
+	}
 	s, err := NewS3Store(opts)
 	if err != nil {
 		t.Fatal(err)

@@ -143,6 +143,22 @@ func (s *Store) Open(ctx context.Context, key string) (Blob, error) {
 	return s.blobs.Open(ctx, key)
 }
 
+// rangeOpener is a BlobStore that opens a blob more cheaply when it knows
+// which bytes the caller reads first (see S3Store.OpenRange).
+type rangeOpener interface {
+	OpenRange(ctx context.Context, key string, start, last int64) (Blob, error)
+}
+
+// OpenRange is Open for a caller that will read from start to last (to the
+// end when last is negative) first, as serving one Range request does. The
+// blob may still be read anywhere.
+func (s *Store) OpenRange(ctx context.Context, key string, start, last int64) (Blob, error) {
+	if r, ok := s.blobs.(rangeOpener); ok {
+		return r.OpenRange(ctx, key, start, last)
+	}
+	return s.blobs.Open(ctx, key)
+}
+
 // localFile returns a path on this machine holding the blob's bytes, for
 // programs such as ffmpeg that read files: the blob's own file in a data
 // directory, else a temporary copy that done removes.
