@@ -96,8 +96,12 @@ type styleSampler struct {
 	guides []*poissonGuide // distinct thinned counts
 	// fast holds the guides' tables end to end, so a draw is one load:
 	// fast[g<<guideBits | bits] for guide g.
-	fast   []uint16
-	rowTab [][3]uint16 // per row, a guide per cell kind
+	fast []uint16
+	// Rows with votes: their index and a guide per cell kind. Rows without
+	// votes are always empty.
+	row    []int32
+	rowTab [][3]uint16
+	empty  []int32
 	// For adding votes: a categorical over the nonzero cells, and each
 	// one's row and kind.
 	cells   aliasTable
@@ -109,7 +113,14 @@ type styleSampler struct {
 // j, ties and both-bad] per row). It returns nil if the thinned counts take
 // more distinct guides than a row can index.
 func newStyleSampler(rows [][3]int64) *styleSampler {
-	s := &styleSampler{rowTab: make([][3]uint16, len(rows))}
+	s := &styleSampler{}
+	for u, c := range rows {
+		if c == [3]int64{} {
+			s.empty = append(s.empty, int32(u))
+			continue
+		}
+		s.row = append(s.row, int32(u))
+	}
 	var w []float64
 	for u, c := range rows {
 		for kind, n := range c {
@@ -138,13 +149,14 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 		return index[n], true
 	}
 	guide(0)
-	for u, c := range rows {
-		for kind, n := range c {
+	s.rowTab = make([][3]uint16, len(s.row))
+	for r, u := range s.row {
+		for kind, n := range rows[u] {
 			g, ok := guide(n)
 			if !ok {
 				return nil
 			}
-			s.rowTab[u][kind] = g
+			s.rowTab[r][kind] = g
 		}
 	}
 	s.fast = make([]uint16, len(s.guides)<<guideBits)
@@ -158,9 +170,30 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 // nonzero returns the number of nonzero cells a draw resamples.
 func (s *styleSampler) nonzero() int { return len(s.cellRow) }
 
+// baseGradient asks styleSampler.draw to also sum the resample's
+// log-likelihood gradient at the full fit, where σ(z) per side is prob, into
+// g (the penalty not included): the first chord step of a round needs it,
+// and summing it while each side's counts are at hand saves a pass over the
+// rows. res is scratch space of one entry per fit row.
+type baseGradient struct {
+	d    *styleData
+	prob []float64
+	g    []float64
+	res  []float64
+}
+
+func newBaseGradient(d *styleData, prob []float64) baseGradient {
+	return baseGradient{d: d, prob: prob, g: make([]float64, d.dim()), res: make([]float64, len(d.i))}
+}
+
 // draw writes one resample's half-wins of i (wins of i and half the ties and
-// both-bad votes) and totals per row into halfWi and total.
-func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
+// both-bad votes) and totals per row into halfWi and total, and, when grad
+// is not nil, the resample's gradient at the full fit into grad.g. With
+// grad, the rows are the fit's sides.
+func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGradient) {
+	if grad != nil {
+		clear(grad.g)
+	}
 	if s.total == 0 {
 		clear(halfWi)
 		clear(total)
@@ -168,9 +201,23 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 	}
 	const mask = 1<<guideBits - 1
 	var sum int64
+	var prob, res []float64
+	diff := 0.0 // side 0's residuals minus side 1's
+	if grad != nil {
+		prob, res = grad.prob, grad.res
+	}
+	for _, u := range s.empty {
+		total[u], halfWi[u] = 0, 0
+	}
+	rowIdx := s.row[:len(s.rowTab)]
 	for {
 		sum = 0
-		for u, tabs := range s.rowTab {
+		if res != nil {
+			clear(res)
+			diff = 0
+		}
+		for r, tabs := range s.rowTab {
+			u := int(rowIdx[r])
 			// One variate gives the row's three draws.
 			bits := src.Uint64()
 			b0, b1, b2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
@@ -188,7 +235,16 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 			}
 			n := w + l + t
 			sum += n
-			total[u], halfWi[u] = float64(n), float64(w)+0.5*float64(t)
+			hw := float64(w) + 0.5*float64(t)
+			total[u], halfWi[u] = float64(n), hw
+			if res != nil {
+				// The residual, observed minus expected wins of i: the fit
+				// row's two sides share their strengths and differences, so
+				// only their sum and the sides' difference are needed.
+				e := hw - float64(n)*prob[u]
+				res[u/2] += e
+				diff += (1 - 2*float64(u%2)) * e
+			}
 		}
 		if sum <= s.total {
 			break
@@ -197,8 +253,16 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 	share := [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}
 	for ; sum < s.total; sum++ {
 		c := s.cells.draw(src)
-		u := s.cellRow[c]
+		u := int(s.cellRow[c])
 		total[u]++
 		halfWi[u] += share[s.kind[c]]
+		if res != nil {
+			e := share[s.kind[c]] - prob[u]
+			res[u/2] += e
+			diff += (1 - 2*float64(u%2)) * e
+		}
+	}
+	if grad != nil {
+		grad.d.residualGradient(res, diff, grad.g)
 	}
 }
