@@ -166,7 +166,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
-		s.db.writer = newBatchWriter(bw, &s.stats, opts.RelaxedSync)
+		if s.db.writer, err = newBatchWriter(bw, opts.DSN, &s.stats, opts.RelaxedSync); err != nil {
+			closeDB(bw)
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
