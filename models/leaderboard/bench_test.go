@@ -78,7 +78,7 @@ func BenchmarkRecomputeWithStyle(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric((processCPU(b) - before).Seconds()/float64(b.N), "cpu-s/op")
+		b.ReportMetric((processCPU(b)-before).Seconds()/float64(b.N), "cpu-s/op")
 	}
 	b.Run("cells", func(b *testing.B) {
 		loop(b, func() error {
