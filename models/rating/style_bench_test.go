@@ -70,19 +70,19 @@ func BenchmarkStyleRoundParts(b *testing.B) {
 	}
 	d, _, _ := buildStyleData(w.c, pos, n)
 	k := d.dim()
-	halfWi, total := make([]float64, len(d.i)), make([]float64, len(d.i))
+	halfWi, total := make([]float64, d.sides()), make([]float64, d.sides())
 	b.Run("draw", func(b *testing.B) {
 		s := newStyleSampler(d.cells)
 		src := rand.NewPCG(1, 2)
 		threadCPU(b, func() {
 			for b.Loop() {
-				s.draw(src, halfWi, total)
+				s.draw(src, halfWi, total, nil)
 			}
 		})
 	})
 	b.Run("pass", func(b *testing.B) {
 		theta, g := make([]float64, k), make([]float64, k)
-		prob := make([]float64, len(d.i))
+		prob := make([]float64, d.sides())
 		for u := range prob {
 			prob[u] = 0.5
 		}
@@ -98,7 +98,7 @@ func BenchmarkStyleRoundParts(b *testing.B) {
 		})
 	})
 	b.Run("first", func(b *testing.B) {
-		theta, g, prob := make([]float64, k), make([]float64, k), make([]float64, len(d.i))
+		theta, g, prob := make([]float64, k), make([]float64, k), make([]float64, d.sides())
 		threadCPU(b, func() {
 			for b.Loop() {
 				d.gradientAt(d.halfWi, d.total, theta, prob, g)

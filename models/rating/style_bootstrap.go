@@ -25,6 +25,7 @@ type styleRoundState struct {
 	s             *styleSolver
 	theta         []float64
 	halfWi, total []float64
+	grad          baseGradient
 }
 
 // run returns the 2.5th and 97.5th percentiles of each ranked model's score
@@ -42,8 +43,9 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 		return &styleRoundState{
 			s:      newStyleSolver(d),
 			theta:  make([]float64, k),
-			halfWi: make([]float64, len(d.i)),
-			total:  make([]float64, len(d.i)),
+			halfWi: make([]float64, d.sides()),
+			total:  make([]float64, d.sides()),
+			grad:   baseGradient{d: d, prob: b.prob, g: make([]float64, k)},
 		}
 	}
 	lower, upper, err = bootstrapRounds(rounds, workers, k, seed, newState, func(st *styleRoundState, src *rand.PCG, out []float64) error {
@@ -59,12 +61,17 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 // re-centred) and the coefficients to out.
 func (b *styleBootstrap) round(st *styleRoundState, rs *styleSampler, src *rand.PCG, out []float64) error {
 	d := b.d
-	rs.draw(src, st.halfWi, st.total)
 	// Chord steps from the full fit with its Hessian usually converge in a
 	// few passes, none of which needs an exponential per row; when they do
-	// not, Newton's method finishes from wherever they got to.
+	// not, Newton's method finishes from wherever they got to. The first
+	// step's gradient comes with the resample.
+	if b.factor == nil {
+		rs.draw(src, st.halfWi, st.total, nil)
+	} else {
+		rs.draw(src, st.halfWi, st.total, &st.grad)
+	}
 	copy(st.theta, b.theta)
-	if b.factor == nil || !st.s.refine(d, st.halfWi, st.total, st.theta, b.tol, b.factor, b.theta, b.prob) {
+	if b.factor == nil || !st.s.refine(d, st.halfWi, st.total, st.theta, b.tol, b.factor, b.theta, b.prob, st.grad.g) {
 		if _, err := st.s.fit(d, st.halfWi, st.total, st.theta, b.tol); err != nil {
 			return err
 		}

@@ -93,7 +93,7 @@ func ComputeStyle(s *StyleCounts, opts Options) (*StyleResult, error) {
 		}
 		if opts.Rounds > 0 {
 			factor = make([]float64, k*k)
-			prob = make([]float64, len(d.i))
+			prob = make([]float64, d.sides())
 			d.evaluate(d.halfWi, d.total, theta, sv.grad, factor, prob, false)
 			if !cholesky(factor, k, k) {
 				factor = nil // cannot happen with the penalty; fit each round instead
@@ -139,10 +139,12 @@ func styleScale(r []float64, anchor int, anchorScore float64, out []float64) {
 }
 
 // buildStyleData standardises each feature difference over the votes as
-// shown (A minus B), drops the constant ones, and turns each cell group into
-// a row between ranked models i < j seen from i. pos maps a model to its
-// ranked index. It returns the coefficients' names and standardisation, and
-// the names of the dropped features.
+// shown (A minus B), drops the constant ones, and gathers the cell groups
+// into rows, one per pair of ranked models i < j and kept differences of
+// i's clip minus j's, each with a side for i shown as A and one for i shown
+// as B (see styleData). pos maps a model to its ranked index. It returns
+// the coefficients' names and standardisation, and the names of the dropped
+// features.
 func buildStyleData(s *StyleCounts, pos []int, m int) (*styleData, []Coefficient, []string) {
 	nf := len(s.features)
 	mean, sq := make([]float64, nf), make([]float64, nf)
@@ -182,29 +184,64 @@ func buildStyleData(s *StyleCounts, pos []int, m int) (*styleData, []Coefficient
 		coefs = append(coefs, Coefficient{Name: feat.Name, Mean: mean[f], SD: sd})
 	}
 	p := len(kept)
-	d := &styleData{m: m, p: p, xabs: make([]float64, p)}
+	d := &styleData{m: m, p: p, xabs: make([]float64, p), yabs: make([]float64, p)}
+	for e, f := range kept {
+		d.c[e] = mean[f] / coefs[e].SD
+	}
+	// A row's key: the models and the kept differences seen from i. The
+	// difference of a clip pair shown the other way round is exactly the
+	// negation (a − b and a + b + 1 are exact under the swap), and the
+	// dropped features do not enter the likelihood.
+	index := map[styleKey]int{}
 	for _, u := range s.units {
 		t := u.cells[0] + u.cells[1] + u.cells[2]
 		if t == 0 {
 			continue
 		}
 		a, b := pos[u.key.i], pos[u.key.j]
-		sign := 1.0
+		side, sign := 0, 1.0
 		cells := u.cells
 		if a > b {
-			a, b, sign = b, a, -1
+			a, b, side, sign = b, a, 1, -1
 			cells[cellWinI], cells[cellWinJ] = cells[cellWinJ], cells[cellWinI]
 		}
+		key := styleKey{i: int32(a), j: int32(b)}
 		for e, f := range kept {
-			x := sign * (u.key.d[f] - mean[f]) / coefs[e].SD
-			d.x = append(d.x, float32(x))
-			d.xabs[e] = max(d.xabs[e], math.Abs(float64(float32(x))))
+			key.d[e] = sign * u.key.d[f]
+			if key.d[e] == 0 {
+				key.d[e] = 0 // one key for +0 and -0
+			}
 		}
-		d.i = append(d.i, int32(a))
-		d.j = append(d.j, int32(b))
-		d.cells = append(d.cells, cells)
-		d.total = append(d.total, float64(t))
-		d.halfWi = append(d.halfWi, float64(cells[cellWinI])+float64(cells[cellTie])/2)
+		r, ok := index[key]
+		if !ok {
+			r = len(d.i)
+			index[key] = r
+			d.i = append(d.i, int32(a))
+			d.j = append(d.j, int32(b))
+			for e := range kept {
+				y := float32(key.d[e] / coefs[e].SD)
+				d.y = append(d.y, y)
+				d.yabs[e] = max(d.yabs[e], math.Abs(float64(y)))
+			}
+			d.cells = append(d.cells, [3]int64{}, [3]int64{})
+		}
+		v := 2*r + side
+		for c := range cells {
+			d.cells[v][c] += cells[c]
+		}
+	}
+	d.total, d.halfWi = make([]float64, len(d.cells)), make([]float64, len(d.cells))
+	for v, c := range d.cells {
+		if c == [3]int64{} {
+			continue
+		}
+		d.total[v] = float64(c[cellWinI] + c[cellWinJ] + c[cellTie])
+		d.halfWi[v] = float64(c[cellWinI]) + float64(c[cellTie])/2
+		u, sign := v/2, 1-2*float64(v%2)
+		for e := range p {
+			x := float64(d.y[u*p+e]) - sign*d.c[e]
+			d.xabs[e] = max(d.xabs[e], math.Abs(x))
+		}
 	}
 	return d, coefs, dropped
 }

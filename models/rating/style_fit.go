@@ -10,20 +10,42 @@ import (
 // the squared norm).
 const StylePenalty = 0.25
 
-// styleData is the style fit's view of the votes: one row per cell group
-// (a pair of ranked models and the standardised feature differences of
-// their clips), with the totals the likelihood needs.
+// styleData is the style fit's view of the votes. A row is a pair of
+// ranked models i < j and the standardised feature differences of their
+// clips, i's minus j's; it has two sides, i shown as A (side 0) and i shown
+// as B (side 1), each with its own cells. The differences are standardised
+// as shown to voters, and their mean need not be zero, so the sides see
+// different rows of the design: side 0 sees x = y − c and side 1 sees
+// x = y + c, where c is the mean over the standard deviation per feature.
+// Keeping both sides on one row lets a pass over the rows share the
+// feature part of the log-odds between them.
 type styleData struct {
 	m, p int     // ranked models, kept features
-	i, j []int32 // ranked indexes, i < j
-	// x holds rows of p standardised differences, seen from i, in single
-	// precision: seven digits are far finer than the features are measured,
-	// and the passes over the rows in every bootstrap round read half as much.
-	x      []float32
-	total  []float64
-	halfWi []float64 // wins of i + (ties + both-bad)/2
-	cells  [][3]int64
-	xabs   []float64 // largest |x| per kept feature
+	i, j []int32 // per row: ranked indexes, i < j
+	// y holds rows of p differences over their standard deviation, in
+	// single precision: seven digits are far finer than the features are
+	// measured, and the passes over the rows in every bootstrap round read
+	// half as much.
+	y []float32
+	c [MaxStyleFeatures]float64 // mean over standard deviation per feature
+	// Per side, side s of row u at 2u+s: the votes (wins of i, wins of j,
+	// ties and both-bad), their total and wins of i + (ties + both-bad)/2.
+	cells         [][3]int64
+	total, halfWi []float64
+	xabs          []float64 // largest |x| per kept feature over the sides with votes
+	yabs          []float64 // largest |y| per kept feature
+}
+
+// sides is the number of sides, two per row.
+func (d *styleData) sides() int { return 2 * len(d.i) }
+
+// sideX writes side s of row u's standardised differences, seen from i,
+// into x.
+func (d *styleData) sideX(u, s int, x []float64) {
+	sign := 1 - 2*float64(s)
+	for f, y := range d.y[u*d.p : u*d.p+d.p] {
+		x[f] = float64(y) - sign*d.c[f]
+	}
 }
 
 // dim is the number of parameters: a strength per ranked model, then a
@@ -37,13 +59,13 @@ func (d *styleData) dim() int { return d.m + d.p }
 type styleSolver struct {
 	k int
 	newton
-	prob   []float64 // σ(z) per row at the last evaluation
+	prob   []float64 // σ(z) per side at the last evaluation
 	scaleR []float64 // two per model, for gradientNear
 }
 
 func newStyleSolver(d *styleData) *styleSolver {
 	k := d.dim()
-	return &styleSolver{k: k, newton: newNewton(k), prob: make([]float64, len(d.i)), scaleR: make([]float64, 2*d.m)}
+	return &styleSolver{k: k, newton: newNewton(k), prob: make([]float64, d.sides()), scaleR: make([]float64, 2*d.m)}
 }
 
 // logistic returns σ(z). For z below −709 e^−z overflows to +Inf and the
@@ -57,7 +79,8 @@ func logistic(z float64) float64 {
 // evaluate writes the gradient of the penalised objective at theta to g
 // and, when h is not nil, the lower triangle of its negative Hessian to h;
 // it returns the objective when withLL is set (the logarithms cost more
-// than the rest). prob, when not nil, receives σ(z) per row.
+// than the rest). prob, when not nil, receives σ(z) per side (0 for a side
+// without votes).
 func (d *styleData) evaluate(halfWi, total, theta, g, h, prob []float64, withLL bool) float64 {
 	m, p, k := d.m, d.p, d.dim()
 	clear(g)
@@ -67,22 +90,28 @@ func (d *styleData) evaluate(halfWi, total, theta, g, h, prob []float64, withLL 
 	r, gamma := theta[:m], theta[m:]
 	gr, gg := g[:m], g[m:]
 	ll := 0.0
-	for u := range d.i {
-		n := total[u]
+	var xs [MaxStyleFeatures]float64
+	x := xs[:p]
+	for v := range total {
+		n := total[v]
 		if n == 0 {
+			if prob != nil {
+				prob[v] = 0
+			}
 			continue
 		}
+		u := v / 2
+		d.sideX(u, v%2, x)
 		i, j := int(d.i[u]), int(d.j[u])
-		x := d.x[u*p : u*p+p]
 		z := math.Ln10 * (r[i] - r[j])
-		for f, v := range x {
-			z += gamma[f] * float64(v)
+		for f, xf := range x {
+			z += gamma[f] * xf
 		}
 		q := logistic(z)
 		if prob != nil {
-			prob[u] = q
+			prob[v] = q
 		}
-		w := halfWi[u]
+		w := halfWi[v]
 		if withLL {
 			logP, logQ := logLogistic(z)
 			ll += w*logP + (n-w)*logQ
@@ -90,8 +119,8 @@ func (d *styleData) evaluate(halfWi, total, theta, g, h, prob []float64, withLL 
 		res := w - n*q
 		gr[i] += math.Ln10 * res
 		gr[j] -= math.Ln10 * res
-		for f, v := range x {
-			gg[f] += res * float64(v)
+		for f, xf := range x {
+			gg[f] += res * xf
 		}
 		if h != nil {
 			c := n * q * (1 - q)
@@ -100,13 +129,13 @@ func (d *styleData) evaluate(halfWi, total, theta, g, h, prob []float64, withLL 
 			h[j*k+j] += cr
 			h[j*k+i] -= cr // j > i: lower triangle
 			cl := math.Ln10 * c
-			for f, v := range x {
+			for f, xf := range x {
 				row := h[(m+f)*k : (m+f)*k+m+f+1]
-				row[i] += cl * float64(v)
-				row[j] -= cl * float64(v)
-				cv := c * float64(v)
+				row[i] += cl * xf
+				row[j] -= cl * xf
+				cv := c * xf
 				for e := 0; e <= f; e++ {
-					row[m+e] += cv * float64(x[e])
+					row[m+e] += cv * x[e]
 				}
 			}
 		}
@@ -159,6 +188,8 @@ func (s *styleSolver) fit(d *styleData, halfWi, total, theta []float64, tol floa
 
 // refine polishes a warm start by chord iterations with factor, the
 // Cholesky factor of the negative Hessian of the full data at base, its fit.
+// theta must start at base. g0, when not nil, holds the log-likelihood
+// gradient at base (without the penalty), as styleSampler.draw sums it.
 // prob holds σ(z) per row at base, so no pass needs an
 // exponential per row (see gradientNear). Chord iterations converge
 // linearly: with ρ the ratio of a step to the one before, the distance left
@@ -166,12 +197,16 @@ func (s *styleSolver) fit(d *styleData, halfWi, total, theta []float64, tol floa
 // stops once that is below tol Elo points, saving the pass that would only
 // confirm it. It gives up as soon as a step fails to halve the one before
 // (the caller then finishes with fit) and reports whether it converged.
-func (s *styleSolver) refine(d *styleData, halfWi, total, theta []float64, tol float64, factor, base, prob []float64) bool {
+func (s *styleSolver) refine(d *styleData, halfWi, total, theta []float64, tol float64, factor, base, prob, g0 []float64) bool {
 	k := s.k
 	tolR := tol / 400
 	last := math.Inf(1)
 	for it := range maxIterations {
-		if it == 0 {
+		if it == 0 && g0 != nil {
+			for a, t := range theta {
+				s.step[a] = g0[a] - 2*StylePenalty*t
+			}
+		} else if it == 0 {
 			d.gradientAt(halfWi, total, theta, prob, s.step)
 		} else {
 			for a := range k {
@@ -204,19 +239,29 @@ func (s *styleSolver) refine(d *styleData, halfWi, total, theta []float64, tol f
 	return false
 }
 
-// gradientAt is evaluate's gradient when σ(z) per row is already known.
-// Rows without votes need no test: their residual is 0 − 0·σ.
+// gradientAt is evaluate's gradient when σ(z) per side is already known.
+// Sides without votes need no test: their residual is 0 − 0·σ.
 func (d *styleData) gradientAt(halfWi, total, theta, prob, g []float64) {
 	m, p := d.m, d.p
 	clear(g)
 	gr, gg := g[:m], g[m:]
-	for u := range d.i {
-		res := halfWi[u] - total[u]*prob[u]
-		gr[d.i[u]] += math.Ln10 * res
-		gr[d.j[u]] -= math.Ln10 * res
-		for f, v := range d.x[u*p : u*p+p] {
-			gg[f] += res * float64(v)
+	var acc [MaxStyleFeatures]float64
+	diff := 0.0 // Σ over rows of side 0's residual minus side 1's
+	for u, i := range d.i {
+		j := d.j[u]
+		resA := halfWi[2*u] - total[2*u]*prob[2*u]
+		resB := halfWi[2*u+1] - total[2*u+1]*prob[2*u+1]
+		res := resA + resB
+		gr[i] += math.Ln10 * res
+		gr[j] -= math.Ln10 * res
+		for f, y := range d.y[u*p : u*p+p : u*p+p] {
+			acc[f] += res * float64(y)
 		}
+		diff += resA - resB
+	}
+	// Side 0 sees y − c and side 1 y + c.
+	for f := range p {
+		gg[f] = acc[f] - diff*d.c[f]
 	}
 	for a, t := range theta {
 		g[a] -= 2 * StylePenalty * t
@@ -227,17 +272,18 @@ func (d *styleData) gradientAt(halfWi, total, theta, prob, g []float64) {
 // from the base point: e^z stays far from overflow.
 const maxNearMove = 40
 
-// nearTaylor is the largest |Δγ·x| for which expSmall is used.
+// nearTaylor is the largest |Δγ·y| for which expSmall is used.
 const nearTaylor = 1.0 / 4
 
-// gradientNear is evaluate's gradient at theta, given σ(z) per row at a
-// nearby base point. A row's log-odds move by δ = ln10·(Δr_i −
-// Δr_j) + Δγ·x, and σ(z+δ) = σ·e^δ / (1−σ + σ·e^δ). The strengths' part of
-// e^δ is a ratio of one exponential per model; the features' part, small
-// in a bootstrap round, is a short Taylor series, so a pass over a hundred
-// thousand rows costs a hundred exponentials instead of a hundred thousand.
-// scaleR is scratch space of two entries per model. Rows without votes
-// need no test: their residual is 0 − 0·σ.
+// gradientNear is evaluate's gradient at theta, given σ(z) per side at a
+// nearby base point. A side's log-odds move by δ = ln10·(Δr_i − Δr_j) +
+// Δγ·y ∓ Δγ·c, and σ(z+δ) = σ·e^δ / (1−σ + σ·e^δ). The strengths' part of
+// e^δ is a ratio of one exponential per model, the ∓Δγ·c part one
+// exponential per pass, and the part both sides of a row share, Δγ·y, small
+// in a bootstrap round, a short Taylor series: a pass over a hundred
+// thousand rows costs a hundred exponentials instead of two hundred
+// thousand. scaleR is scratch space of two entries per model. Sides
+// without votes need no test: their residual is 0 − 0·σ.
 func (d *styleData) gradientNear(halfWi, total, theta, base, prob, scaleR, g []float64) {
 	m, p := d.m, d.p
 	clear(g)
@@ -248,36 +294,82 @@ func (d *styleData) gradientNear(halfWi, total, theta, base, prob, scaleR, g []f
 		down[i] = 1 / up[i]
 	}
 	var dg [MaxStyleFeatures]float64
-	bound := 0.0
+	bound, shift := 0.0, 0.0
 	for f := range p {
 		dg[f] = theta[m+f] - base[m+f]
-		bound += math.Abs(dg[f]) * d.xabs[f]
+		bound += math.Abs(dg[f]) * d.yabs[f]
+		shift += dg[f] * d.c[f]
 	}
-	small := bound <= nearTaylor
+	if bound > nearTaylor || math.Abs(shift) > maxNearMove {
+		// Far from the base, or with differences far from centred, the
+		// shared part could overflow where a side's own move does not.
+		d.gradientNearSides(halfWi, total, theta, base, prob, g)
+		return
+	}
+	// Side 0's rows are shifted by −Δγ·c, side 1's by +Δγ·c.
+	shiftA, shiftB := math.Exp(-shift), math.Exp(shift)
 	var acc [MaxStyleFeatures]float64
+	diff := 0.0
 	for u, i := range d.i {
 		j := d.j[u]
-		x := d.x[u*p : u*p+p : u*p+p]
+		y := d.y[u*p : u*p+p : u*p+p]
 		t := 0.0
-		for f, v := range x {
+		for f, v := range y {
 			t += dg[f] * float64(v)
 		}
-		var e float64
-		if small {
-			e = expSmall(t)
-		} else {
-			e = math.Exp(t)
-		}
-		e *= up[i] * down[j]
-		q := prob[u]
-		res := halfWi[u] - total[u]*q*e/(1-q+q*e)
+		e := expSmall(t) * up[i] * down[j]
+		eA, eB := e*shiftA, e*shiftB
+		qA, qB := prob[2*u], prob[2*u+1]
+		// σ(z+δ) = σ·e^δ / (1−σ + σ·e^δ) for both sides, by one division.
+		numA, denA := qA*eA, 1-qA+qA*eA
+		numB, denB := qB*eB, 1-qB+qB*eB
+		inv := 1 / (denA * denB)
+		resA := halfWi[2*u] - total[2*u]*numA*denB*inv
+		resB := halfWi[2*u+1] - total[2*u+1]*numB*denA*inv
+		res := resA + resB
 		gr[i] += math.Ln10 * res
 		gr[j] -= math.Ln10 * res
-		for f, v := range x {
+		for f, v := range y {
 			acc[f] += res * float64(v)
 		}
+		diff += resA - resB
 	}
-	copy(gg, acc[:p])
+	for f := range p {
+		gg[f] = acc[f] - diff*d.c[f]
+	}
+	for a, t := range theta {
+		g[a] -= 2 * StylePenalty * t
+	}
+}
+
+// gradientNearSides is gradientNear one side at a time, with an
+// exponential of each side's own move, which maxNearMove bounds.
+func (d *styleData) gradientNearSides(halfWi, total, theta, base, prob, g []float64) {
+	m, p := d.m, d.p
+	clear(g)
+	gr, gg := g[:m], g[m:]
+	var xs [MaxStyleFeatures]float64
+	x := xs[:p]
+	for v, n := range total {
+		if n == 0 {
+			continue
+		}
+		u := v / 2
+		d.sideX(u, v%2, x)
+		i, j := d.i[u], d.j[u]
+		delta := math.Ln10 * ((theta[i] - base[i]) - (theta[j] - base[j]))
+		for f, xf := range x {
+			delta += (theta[m+f] - base[m+f]) * xf
+		}
+		e := math.Exp(delta)
+		q := prob[v]
+		res := halfWi[v] - n*q*e/(1-q+q*e)
+		gr[i] += math.Ln10 * res
+		gr[j] -= math.Ln10 * res
+		for f, xf := range x {
+			gg[f] += res * xf
+		}
+	}
 	for a, t := range theta {
 		g[a] -= 2 * StylePenalty * t
 	}

@@ -96,8 +96,15 @@ type styleSampler struct {
 	guides []*poissonGuide // distinct thinned counts
 	// fast holds the guides' tables end to end, so a draw is one load:
 	// fast[g<<guideBits | bits] for guide g.
-	fast   []uint16
-	rowTab [][3]uint16 // per row, a guide per cell kind
+	fast []uint16
+	// Rows with votes: their index, a guide per cell kind, and whether the
+	// row shares a fit row with its neighbour in the list (2u and 2u+1, the
+	// two sides of row u, both with votes). Rows without votes are always
+	// empty.
+	row     []int32
+	rowTab  [][3]uint16
+	partner []bool
+	empty   []int32
 	// For adding votes: a categorical over the nonzero cells, and each
 	// one's row and kind.
 	cells   aliasTable
@@ -109,7 +116,16 @@ type styleSampler struct {
 // j, ties and both-bad] per row). It returns nil if the thinned counts take
 // more distinct guides than a row can index.
 func newStyleSampler(rows [][3]int64) *styleSampler {
-	s := &styleSampler{rowTab: make([][3]uint16, len(rows))}
+	s := &styleSampler{}
+	voted := func(u int) bool { return u < len(rows) && rows[u] != [3]int64{} }
+	for u := range rows {
+		if !voted(u) {
+			s.empty = append(s.empty, int32(u))
+			continue
+		}
+		s.row = append(s.row, int32(u))
+		s.partner = append(s.partner, voted(u^1))
+	}
 	var w []float64
 	for u, c := range rows {
 		for kind, n := range c {
@@ -138,13 +154,14 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 		return index[n], true
 	}
 	guide(0)
-	for u, c := range rows {
-		for kind, n := range c {
+	s.rowTab = make([][3]uint16, len(s.row))
+	for r, u := range s.row {
+		for kind, n := range rows[u] {
 			g, ok := guide(n)
 			if !ok {
 				return nil
 			}
-			s.rowTab[u][kind] = g
+			s.rowTab[r][kind] = g
 		}
 	}
 	s.fast = make([]uint16, len(s.guides)<<guideBits)
@@ -158,9 +175,24 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 // nonzero returns the number of nonzero cells a draw resamples.
 func (s *styleSampler) nonzero() int { return len(s.cellRow) }
 
+// baseGradient asks styleSampler.draw to also sum the resample's
+// log-likelihood gradient at the full fit, where σ(z) per row is prob, into
+// g (the penalty not included): the first chord step of a round needs it,
+// and summing it while each row's counts are at hand saves a pass over the
+// rows.
+type baseGradient struct {
+	d    *styleData
+	prob []float64
+	g    []float64
+}
+
 // draw writes one resample's half-wins of i (wins of i and half the ties and
-// both-bad votes) and totals per row into halfWi and total.
-func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
+// both-bad votes) and totals per row into halfWi and total, and, when grad
+// is not nil, the resample's gradient at the full fit into grad.g.
+func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGradient) {
+	if grad != nil {
+		clear(grad.g)
+	}
 	if s.total == 0 {
 		clear(halfWi)
 		clear(total)
@@ -168,9 +200,23 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 	}
 	const mask = 1<<guideBits - 1
 	var sum int64
+	var d *styleData
+	var prob, gr []float64
+	var acc [MaxStyleFeatures]float64
+	diff, resA := 0.0, 0.0
+	p := 0
+	if grad != nil {
+		d, prob, p = grad.d, grad.prob, grad.d.p
+		gr = grad.g[:d.m]
+	}
+	for _, u := range s.empty {
+		total[u], halfWi[u] = 0, 0
+	}
+	rowIdx, partner := s.row[:len(s.rowTab)], s.partner[:len(s.rowTab)]
 	for {
 		sum = 0
-		for u, tabs := range s.rowTab {
+		for r, tabs := range s.rowTab {
+			u := int(rowIdx[r])
 			// One variate gives the row's three draws.
 			bits := src.Uint64()
 			b0, b1, b2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
@@ -188,17 +234,67 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 			}
 			n := w + l + t
 			sum += n
-			total[u], halfWi[u] = float64(n), float64(w)+0.5*float64(t)
+			hw := float64(w) + 0.5*float64(t)
+			total[u], halfWi[u] = float64(n), hw
+			if d != nil {
+				// Rows here are the fit's sides: side 0 of a fit row comes
+				// just before its side 1, and the row's strengths and
+				// differences take both at once.
+				res := hw - float64(n)*prob[u]
+				switch {
+				case u%2 == 0 && partner[r]:
+					resA = res
+				case u%2 == 0:
+					d.addResiduals(u/2, res, 0, gr, &acc, &diff)
+				case partner[r]:
+					d.addResiduals(u/2, resA, res, gr, &acc, &diff)
+				default:
+					d.addResiduals(u/2, 0, res, gr, &acc, &diff)
+				}
+			}
 		}
 		if sum <= s.total {
 			break
+		}
+		if d != nil {
+			clear(gr)
+			acc, diff = [MaxStyleFeatures]float64{}, 0
 		}
 	}
 	share := [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}
 	for ; sum < s.total; sum++ {
 		c := s.cells.draw(src)
-		u := s.cellRow[c]
+		u := int(s.cellRow[c])
 		total[u]++
 		halfWi[u] += share[s.kind[c]]
+		if d != nil {
+			res := share[s.kind[c]] - prob[u]
+			if u%2 == 0 {
+				d.addResiduals(u/2, res, 0, gr, &acc, &diff)
+			} else {
+				d.addResiduals(u/2, 0, res, gr, &acc, &diff)
+			}
+		}
 	}
+	if d != nil {
+		// Side 0 sees y − c and side 1 y + c.
+		for f := range p {
+			grad.g[d.m+f] = acc[f] - diff*d.c[f]
+		}
+	}
+}
+
+// addResiduals adds the residuals (observed minus expected wins of i) of
+// row u's side 0, resA, and side 1, resB, to the strengths' gradient gr, to
+// acc (the sums of residual times y) and to diff (side 0's residuals minus
+// side 1's).
+func (d *styleData) addResiduals(u int, resA, resB float64, gr []float64, acc *[MaxStyleFeatures]float64, diff *float64) {
+	p := d.p
+	res := resA + resB
+	gr[d.i[u]] += math.Ln10 * res
+	gr[d.j[u]] -= math.Ln10 * res
+	for f, y := range d.y[u*p : u*p+p : u*p+p] {
+		acc[f] += res * float64(y)
+	}
+	*diff += resA - resB
 }

@@ -88,7 +88,7 @@ func TestStyleSampler_DrawsMultinomial(t *testing.T) {
 			hw := make([][]float64, len(rows))
 			tot := make([][]float64, len(rows))
 			for range draws {
-				s.draw(src, halfWi, total)
+				s.draw(src, halfWi, total, nil)
 				sum := 0.0
 				for u := range rows {
 					sum += total[u]
@@ -130,7 +130,7 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 	if _, err := sv.fit(d, d.halfWi, d.total, theta, DefaultTolerance); err != nil {
 		t.Fatal(err)
 	}
-	factor, prob := make([]float64, k*k), make([]float64, len(d.i))
+	factor, prob := make([]float64, k*k), make([]float64, d.sides())
 	d.evaluate(d.halfWi, d.total, theta, sv.grad, factor, prob, false)
 	if !cholesky(factor, k, k) {
 		t.Fatal("negative Hessian not positive definite")
@@ -138,7 +138,8 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 	b := styleBootstrap{d: d, theta: theta, factor: factor, prob: prob, anchor: -1, tol: styleBootstrapTolerance}
 	rs := newStyleSampler(d.cells)
 	st := &styleRoundState{s: newStyleSolver(d), theta: make([]float64, k),
-		halfWi: make([]float64, len(d.i)), total: make([]float64, len(d.i))}
+		halfWi: make([]float64, d.sides()), total: make([]float64, d.sides()),
+		grad: baseGradient{d: d, prob: prob, g: make([]float64, k)}}
 	out, want := make([]float64, k), make([]float64, k)
 	for r := range 20 {
 		if err := b.round(st, rs, rand.NewPCG(roundSeed(1, uint64(r))), out); err != nil {
@@ -167,5 +168,44 @@ func TestExpSmall_MatchesExp(t *testing.T) {
 		if got, want := expSmall(x), math.Exp(x); math.Abs(got-want) > 4e-16*want {
 			t.Fatalf("expSmall(%g) = %.17g, e^x = %.17g", x, got, want)
 		}
+	}
+}
+
+// The gradient the sampler sums while it draws is the one a pass over the
+// drawn sides gives, retried draws and added votes included, whether clip
+// pairs were met both ways round (dense) or mostly one way (sparse).
+func TestStyleSampler_GradientMatchesPass(t *testing.T) {
+	for name, prompts := range map[string]int{"dense": 4, "sparse": 60} {
+		t.Run(name, func(t *testing.T) {
+			w := newStyleWorld(styleWorldSpec{models: 12, prompts: prompts, votes: 4000, tieFrac: 0.15,
+				beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: -1, biasA: 0.6, seed: 2, spreadSD: 150})
+			n := w.c.N()
+			pos := make([]int, n)
+			for i := range pos {
+				pos[i] = i
+			}
+			d, _, _ := buildStyleData(w.c, pos, n)
+			k := d.dim()
+			theta := make([]float64, k)
+			if _, err := newStyleSolver(d).fit(d, d.halfWi, d.total, theta, DefaultTolerance); err != nil {
+				t.Fatal(err)
+			}
+			prob := make([]float64, d.sides())
+			d.evaluate(d.halfWi, d.total, theta, make([]float64, k), nil, prob, false)
+			s := newStyleSampler(d.cells)
+			halfWi, total := make([]float64, d.sides()), make([]float64, d.sides())
+			grad := baseGradient{d: d, prob: prob, g: make([]float64, k)}
+			want := make([]float64, k)
+			for r := range 50 {
+				s.draw(rand.NewPCG(roundSeed(7, uint64(r))), halfWi, total, &grad)
+				d.gradientAt(halfWi, total, theta, prob, want)
+				for a := range k {
+					got := grad.g[a] - 2*StylePenalty*theta[a]
+					if math.Abs(got-want[a]) > 1e-9*(1+math.Abs(want[a])) {
+						t.Fatalf("draw %d, parameter %d: gradient %.12g, pass %.12g", r, a, got, want[a])
+					}
+				}
+			}
+		})
 	}
 }

@@ -1,0 +1,84 @@
+package rating
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// styleTestData builds the fit's rows for a synthetic arena whose clips are
+// shown with the longer one on side A in a share biasA of the votes, so the
+// differences as shown are not centred.
+func styleTestData(t *testing.T, biasA float64) *styleData {
+	t.Helper()
+	w := newStyleWorld(styleWorldSpec{models: 12, prompts: 4, votes: 6000, tieFrac: 0.15,
+		beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: 3, biasA: biasA, seed: 9, spreadSD: 150})
+	n := w.c.N()
+	pos := make([]int, n)
+	for i := range pos {
+		pos[i] = i
+	}
+	d, _, _ := buildStyleData(w.c, pos, n)
+	return d
+}
+
+// A clip pair shown either way round is one row with two sides, and the
+// sides keep every vote.
+func TestBuildStyleData_MirroredPairsShareARow(t *testing.T) {
+	w := newStyleWorld(styleWorldSpec{models: 6, prompts: 2, votes: 3000, tieFrac: 0.15,
+		beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: -1, biasA: 0.5, seed: 4, spreadSD: 150})
+	pos := []int{0, 1, 2, 3, 4, 5}
+	d, _, _ := buildStyleData(w.c, pos, 6)
+	// Six models, two prompts, one clip per model and prompt: 15 model
+	// pairs with two clip pairs each, all of them met both ways round in
+	// 3000 votes.
+	if len(d.i) != 30 {
+		t.Errorf("%d rows, want 30", len(d.i))
+	}
+	total := 0.0
+	for v, n := range d.total {
+		if n == 0 {
+			t.Errorf("side %d of row %d has no votes", v%2, v/2)
+		}
+		total += n
+	}
+	if total != 3000 {
+		t.Errorf("the sides hold %v votes, want 3000", total)
+	}
+}
+
+// gradientNear, in both of its ways, is evaluate's gradient at theta.
+func TestStyleGradientNear_MatchesEvaluate(t *testing.T) {
+	for _, biasA := range []float64{0.5, 0.8} {
+		d := styleTestData(t, biasA)
+		k := d.dim()
+		base := make([]float64, k)
+		if _, err := newStyleSolver(d).fit(d, d.halfWi, d.total, base, DefaultTolerance); err != nil {
+			t.Fatal(err)
+		}
+		prob := make([]float64, d.sides())
+		d.evaluate(d.halfWi, d.total, base, make([]float64, k), nil, prob, false)
+		// A round's move (a few points, a hundredth in γ) takes the shared
+		// Taylor series; a large γ move takes one exponential per side.
+		for _, move := range []struct{ r, gamma float64 }{{0.02, 0.01}, {0.05, 0.3}} {
+			t.Run(fmt.Sprintf("biasA=%v/r=%v/γ=%v", biasA, move.r, move.gamma), func(t *testing.T) {
+				theta := append([]float64(nil), base...)
+				for a := range k {
+					step := move.r
+					if a >= d.m {
+						step = move.gamma
+					}
+					theta[a] += step * math.Sin(float64(3*a+1))
+				}
+				got, want := make([]float64, k), make([]float64, k)
+				d.gradientNear(d.halfWi, d.total, theta, base, prob, make([]float64, 2*d.m), got)
+				d.evaluate(d.halfWi, d.total, theta, want, nil, nil, false)
+				for a := range k {
+					if math.Abs(got[a]-want[a]) > 1e-9*(1+math.Abs(want[a])) {
+						t.Errorf("parameter %d: %.12g, evaluate %.12g", a, got[a], want[a])
+					}
+				}
+			})
+		}
+	}
+}
