@@ -59,12 +59,12 @@ func execRows(ctx context.Context, tx *sql.Tx, full *sql.Stmt, vals []any, cols 
 }
 
 // matchupCols is how many values insertMatchupsSQL takes per row.
-const matchupCols = 15
+const matchupCols = 17
 
 // insertMatchupsSQL is a multi-row INSERT of rows matchups, with the
 // dialect's placeholders.
 func insertMatchupsSQL(rows int, d dialect) string {
-	return insertRowsSQL(`INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id, model_a_id, model_b_id, issued_at, expires_at, choice, voted_at, valid, invalid_reason) VALUES `, rows, matchupCols, d)
+	return insertRowsSQL(`INSERT INTO matchups (id, voter_id, prompt_id, pool, category, clip_a_id, clip_b_id, model_a_id, model_b_id, issued_at, expires_at, choice, voted_at, valid, invalid_reason, style_a_id, style_b_id) VALUES `, rows, matchupCols, d)
 }
 
 // voteStyleCols is how many values insertVoteStylesSQL takes per row.

@@ -39,6 +39,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0811_catalog_changes", Migrate: migrateCatalogChanges},
 		{ID: "0812_address_budgets", Migrate: migrateAddressBudgets},
 		{ID: "0813_login_failures", Migrate: migrateLoginFailures},
+		{ID: "0660_imported_style_ids", Migrate: migrateImportedStyleIDs},
 	}
 }
 

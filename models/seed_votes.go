@@ -103,7 +103,7 @@ func (s *Store) SeedDemoVotes(ctx context.Context, n int, seed uint64) error {
 		voted := start.Add(time.Duration(frac * float64(demoSpan)))
 		issued := voted.Add(-time.Duration(15+rng.IntN(60)) * time.Second)
 		rows = append(rows, NewID(), DemoVoter, cp.prompt.ID, pool, cp.prompt.Category, a.ID, b.ID, a.ModelID, b.ModelID,
-			issued, issued.Add(s.rules.ttl), choice, voted, true, "")
+			issued, issued.Add(s.rules.ttl), choice, voted, true, "", 0, 0)
 	}
 	err = s.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec(insertVoterSQL, DemoVoter, now).Error; err != nil {

@@ -45,14 +45,16 @@ const (
 // checks every line, so a malformed line refuses the whole file with its line
 // number before anything is stored (or is skipped with SkipBad); the second
 // inserts in batches of short transactions, so a running server keeps taking
-// votes meanwhile. Memory stays flat whatever the file size.
+// votes meanwhile. Memory stays flat whatever the file size, but for the
+// distinct style vectors, as many as the clips the votes saw.
 //
 // Imported votes belong to a voter named after the file's hash
 // ("import:<16 hex digits>"), so importing the same file twice is refused
 // (ErrConflict) and an admin can invalidate an import as one voter. They have
 // no clips: clip ids are 0, which no real clip has; a vote's "style", the
-// features of its two clips, is stored beside it (imported_vote_styles) so
-// that it counts on the style-controlled board. Unknown model slugs become
+// features of its two clips, is stored beside it (imported_vote_styles), for
+// the export, and each side's vector is numbered (imported_clip_styles) on
+// the vote itself, so that it counts on the style-controlled board. Unknown model slugs become
 // new models, named by their slug. If the second pass fails, the votes it
 // added are deleted again.
 func (s *Store) ImportVotes(ctx context.Context, path string, o ImportOptions) (ImportSummary, error) {
@@ -196,10 +198,17 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 			return fmt.Errorf("store imported votes: %w", err)
 		}
 	}
+	clipStyles, err := s.loadImportedClipStyles(ctx)
+	if err != nil {
+		return err
+	}
 	batch := make([]any, 0, importRowsPerTx*matchupCols)
 	styles := make([]any, 0, importRowsPerTx*voteStyleCols)
 	pending := int64(0)
 	flush := func(last bool) error {
+		if err := clipStyles.flush(ctx, tx, s.db.dialect); err != nil {
+			return err
+		}
 		if err := execRows(ctx, tx, stmt, batch, matchupCols, func(rows int) string { return insertMatchupsSQL(rows, s.db.dialect) }); err != nil {
 			return fmt.Errorf("store imported votes: %w", err)
 		}
@@ -237,13 +246,15 @@ func (s *Store) insertBattles(ctx context.Context, path string, o ImportOptions,
 		}
 		choice, _ := choiceOf(v.Winner)
 		id := NewID()
-		batch = append(batch, id, sum.VoterID, v.PromptID, v.Pool, v.Category, 0, 0,
-			ids[v.ModelA], ids[v.ModelB], at, at, choice, at, true, "")
+		var styleA, styleB int64
 		if st := v.Style; st != nil {
 			a, b := st.A, st.B
 			styles = append(styles, id, a.DurationS, a.Motion, a.Brightness, a.Saturation, a.HasAudio,
 				b.DurationS, b.Motion, b.Brightness, b.Saturation, b.HasAudio)
+			styleA, styleB = clipStyles.id(a), clipStyles.id(b)
 		}
+		batch = append(batch, id, sum.VoterID, v.PromptID, v.Pool, v.Category, 0, 0,
+			ids[v.ModelA], ids[v.ModelB], at, at, choice, at, true, "", styleA, styleB)
 		if len(batch) == cap(batch) {
 			return flush(false)
 		}

@@ -154,8 +154,8 @@ func TestImportVotes_KeepsMemoryFlatOverManyBatches(t *testing.T) {
 	}
 }
 
-// Imported votes keep their clips' features: the tallies the style board
-// fits count them, and the export writes them back out.
+// Imported votes keep their clips' features: the cells the style board
+// fits count them by numbered vector, and the export writes them back out.
 func TestImportVotes_StyleIsStoredTalliedAndExported(t *testing.T) {
 	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
 	ctx := context.Background()
@@ -171,20 +171,33 @@ func TestImportVotes_StyleIsStoredTalliedAndExported(t *testing.T) {
 	if _, err := s.ImportVotes(ctx, writeLines(t, in...), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	ts, err := s.ImportedStyleTallies(ctx, TallyFilter{Pool: PoolT2V})
+	cells, err := s.VoteCells(ctx, TallyFilter{Pool: PoolT2V})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vectors, err := s.ImportedClipStyles(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantA, wantB := ClipStyle{12, 8.5, 120, 70, 1}, ClipStyle{4, 3, 90, 40, 0}
 	got := map[string]int64{}
-	for _, tl := range ts {
-		if tl.StyleA != wantA || tl.StyleB != wantB {
-			t.Fatalf("tally %+v, want features %v and %v", tl, wantA, wantB)
+	for _, c := range cells {
+		if c.ClipAID != 0 || c.ClipBID != 0 {
+			t.Fatalf("imported cell %+v names clips", c)
 		}
-		got[tl.Choice] += tl.N
+		if c.StyleAID == 0 {
+			if c.Choice != ChoiceB || c.N != 1 || c.StyleBID != 0 {
+				t.Fatalf("cell %+v: only the vote without style has no style vectors", c)
+			}
+			continue
+		}
+		if vectors[c.StyleAID] != wantA || vectors[c.StyleBID] != wantB {
+			t.Fatalf("cell %+v has features %v and %v, want %v and %v", c, vectors[c.StyleAID], vectors[c.StyleBID], wantA, wantB)
+		}
+		got[c.Choice] += c.N
 	}
-	if len(ts) != 2 || got[ChoiceA] != 2 || got[ChoiceTie] != 1 {
-		t.Fatalf("tallies %+v", ts)
+	if len(cells) != 3 || len(vectors) != 2 || got[ChoiceA] != 2 || got[ChoiceTie] != 1 {
+		t.Fatalf("cells %+v, vectors %v", cells, vectors)
 	}
 	var styles []*BattleStyle
 	if err := s.ExportVotes(ctx, func(v BattleVote) error { styles = append(styles, v.Style); return nil }); err != nil {
@@ -202,8 +215,8 @@ func TestImportVotes_StyleIsStoredTalliedAndExported(t *testing.T) {
 	if err := s.db.w.Exec("UPDATE matchups SET valid = ?", false).Error; err != nil {
 		t.Fatal(err)
 	}
-	if ts, err := s.ImportedStyleTallies(ctx, TallyFilter{}); err != nil || len(ts) != 0 {
-		t.Fatalf("tallies of invalid votes %+v, %v", ts, err)
+	if cells, err := s.VoteCells(ctx, TallyFilter{}); err != nil || len(cells) != 0 {
+		t.Fatalf("cells of invalid votes %+v, %v", cells, err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/arena-video/arena/models"
@@ -69,11 +70,7 @@ func (b *Boards) Ranks(ctx context.Context, pool string, modelA, modelB uint) (r
 // Compute fits one leaderboard from the current valid votes, without
 // storing it. The CLI uses it; pages read snapshots instead.
 func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboard, error) {
-	ts, err := b.src.VoteTallies(ctx, models.TallyFilter{Pool: pool, Category: category})
-	if err != nil {
-		return nil, err
-	}
-	sts, styles, err := b.styleInputs(ctx, models.TallyFilter{Pool: pool, Category: category})
+	cells, styles, err := b.cells(ctx, models.TallyFilter{Pool: pool, Category: category})
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +78,7 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 	if err != nil {
 		return nil, err
 	}
-	lb, err := fitBoth(b.opts, pool, category, mergeCategories(ts), sts, styles, anchor, b.src.Now())
+	lb, err := fitBoth(b.opts, pool, category, cellTallies(cells), cells, styles, anchor, b.src.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -89,70 +86,34 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 	return lb, err
 }
 
-// styleInputs loads the measured clips' features and the clip-level vote
-// counts, with the imported votes that carried their clips' features. Without
-// a measured clip the clip-level counting query, a scan of every vote, is
-// skipped.
-func (b *Boards) styleInputs(ctx context.Context, f models.TallyFilter) ([]models.StyleTally, map[uint]models.ClipStyle, error) {
-	styles, err := b.src.MeasuredClipStyles(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	var sts []models.StyleTally
-	if len(styles) > 0 {
-		if sts, err = b.src.StyleTallies(ctx, f); err != nil {
-			return nil, nil, err
-		}
-	}
-	imported, err := b.src.ImportedStyleTallies(ctx, f)
-	if err != nil {
-		return nil, nil, err
-	}
-	return withImportedStyles(sts, styles, imported), styles, nil
-}
-
-// withImportedStyles adds imported votes to the clip-level tallies: each
-// distinct feature vector becomes a stand-in clip, numbered down from the
-// largest id, where no real clip is, in the order the tallies come (the
-// query sorts them), so fingerprints stay stable. styles gains the
-// stand-ins' features.
-func withImportedStyles(sts []models.StyleTally, styles map[uint]models.ClipStyle, imported []models.ImportedStyleTally) []models.StyleTally {
-	ids := make(map[models.ClipStyle]uint)
-	next := ^uint(0)
-	clip := func(c models.ClipStyle) uint {
-		id, ok := ids[c]
-		if !ok {
-			id = next
-			next--
-			ids[c] = id
-			styles[id] = c
-		}
-		return id
-	}
-	for _, t := range imported {
-		sts = append(sts, models.StyleTally{Pool: t.Pool, Category: t.Category, ModelAID: t.ModelAID, ModelBID: t.ModelBID,
-			ClipAID: clip(t.StyleA), ClipBID: clip(t.StyleB), Choice: t.Choice, N: t.N})
-	}
-	return sts
-}
-
-// fitBoth fits the raw board and the style-controlled board beside it.
-func fitBoth(o Options, pool, category string, ts []models.Tally, sts []models.StyleTally, styles map[uint]models.ClipStyle, anchor uint, at time.Time) (*Leaderboard, error) {
+// fitBoth fits the raw board from the tallies and the style-controlled
+// board beside it from the cells they add up, both at once: the raw fit's
+// rounds keep a core busy while the style fit counts its cells.
+func fitBoth(o Options, pool, category string, ts []models.Tally, cells []models.VoteCell, styles clipStyles, anchor uint, at time.Time) (*Leaderboard, error) {
+	var sb *StyleBoard
+	var styleErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { sb, styleErr = fitStyle(o, cells, styles, anchor) })
 	lb, err := fit(o, pool, category, ts, anchor, at, category == "")
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	if lb.Style, err = fitStyle(o, sts, styles, anchor, lb); err != nil {
-		return nil, fmt.Errorf("style-controlled %s: %w", Key(pool, category), err)
+	if styleErr != nil {
+		return nil, fmt.Errorf("style-controlled %s: %w", Key(pool, category), styleErr)
 	}
-	lb.Fingerprint = boardFingerprint(ts, sts, styles, o)
+	if sb != nil {
+		sb.setRankChangesVsRaw(lb)
+	}
+	lb.Style = sb
+	lb.Fingerprint = boardFingerprint(ts, cells, styles, o)
 	return lb, nil
 }
 
 // boardFingerprint identifies the inputs of both boards.
-func boardFingerprint(ts []models.Tally, sts []models.StyleTally, styles map[uint]models.ClipStyle, o Options) string {
+func boardFingerprint(ts []models.Tally, cells []models.VoteCell, styles clipStyles, o Options) string {
 	f := fingerprint(ts, o)
-	if sf := styleFingerprint(sts, styles); sf != "" {
+	if sf := styleFingerprint(cells, styles); sf != "" {
 		f += "-" + sf
 	}
 	return f

@@ -25,14 +25,16 @@ type BoardSource interface {
 	Now() time.Time
 	// VoteTallies counts valid votes by pool, category, models and choice.
 	VoteTallies(ctx context.Context, f models.TallyFilter) ([]models.Tally, error)
-	// StyleTallies counts valid votes by pool, category, models, clips and
-	// choice, for the style-controlled boards.
-	StyleTallies(ctx context.Context, f models.TallyFilter) ([]models.StyleTally, error)
+	// EachVoteCells counts valid votes by pool, category, models, choice,
+	// clips and imported clips' style vectors, sorted so, and hands them
+	// over one pool and category at a time: what both boards of every
+	// leaderboard fit, from one query.
+	EachVoteCells(ctx context.Context, f models.TallyFilter, fn func([]models.VoteCell) error) error
 	// MeasuredClipStyles returns the style features of the measured clips.
 	MeasuredClipStyles(ctx context.Context) (map[uint]models.ClipStyle, error)
-	// ImportedStyleTallies counts valid imported votes that carried their
-	// clips' features by pool, category, models, features and choice.
-	ImportedStyleTallies(ctx context.Context, f models.TallyFilter) ([]models.ImportedStyleTally, error)
+	// ImportedClipStyles returns the style vectors imported votes carried,
+	// by number.
+	ImportedClipStyles(ctx context.Context) (map[uint]models.ClipStyle, error)
 	// LastVote is the time of the newest valid vote of a pool and category
 	// (any category when empty) cast at or before until (any time when
 	// zero); nil when there is none.

@@ -2,7 +2,7 @@ package leaderboard
 
 import (
 	"fmt"
-	"hash/fnv"
+	"math"
 	"sort"
 	"strconv"
 
@@ -57,18 +57,17 @@ type StyleCoefficient struct {
 	Description string `json:"description"`
 }
 
-// fitStyle computes the style-controlled board from the clip-level tallies
-// of one leaderboard (any categories: the cells merge them) and the clips'
-// features; votes on an unmeasured clip are left out. raw is the raw board
-// of the same votes, for the rank change. It returns nil when no vote has
-// measured clips on both sides.
-func fitStyle(o Options, ts []models.StyleTally, styles map[uint]models.ClipStyle, anchorID uint, raw *Leaderboard) (*StyleBoard, error) {
+// fitStyle computes the style-controlled board from the cells of one
+// leaderboard (any categories: the rating cells merge them) and their
+// clips' features; votes on a clip without features are left out. The
+// rank changes against the raw board are left to setRankChangesVsRaw, so
+// that both boards can be fitted at once. It returns nil
+// when no vote has features on both sides.
+func fitStyle(o Options, cells []models.VoteCell, styles clipStyles, anchorID uint) (*StyleBoard, error) {
 	seen := map[uint]bool{}
-	for _, t := range ts {
-		_, okA := styles[t.ClipAID]
-		_, okB := styles[t.ClipBID]
-		if okA && okB && t.ModelAID != t.ModelBID {
-			seen[t.ModelAID], seen[t.ModelBID] = true, true
+	for _, c := range cells {
+		if _, _, ok := styles.of(c); ok && c.ModelAID != c.ModelBID {
+			seen[c.ModelAID], seen[c.ModelBID] = true, true
 		}
 	}
 	if len(seen) == 0 {
@@ -79,15 +78,14 @@ func fitStyle(o Options, ts []models.StyleTally, styles map[uint]models.ClipStyl
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range ts {
-		a, okA := styles[t.ClipAID]
-		b, okB := styles[t.ClipBID]
-		o, okO := outcomeOf(t.Choice)
-		if !okA || !okB || !okO || t.ModelAID == t.ModelBID {
+	for _, c := range cells {
+		a, b, ok := styles.of(c)
+		o, okO := outcomeOf(c.Choice)
+		if !ok || !okO || c.ModelAID == c.ModelBID {
 			continue
 		}
-		if err := sc.Add(index[t.ModelAID], index[t.ModelBID], a[:], b[:], o, t.N); err != nil {
-			return nil, fmt.Errorf("style votes between clips %d and %d: %w", t.ClipAID, t.ClipBID, err)
+		if err := sc.Add(index[c.ModelAID], index[c.ModelBID], a[:], b[:], o, c.N); err != nil {
+			return nil, fmt.Errorf("style votes between models %d and %d: %w", c.ModelAID, c.ModelBID, err)
 		}
 	}
 	ro := ratingOptions(o, ids, anchorID)
@@ -104,24 +102,14 @@ func fitStyle(o Options, ts []models.StyleTally, styles map[uint]models.ClipStyl
 			Odds: round(v, 3), OddsLower: round(lo, 3), OddsUpper: round(hi, 3), Description: c.Describe(),
 		})
 	}
-	rawRank := map[uint]int{}
-	if raw != nil {
-		for _, st := range raw.Standings {
-			rawRank[st.ModelID] = st.Rank
-		}
-	}
 	for i, m := range res.Models {
 		if !m.Ranked {
 			continue
 		}
-		st := StyleStanding{
+		sb.Standings = append(sb.Standings, StyleStanding{
 			ModelID: ids[i], Score: round(m.Score, 2), CILower: round(m.Lower, 2), CIUpper: round(m.Upper, 2),
 			Rank: m.Rank, RankBest: m.RankBest, RankWorst: m.RankWorst, Votes: m.Votes,
-		}
-		if r, ok := rawRank[ids[i]]; ok {
-			st.RankChangeVsRaw = r - m.Rank
-		}
-		sb.Standings = append(sb.Standings, st)
+		})
 	}
 	sort.SliceStable(sb.Standings, func(x, y int) bool {
 		a, b := sb.Standings[x], sb.Standings[y]
@@ -133,27 +121,47 @@ func fitStyle(o Options, ts []models.StyleTally, styles map[uint]models.ClipStyl
 	return sb, nil
 }
 
-// styleFingerprint hashes the clip-level tallies and the features of their
-// clips, so a board is refitted when a clip is measured (or measured again)
-// even if no vote changed. It is "" when no vote compared two measured
-// clips, so a board without a style board keeps the raw fingerprint (which
-// history rebuilds compute alone).
-func styleFingerprint(ts []models.StyleTally, styles map[uint]models.ClipStyle) string {
-	h := fnv.New64a()
+// setRankChangesVsRaw sets each style standing's rank change against the
+// raw board of the same votes.
+func (sb *StyleBoard) setRankChangesVsRaw(raw *Leaderboard) {
+	rawRank := make(map[uint]int, len(raw.Standings))
+	for _, st := range raw.Standings {
+		rawRank[st.ModelID] = st.Rank
+	}
+	for i, st := range sb.Standings {
+		if r, ok := rawRank[st.ModelID]; ok {
+			sb.Standings[i].RankChangeVsRaw = r - st.Rank
+		}
+	}
+}
+
+// styleFingerprint hashes the cells with features on both sides and
+// those features, so a board is refitted when a clip is measured (or
+// measured again) even if no vote changed. It is "" when no vote has
+// features on both sides, so a board without a style board keeps the raw
+// fingerprint (which history rebuilds compute alone). An imported vector's
+// number stands for its features: it never changes.
+func styleFingerprint(cells []models.VoteCell, styles clipStyles) string {
+	var h fingerprintHash
 	rows := 0
-	for _, t := range ts {
-		a, okA := styles[t.ClipAID]
-		b, okB := styles[t.ClipBID]
-		if !okA || !okB {
+	for _, c := range cells {
+		a, b, ok := styles.of(c)
+		if !ok {
 			continue
 		}
 		rows++
-		fmt.Fprintf(h, "%d|%d|%d|%d|%s|%d|%v|%v\n", t.ModelAID, t.ModelBID, t.ClipAID, t.ClipBID, t.Choice, t.N, a, b)
+		h.add(uint64(c.ModelAID), uint64(c.ModelBID), uint64(c.ClipAID), uint64(c.ClipBID), uint64(c.StyleAID), uint64(c.StyleBID), uint64(c.N))
+		h.addString(c.Choice)
+		if c.StyleAID == 0 {
+			for f := range a {
+				h.add(math.Float64bits(a[f]), math.Float64bits(b[f]))
+			}
+		}
 	}
 	if rows == 0 {
 		return ""
 	}
-	return strconv.FormatUint(h.Sum64(), 16)
+	return strconv.FormatUint(h.sum(), 16)
 }
 
 // bothBadRate is the share of a model's votes where both clips were bad.

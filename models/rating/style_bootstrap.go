@@ -45,7 +45,7 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 			theta:  make([]float64, k),
 			halfWi: make([]float64, d.sides()),
 			total:  make([]float64, d.sides()),
-			grad:   baseGradient{d: d, prob: b.prob, g: make([]float64, k)},
+			grad:   newBaseGradient(d, b.prob),
 		}
 	}
 	lower, upper, err = bootstrapRounds(rounds, workers, k, seed, newState, func(st *styleRoundState, src *rand.PCG, out []float64) error {

@@ -82,3 +82,66 @@ func TestStyleGradientNear_MatchesEvaluate(t *testing.T) {
 		}
 	}
 }
+
+// The pass written out for five features is the general one.
+func TestStyleNearRows5_MatchesNearRows(t *testing.T) {
+	d := styleTestData(t, 0.8)
+	if d.p != 5 {
+		t.Fatalf("%d features kept, want 5", d.p)
+	}
+	k := d.dim()
+	base := make([]float64, k)
+	if _, err := newStyleSolver(d).fit(d, d.halfWi, d.total, base, DefaultTolerance); err != nil {
+		t.Fatal(err)
+	}
+	prob := make([]float64, d.sides())
+	d.evaluate(d.halfWi, d.total, base, make([]float64, k), nil, prob, false)
+	up, down := make([]float64, d.m), make([]float64, d.m)
+	for i := range up {
+		up[i] = math.Exp(0.01 * math.Sin(float64(i)))
+		down[i] = 1 / up[i]
+	}
+	dg := [MaxStyleFeatures]float64{0.01, -0.02, 0.015, 0.005, -0.01}
+	grWant, grGot := make([]float64, d.m), make([]float64, d.m)
+	accWant, diffWant := d.nearRows(d.halfWi, d.total, prob, up, down, &dg, 0.99, 1/0.99, grWant)
+	accGot, diffGot := d.nearRows5(d.halfWi, d.total, prob, up, down, &dg, 0.99, 1/0.99, grGot)
+	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-9*(1+math.Abs(want)) }
+	for i := range grWant {
+		if !near(grGot[i], grWant[i]) {
+			t.Errorf("strength %d: %.12g, general pass %.12g", i, grGot[i], grWant[i])
+		}
+	}
+	for f := range accWant {
+		if !near(accGot[f], accWant[f]) {
+			t.Errorf("feature %d: %.12g, general pass %.12g", f, accGot[f], accWant[f])
+		}
+	}
+	if !near(diffGot, diffWant) {
+		t.Errorf("side difference %.12g, general pass %.12g", diffGot, diffWant)
+	}
+}
+
+// The residual sums written out for five features are the general ones.
+func TestStyleResidualSums5_MatchesResidualSums(t *testing.T) {
+	d := styleTestData(t, 0.8)
+	if d.p != 5 {
+		t.Fatalf("%d features kept, want 5", d.p)
+	}
+	res := make([]float64, len(d.i))
+	for u := range res {
+		res[u] = math.Sin(float64(7*u + 1))
+	}
+	grWant, grGot := make([]float64, d.m), make([]float64, d.m)
+	accWant, accGot := d.residualSums(res, grWant), d.residualSums5(res, grGot)
+	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-9*(1+math.Abs(want)) }
+	for i := range grWant {
+		if !near(grGot[i], grWant[i]) {
+			t.Errorf("strength %d: %.12g, general pass %.12g", i, grGot[i], grWant[i])
+		}
+	}
+	for f := range accWant {
+		if !near(accGot[f], accWant[f]) {
+			t.Errorf("feature %d: %.12g, general pass %.12g", f, accGot[f], accWant[f])
+		}
+	}
+}

@@ -97,14 +97,11 @@ type styleSampler struct {
 	// fast holds the guides' tables end to end, so a draw is one load:
 	// fast[g<<guideBits | bits] for guide g.
 	fast []uint16
-	// Rows with votes: their index, a guide per cell kind, and whether the
-	// row shares a fit row with its neighbour in the list (2u and 2u+1, the
-	// two sides of row u, both with votes). Rows without votes are always
-	// empty.
-	row     []int32
-	rowTab  [][3]uint16
-	partner []bool
-	empty   []int32
+	// Rows with votes: their index and a guide per cell kind. Rows without
+	// votes are always empty.
+	row    []int32
+	rowTab [][3]uint16
+	empty  []int32
 	// For adding votes: a categorical over the nonzero cells, and each
 	// one's row and kind.
 	cells   aliasTable
@@ -117,14 +114,12 @@ type styleSampler struct {
 // more distinct guides than a row can index.
 func newStyleSampler(rows [][3]int64) *styleSampler {
 	s := &styleSampler{}
-	voted := func(u int) bool { return u < len(rows) && rows[u] != [3]int64{} }
-	for u := range rows {
-		if !voted(u) {
+	for u, c := range rows {
+		if c == [3]int64{} {
 			s.empty = append(s.empty, int32(u))
 			continue
 		}
 		s.row = append(s.row, int32(u))
-		s.partner = append(s.partner, voted(u^1))
 	}
 	var w []float64
 	for u, c := range rows {
@@ -176,19 +171,25 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 func (s *styleSampler) nonzero() int { return len(s.cellRow) }
 
 // baseGradient asks styleSampler.draw to also sum the resample's
-// log-likelihood gradient at the full fit, where σ(z) per row is prob, into
+// log-likelihood gradient at the full fit, where σ(z) per side is prob, into
 // g (the penalty not included): the first chord step of a round needs it,
-// and summing it while each row's counts are at hand saves a pass over the
-// rows.
+// and summing it while each side's counts are at hand saves a pass over the
+// rows. res is scratch space of one entry per fit row.
 type baseGradient struct {
 	d    *styleData
 	prob []float64
 	g    []float64
+	res  []float64
+}
+
+func newBaseGradient(d *styleData, prob []float64) baseGradient {
+	return baseGradient{d: d, prob: prob, g: make([]float64, d.dim()), res: make([]float64, len(d.i))}
 }
 
 // draw writes one resample's half-wins of i (wins of i and half the ties and
 // both-bad votes) and totals per row into halfWi and total, and, when grad
-// is not nil, the resample's gradient at the full fit into grad.g.
+// is not nil, the resample's gradient at the full fit into grad.g. With
+// grad, the rows are the fit's sides.
 func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGradient) {
 	if grad != nil {
 		clear(grad.g)
@@ -200,21 +201,21 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 	}
 	const mask = 1<<guideBits - 1
 	var sum int64
-	var d *styleData
-	var prob, gr []float64
-	var acc [MaxStyleFeatures]float64
-	diff, resA := 0.0, 0.0
-	p := 0
+	var prob, res []float64
+	diff := 0.0 // side 0's residuals minus side 1's
 	if grad != nil {
-		d, prob, p = grad.d, grad.prob, grad.d.p
-		gr = grad.g[:d.m]
+		prob, res = grad.prob, grad.res
 	}
 	for _, u := range s.empty {
 		total[u], halfWi[u] = 0, 0
 	}
-	rowIdx, partner := s.row[:len(s.rowTab)], s.partner[:len(s.rowTab)]
+	rowIdx := s.row[:len(s.rowTab)]
 	for {
 		sum = 0
+		if res != nil {
+			clear(res)
+			diff = 0
+		}
 		for r, tabs := range s.rowTab {
 			u := int(rowIdx[r])
 			// One variate gives the row's three draws.
@@ -236,29 +237,17 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 			sum += n
 			hw := float64(w) + 0.5*float64(t)
 			total[u], halfWi[u] = float64(n), hw
-			if d != nil {
-				// Rows here are the fit's sides: side 0 of a fit row comes
-				// just before its side 1, and the row's strengths and
-				// differences take both at once.
-				res := hw - float64(n)*prob[u]
-				switch {
-				case u%2 == 0 && partner[r]:
-					resA = res
-				case u%2 == 0:
-					d.addResiduals(u/2, res, 0, gr, &acc, &diff)
-				case partner[r]:
-					d.addResiduals(u/2, resA, res, gr, &acc, &diff)
-				default:
-					d.addResiduals(u/2, 0, res, gr, &acc, &diff)
-				}
+			if res != nil {
+				// The residual, observed minus expected wins of i: the fit
+				// row's two sides share their strengths and differences, so
+				// only their sum and the sides' difference are needed.
+				e := hw - float64(n)*prob[u]
+				res[u/2] += e
+				diff += (1 - 2*float64(u%2)) * e
 			}
 		}
 		if sum <= s.total {
 			break
-		}
-		if d != nil {
-			clear(gr)
-			acc, diff = [MaxStyleFeatures]float64{}, 0
 		}
 	}
 	share := [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}
@@ -267,34 +256,13 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 		u := int(s.cellRow[c])
 		total[u]++
 		halfWi[u] += share[s.kind[c]]
-		if d != nil {
-			res := share[s.kind[c]] - prob[u]
-			if u%2 == 0 {
-				d.addResiduals(u/2, res, 0, gr, &acc, &diff)
-			} else {
-				d.addResiduals(u/2, 0, res, gr, &acc, &diff)
-			}
+		if res != nil {
+			e := share[s.kind[c]] - prob[u]
+			res[u/2] += e
+			diff += (1 - 2*float64(u%2)) * e
 		}
 	}
-	if d != nil {
-		// Side 0 sees y − c and side 1 y + c.
-		for f := range p {
-			grad.g[d.m+f] = acc[f] - diff*d.c[f]
-		}
+	if grad != nil {
+		grad.d.residualGradient(res, diff, grad.g)
 	}
-}
-
-// addResiduals adds the residuals (observed minus expected wins of i) of
-// row u's side 0, resA, and side 1, resB, to the strengths' gradient gr, to
-// acc (the sums of residual times y) and to diff (side 0's residuals minus
-// side 1's).
-func (d *styleData) addResiduals(u int, resA, resB float64, gr []float64, acc *[MaxStyleFeatures]float64, diff *float64) {
-	p := d.p
-	res := resA + resB
-	gr[d.i[u]] += math.Ln10 * res
-	gr[d.j[u]] -= math.Ln10 * res
-	for f, y := range d.y[u*p : u*p+p : u*p+p] {
-		acc[f] += res * float64(y)
-	}
-	*diff += resA - resB
 }

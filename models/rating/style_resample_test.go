@@ -139,7 +139,7 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 	rs := newStyleSampler(d.cells)
 	st := &styleRoundState{s: newStyleSolver(d), theta: make([]float64, k),
 		halfWi: make([]float64, d.sides()), total: make([]float64, d.sides()),
-		grad: baseGradient{d: d, prob: prob, g: make([]float64, k)}}
+		grad: newBaseGradient(d, prob)}
 	out, want := make([]float64, k), make([]float64, k)
 	for r := range 20 {
 		if err := b.round(st, rs, rand.NewPCG(roundSeed(1, uint64(r))), out); err != nil {
@@ -194,7 +194,7 @@ func TestStyleSampler_GradientMatchesPass(t *testing.T) {
 			d.evaluate(d.halfWi, d.total, theta, make([]float64, k), nil, prob, false)
 			s := newStyleSampler(d.cells)
 			halfWi, total := make([]float64, d.sides()), make([]float64, d.sides())
-			grad := baseGradient{d: d, prob: prob, g: make([]float64, k)}
+			grad := newBaseGradient(d, prob)
 			want := make([]float64, k)
 			for r := range 50 {
 				s.draw(rand.NewPCG(roundSeed(7, uint64(r))), halfWi, total, &grad)
