@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -87,7 +86,7 @@ func (s *Server) handleCreateMatchup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toMatchupJSON(m))
+	return respondMatchup(c, toMatchupJSON(m))
 }
 
 // handleVote records the voter's choice and reveals both models.
@@ -103,7 +102,7 @@ func (s *Server) handleVote(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.revealFor(c, res))
+	return respondVote(c, s.revealFor(c, res))
 }
 
 func validateMatchupRequest(req matchupRequest) error {

@@ -14,13 +14,15 @@ import (
 // work ran on the one writer goroutine every write waits for, and it cost
 // about a fifth of what SQLite itself spent there.
 type cycleSQL struct {
-	insertVoter, insertMatchup, recordVote string
+	insertVoter, insertMatchup, overPending, expirePending, recordVote string
 }
 
 func newCycleSQL(d dialect, requireFetch bool) cycleSQL {
 	return cycleSQL{
 		insertVoter:   d.bind(insertVoterSQL),
 		insertMatchup: d.bind(insertMatchupSQL),
+		overPending:   d.bind(overPendingQuery),
+		expirePending: d.bind(expirePendingQuery(d)),
 		recordVote:    d.bind(recordVoteQuery(requireFetch)),
 	}
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"syscall"
 	"testing"
 	"time"
 
@@ -58,4 +59,47 @@ func openClockedB(b *testing.B) (*Store, *testclock.Clock) {
 		}
 	}
 	return s, clock
+}
+
+// BenchmarkVoteCycleConcurrent is BenchmarkVoteCycle as a loaded server
+// runs it: 64 voters at once, their writes grouped into shared commits.
+// Besides the time per cycle it reports the process's CPU time per cycle
+// (cpu-us/op), the figure that decides throughput on a busy machine, and
+// the writes per commit (writes/group).
+func BenchmarkVoteCycleConcurrent(b *testing.B) {
+	s, _ := openClockedB(b)
+	s.now = time.Now // matchup ids and expiry follow the real clock
+	s.rules.minWatch = 0
+	ctx := context.Background()
+	choices := []string{ChoiceA, ChoiceB, ChoiceTie, ChoiceBothBad}
+	var cpu0 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &cpu0)
+	st0 := s.Stats()
+	b.SetParallelism(32) // 64 goroutines on two cores, like arenaload's default
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		v := NewID()
+		i := 0
+		for pb.Next() {
+			m, err := s.IssueMatchup(ctx, v, MatchupFilter{}, nil)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if _, err := s.RecordVote(ctx, v, m.ID, choices[i%4]); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+	b.StopTimer()
+	var cpu1 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &cpu1)
+	st1 := s.Stats()
+	used := time.Duration(cpu1.Utime.Nano()+cpu1.Stime.Nano()-cpu0.Utime.Nano()-cpu0.Stime.Nano()) * time.Nanosecond
+	b.ReportMetric(float64(used.Microseconds())/float64(b.N), "cpu-us/op")
+	if g := st1.WriteGroups - st0.WriteGroups; g > 0 {
+		b.ReportMetric(float64(st1.Writes-st0.Writes)/float64(g), "writes/group")
+	}
 }

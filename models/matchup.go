@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -86,7 +88,7 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 		a, b = b, a
 	}
 	m := Matchup{
-		ID:         NewID(),
+		ID:         NewMatchupID(now),
 		VoterID:    voterID,
 		PromptID:   p.ID,
 		Pool:       a.Pool,
@@ -170,10 +172,32 @@ func trimEvery(maxPending int) int { return max(1, maxPending/2) }
 // expire now. Two matchups issued to one voter at the same instant may
 // overshoot the bound by one; the next issue trims it again. Expired matchups stay stored; a vote on one answers 410.
 func (s *Store) expireOldestPending(tx *gorm.DB, voterID string, now time.Time) error {
-	return tx.Exec(`UPDATE matchups SET expires_at = ? WHERE id IN (
+	// Most voters vote on what they are shown and hold one pending matchup
+	// or none: a look at the pending index settles that, where the UPDATE,
+	// which sorts the voter's pending matchups in a temporary table, cost
+	// as much as a whole voting cycle.
+	var one int
+	err := queryRowDirect(tx, s.rules.sql.overPending, voterID, now, s.rules.maxPending-1).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // fewer than maxPending pending: nothing to expire
+	}
+	if err != nil {
+		return err
+	}
+	return execDirect(tx, s.rules.sql.expirePending, now, voterID, now, s.rules.maxPending-1)
+}
+
+// overPendingQuery finds a row when the voter holds more pending matchups
+// than its last parameter, the number expireOldestPending keeps.
+const overPendingQuery = `SELECT 1 FROM matchups WHERE voter_id = ? AND choice IS NULL AND expires_at > ? LIMIT 1 OFFSET ?`
+
+// expirePendingQuery is expireOldestPending's statement; its parameters are
+// the time now, the voter, the time now again and how many pending
+// matchups stay.
+func expirePendingQuery(d dialect) string {
+	return `UPDATE matchups SET expires_at = ? WHERE id IN (
 		SELECT id FROM matchups WHERE voter_id = ? AND choice IS NULL AND expires_at > ?
-		ORDER BY expires_at DESC, id `+s.db.dialect.noLimit()+` OFFSET ?)`,
-		now, voterID, now, s.rules.maxPending-1).Error
+		ORDER BY expires_at DESC, id ` + d.noLimit() + ` OFFSET ?)`
 }
 
 type clipPair struct{ lo, hi uint }
