@@ -408,7 +408,8 @@ func (d *styleData) nearRows(halfWi, total, prob, up, down []float64, dg *[MaxSt
 
 // nearRows5 is nearRows for five features, the five Arena measures on
 // every clip, written out: Go keeps sums in registers only when they are
-// separate variables, and the pass takes about a quarter less time.
+// separate variables, not array elements, and this pass is the hot loop of
+// every bootstrap round.
 func (d *styleData) nearRows5(halfWi, total, prob, up, down []float64, dg *[MaxStyleFeatures]float64, shiftA, shiftB float64, gr []float64) (acc [MaxStyleFeatures]float64, diff float64) {
 	rows := len(d.i)
 	ys, js := d.y[:5*rows], d.j[:rows]

@@ -2,6 +2,7 @@ package rating
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 )
@@ -102,16 +103,25 @@ type styleSampler struct {
 	row    []int32
 	rowTab [][3]uint16
 	empty  []int32
-	// For adding votes: a categorical over the nonzero cells, and each
-	// one's row and kind.
-	cells   aliasTable
-	cellRow []int32
-	kind    []uint8
+	// For adding votes: a categorical over the nonzero cells, each column
+	// holding its own cell and its alias as row<<2 | kind, so that an added
+	// vote costs one read at a random place instead of three.
+	add   []addColumn
+	cells int // nonzero cells
+}
+
+// addColumn is a column of the alias table styleSampler adds votes from
+// (see aliasTable): keep the column's own cell with probability keep, else
+// take alt.
+type addColumn struct {
+	keep     float64
+	own, alt uint32 // row<<2 | kind
 }
 
 // newStyleSampler prepares resamples of the rows' cells ([wins of i, wins of
 // j, ties and both-bad] per row). It returns nil if the thinned counts take
-// more distinct guides than a row can index.
+// more distinct guides than a row can index, or the rows are too many to
+// number in 30 bits.
 func newStyleSampler(rows [][3]int64) *styleSampler {
 	s := &styleSampler{}
 	for u, c := range rows {
@@ -121,17 +131,21 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 		}
 		s.row = append(s.row, int32(u))
 	}
+	if len(rows) >= 1<<30 {
+		return nil // a row and kind no longer fit in 32 bits
+	}
 	var w []float64
+	var cells []uint32
 	for u, c := range rows {
 		for kind, n := range c {
 			if n > 0 {
 				s.total += n
 				w = append(w, float64(n))
-				s.cellRow = append(s.cellRow, int32(u))
-				s.kind = append(s.kind, uint8(kind))
+				cells = append(cells, uint32(u)<<2|uint32(kind))
 			}
 		}
 	}
+	s.cells = len(cells)
 	if s.total == 0 {
 		return s
 	}
@@ -163,12 +177,27 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 	for g, pg := range s.guides {
 		copy(s.fast[g<<guideBits:], pg.fast[:])
 	}
-	s.cells = newAliasTable(w)
+	t := newAliasTable(w)
+	s.add = make([]addColumn, len(t.cols))
+	for c, col := range t.cols {
+		s.add[c] = addColumn{keep: col.keep, own: cells[c], alt: cells[col.alias]}
+	}
 	return s
 }
 
 // nonzero returns the number of nonzero cells a draw resamples.
-func (s *styleSampler) nonzero() int { return len(s.cellRow) }
+func (s *styleSampler) nonzero() int { return s.cells }
+
+// addDraw draws one cell from the votes' categorical, as aliasTable.draw
+// does, and returns it as row<<2 | kind.
+func (s *styleSampler) addDraw(src *rand.PCG) uint32 {
+	col, frac := bits.Mul64(src.Uint64(), uint64(len(s.add)))
+	c := s.add[col]
+	if float64(frac>>11)*0x1p-53 < c.keep {
+		return c.own
+	}
+	return c.alt
+}
 
 // baseGradient asks styleSampler.draw to also sum the resample's
 // log-likelihood gradient at the full fit, where σ(z) per side is prob, into
@@ -252,12 +281,12 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 	}
 	share := [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}
 	for ; sum < s.total; sum++ {
-		c := s.cells.draw(src)
-		u := int(s.cellRow[c])
+		c := s.addDraw(src)
+		u, kind := int(c>>2), c&3
 		total[u]++
-		halfWi[u] += share[s.kind[c]]
+		halfWi[u] += share[kind]
 		if res != nil {
-			e := share[s.kind[c]] - prob[u]
+			e := share[kind] - prob[u]
 			res[u/2] += e
 			diff += (1 - 2*float64(u%2)) * e
 		}
