@@ -21,7 +21,9 @@ import (
 type Options struct {
 	// DSN is a SQLite file path or a postgres:// URL.
 	DSN string
-	// MaxConns bounds the PostgreSQL connection pool; 0 means 16.
+	// MaxConns bounds the PostgreSQL connection pool; 0 means 16. Issued
+	// matchups are stored through a second pool of half as many (see
+	// matchup_pg.go).
 	MaxConns int
 	// RelaxedSync commits votes on SQLite with synchronous=NORMAL instead
 	// of FULL: no fsync per commit, so a vote survives a crash of the
