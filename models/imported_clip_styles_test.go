@@ -124,7 +124,7 @@ func TestMigrate_ImportedStyleIDsUpgradesAnOldDatabase(t *testing.T) {
 		`DROP INDEX idx_matchups_tally`,
 		`CREATE INDEX idx_matchups_tally ON matchups (pool, category, model_a_id, model_b_id, choice, valid) WHERE choice IS NOT NULL`,
 		`DROP TABLE imported_clip_styles`,
-		`DELETE FROM ` + migrationTable + ` WHERE id = '0660_imported_style_ids'`,
+		`DELETE FROM ` + migrationTable + ` WHERE id IN ('0660_imported_style_ids', '0661_tally_index_valid_last')`,
 	} {
 		if err := s.db.w.Exec(q).Error; err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -139,5 +139,36 @@ func TestMigrate_ImportedStyleIDsUpgradesAnOldDatabase(t *testing.T) {
 	s = openTestStore(t, filepath.Join(dir, "a.db"))
 	if got := styledCells(t, s); !reflect.DeepEqual(got, want) {
 		t.Fatalf("after the upgrade the cells are\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// The counting query reads the tally index in its own order: no sort of
+// every vote, no table lookup. With valid between choice and the clips
+// (as 0660 first built the index), SQLite sorted every vote.
+func TestVoteCells_ReadsTheTallyIndexWithoutSorting(t *testing.T) {
+	s := openTestStore(t, filepath.Join(t.TempDir(), "a.db"))
+	if s.Dialect() != DialectSQLite {
+		t.Skip("the plan is SQLite's")
+	}
+	for _, f := range []TallyFilter{{}, {Pool: PoolT2V}, {Pool: PoolT2V, Category: "nature"}} {
+		q, args := voteCellsSQL(f)
+		rows, err := s.db.r.Raw("EXPLAIN QUERY PLAN "+q, args...).Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		all := strings.Join(plan, "; ")
+		if !strings.Contains(all, "COVERING INDEX idx_matchups_tally") || strings.Contains(all, "TEMP B-TREE") {
+			t.Errorf("filter %+v: plan %q, want the covering tally index and no sort", f, all)
+		}
 	}
 }

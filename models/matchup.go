@@ -88,7 +88,7 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 		a, b = b, a
 	}
 	m := Matchup{
-		ID:         NewMatchupID(now),
+		ID:         NewID(),
 		VoterID:    voterID,
 		PromptID:   p.ID,
 		Pool:       a.Pool,

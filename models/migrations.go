@@ -40,6 +40,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0812_address_budgets", Migrate: migrateAddressBudgets},
 		{ID: "0813_login_failures", Migrate: migrateLoginFailures},
 		{ID: "0660_imported_style_ids", Migrate: migrateImportedStyleIDs},
+		{ID: "0661_tally_index_valid_last", Migrate: migrateTallyIndexValidLast},
 	}
 }
 

@@ -78,3 +78,16 @@ func migrateImportedStyleIDs(tx *gorm.DB) error {
 	)
 	return execAll(tx, stmts...)
 }
+
+// migrateTallyIndexValidLast (0661_tally_index_valid_last) moves valid to
+// the end of the tally index that 0660 widened. Between choice and the
+// clips, it made SQLite sort every vote to group them by clip (the
+// equality on valid does not let the rows after it count as ordered); at
+// the end, the counting queries read the index in their GROUP BY order and
+// check valid on each entry, as the plain tally always did.
+func migrateTallyIndexValidLast(tx *gorm.DB) error {
+	return execAll(tx,
+		`DROP INDEX IF EXISTS idx_matchups_tally`,
+		`CREATE INDEX idx_matchups_tally ON matchups (pool, category, model_a_id, model_b_id, choice, clip_a_id, clip_b_id, style_a_id, style_b_id, valid) WHERE choice IS NOT NULL`,
+	)
+}

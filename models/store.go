@@ -25,10 +25,10 @@ type Options struct {
 	// matchups are stored through a second pool of half as many (see
 	// matchup_pg.go).
 	MaxConns int
-	// RelaxedSync commits votes on SQLite with synchronous=NORMAL instead
-	// of FULL: no fsync per commit, so a vote survives a crash of the
-	// process but the last ones can be lost in a power failure or a crash
-	// of the operating system.
+	// RelaxedSync answers votes on SQLite at commit, without waiting for
+	// the fsync of the WAL: a vote survives a crash of the process but the
+	// last ones can be lost in a power failure or a crash of the operating
+	// system.
 	RelaxedSync bool
 	// MatchupTTL is how long an issued matchup accepts a vote.
 	MatchupTTL time.Duration
@@ -179,7 +179,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
-		s.db.writer = newBatchWriter(bw, &s.stats, opts.RelaxedSync)
+		if s.db.writer, err = newBatchWriter(bw, opts.DSN, &s.stats, opts.RelaxedSync); err != nil {
+			closeDB(bw)
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -196,8 +200,10 @@ func gormConfig() *gorm.Config {
 // sqliteDSN is the connection string for the SQLite file at path.
 func sqliteDSN(path string) string {
 	// synchronous=FULL syncs the WAL at every commit, so an acknowledged
-	// vote survives even an operating-system crash or power loss; grouping
-	// writes into shared commits (writer.go) keeps that affordable.
+	// write survives even an operating-system crash or power loss. The
+	// batch writer's connection, which carries the votes, commits with
+	// NORMAL instead and leaves the fsync to its syncer (writer.go), which
+	// answers a vote only once the WAL holding it is synced.
 	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=FULL&_txlock=immediate&_cache_size=-32768"
 }
 

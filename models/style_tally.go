@@ -41,10 +41,8 @@ func (s *Store) VoteCells(ctx context.Context, f TallyFilter) ([]VoteCell, error
 // hand, and the text columns, which repeat, are kept once each: on a
 // million votes the scan costs more than the query.
 func (s *Store) EachVoteCells(ctx context.Context, f TallyFilter, fn func([]VoteCell) error) error {
-	where, args := f.where("choice IS NOT NULL AND valid = ?", true)
-	const cols = "pool, category, model_a_id, model_b_id, choice, clip_a_id, clip_b_id, style_a_id, style_b_id"
-	rows, err := s.db.r.WithContext(ctx).Raw("SELECT "+cols+", count(*) FROM matchups WHERE "+where+
-		" GROUP BY "+cols+" ORDER BY "+cols, args...).Rows()
+	q, args := voteCellsSQL(f)
+	rows, err := s.db.r.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return fmt.Errorf("count votes by clip: %w", err)
 	}
@@ -81,6 +79,13 @@ func (s *Store) EachVoteCells(ctx context.Context, f TallyFilter, fn func([]Vote
 		return fn(group)
 	}
 	return nil
+}
+
+// voteCellsSQL is the query of EachVoteCells.
+func voteCellsSQL(f TallyFilter) (string, []any) {
+	where, args := f.where("choice IS NOT NULL AND valid = ?", true)
+	const cols = "pool, category, model_a_id, model_b_id, choice, clip_a_id, clip_b_id, style_a_id, style_b_id"
+	return "SELECT " + cols + ", count(*) FROM matchups WHERE " + where + " GROUP BY " + cols + " ORDER BY " + cols, args
 }
 
 // ClipStyle is a measured clip's style features, in the order of

@@ -68,12 +68,23 @@ func BenchmarkRecomputeWithStyle(b *testing.B) {
 	ctx := context.Background()
 	s := openSynthetic(b, models.Options{}, synthetic.Options{Models: 100, Votes: 1_000_000, Seed: 1, StyleClips: 10})
 	boards := New(s, Options{Rounds: 1000})
-	b.Run("cells", func(b *testing.B) {
+	// loop runs fn b.N times and reports, beside the wall time, the CPU
+	// seconds: divided by the cores they are the wall time of a quiet
+	// machine, which this one rarely is.
+	loop := func(b *testing.B, fn func() error) {
+		before := processCPU(b)
 		for b.Loop() {
-			if _, _, err := boards.cells(ctx, models.TallyFilter{}); err != nil {
+			if err := fn(); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric((processCPU(b)-before).Seconds()/float64(b.N), "cpu-s/op")
+	}
+	b.Run("cells", func(b *testing.B) {
+		loop(b, func() error {
+			_, _, err := boards.cells(ctx, models.TallyFilter{})
+			return err
+		})
 	})
 	cells, styles, err := boards.cells(ctx, models.TallyFilter{Pool: models.PoolT2V})
 	if err != nil {
@@ -87,40 +98,36 @@ func BenchmarkRecomputeWithStyle(b *testing.B) {
 		cs, name := byCategory[category], cmp.Or(category, "pool")
 		ts := cellTallies(cs)
 		b.Run("raw/"+name, func(b *testing.B) {
-			for b.Loop() {
-				if _, err := fit(boards.opts, models.PoolT2V, category, ts, 0, time.Now(), category == ""); err != nil {
-					b.Fatal(err)
-				}
-			}
+			loop(b, func() error {
+				_, err := fit(boards.opts, models.PoolT2V, category, ts, 0, time.Now(), category == "")
+				return err
+			})
 		})
 		b.Run("style/"+name, func(b *testing.B) {
-			for b.Loop() {
-				if _, err := fitStyle(boards.opts, cs, styles, 0); err != nil {
-					b.Fatal(err)
-				}
-			}
+			loop(b, func() error {
+				_, err := fitStyle(boards.opts, cs, styles, 0)
+				return err
+			})
 		})
 	}
 	b.Run("pool", func(b *testing.B) {
 		var lb *Leaderboard
-		for b.Loop() {
+		loop(b, func() error {
 			var err error
-			if lb, err = boards.Compute(ctx, models.PoolT2V, ""); err != nil {
-				b.Fatal(err)
-			}
-		}
+			lb, err = boards.Compute(ctx, models.PoolT2V, "")
+			return err
+		})
 		if lb.Style == nil || lb.Style.Votes != 1_000_000 {
 			b.Fatalf("style board %+v", lb.Style)
 		}
 	})
 	b.Run("all", func(b *testing.B) {
 		var st RecomputeStats
-		for b.Loop() {
+		loop(b, func() error {
 			var err error
-			if st, err = boards.Recompute(ctx, true); err != nil {
-				b.Fatal(err)
-			}
-		}
+			st, err = boards.Recompute(ctx, true)
+			return err
+		})
 		b.ReportMetric(float64(st.Stored), "boards")
 	})
 }
