@@ -72,7 +72,12 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 		vs.mu.Unlock()
 		return IssuedMatchup{}, err
 	}
-	a, b, p := pickPair(prompts, vs.judged, weigh.clipWeight)
+	scratch, ok := s.pairScratch.Get().(*[]float64)
+	if !ok {
+		scratch = new([]float64)
+	}
+	a, b, p := pickPair(prompts, vs.judged, weigh.clipWeight, scratch)
+	s.pairScratch.Put(scratch)
 	voterStored := vs.stored
 	// Every trimEvery matchups issued here, the voter's oldest pending
 	// ones beyond the bound expire: a count per issue would cost a query.
@@ -97,9 +102,31 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 		WatchUntil: now.Add(s.watchTime(a, b)),
 		ClientNet:  Truncate(clientNet, 64),
 	}
-	err = s.writeTx(ctx, false, func(tx *gorm.DB) error {
+	if s.db.issue != nil {
+		err = s.storeMatchupPG(ctx, &m, !voterStored, trim)
+	} else {
+		err = s.storeMatchup(ctx, &m, !voterStored, trim)
+	}
+	if err != nil {
+		return IssuedMatchup{}, fmt.Errorf("store matchup: %w", err)
+	}
+	s.stats.matchups.Add(1)
+	if !voterStored {
+		vs.mu.Lock()
+		vs.stored = true
+		vs.mu.Unlock()
+	}
+	return IssuedMatchup{ID: m.ID, Pool: m.Pool, Prompt: p, A: a, B: b, ExpiresAt: m.ExpiresAt}, nil
+}
+
+// storeMatchup stores m in a transaction of the batch writer; newVoter adds
+// the voter's row and trim expires the voter's oldest pending matchups.
+func (s *Store) storeMatchup(ctx context.Context, m *Matchup, newVoter, trim bool) error {
+	now := m.IssuedAt
+	voterID := m.VoterID
+	return s.writeTx(ctx, false, func(tx *gorm.DB) error {
 		// The voter's row is written once; the cache remembers it exists.
-		if !voterStored {
+		if newVoter {
 			if err := execDirect(tx, s.rules.sql.insertVoter, voterID, now); err != nil {
 				return err
 			}
@@ -112,16 +139,6 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 		return execDirect(tx, s.rules.sql.insertMatchup, m.ID, m.VoterID, m.PromptID, m.Pool, m.Category, m.ClipAID, m.ClipBID,
 			m.ModelAID, m.ModelBID, m.IssuedAt, m.ExpiresAt, m.WatchUntil, m.ClientNet)
 	})
-	if err != nil {
-		return IssuedMatchup{}, fmt.Errorf("store matchup: %w", err)
-	}
-	s.stats.matchups.Add(1)
-	if !voterStored {
-		vs.mu.Lock()
-		vs.stored = true
-		vs.mu.Unlock()
-	}
-	return IssuedMatchup{ID: m.ID, Pool: m.Pool, Prompt: p, A: a, B: b, ExpiresAt: m.ExpiresAt}, nil
 }
 
 // The two inserts of a voting cycle are written out rather than built by

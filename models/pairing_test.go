@@ -18,7 +18,7 @@ func modelPair(a, b uint) [2]uint { return [2]uint{min(a, b), max(a, b)} }
 
 // skewed strongly favours models 1 and 2 meeting, as pair weights do for a
 // close, little-voted pair; the rest sit at the floor.
-func skewed(a, b Clip) float64 {
+func skewed(a, b *Clip) float64 {
 	if modelPair(a.ModelID, b.ModelID) == modelPair(1, 2) {
 		return 100
 	}
@@ -29,7 +29,7 @@ func TestPickPair_FollowsWeightsButEveryPairKeepsAppearing(t *testing.T) {
 	seen := make(map[[2]uint]int)
 	const draws = 20000
 	for i := 0; i < draws; i++ {
-		a, b, _ := pickPair(onePrompt(), nil, skewed)
+		a, b, _ := pickPair(onePrompt(), nil, skewed, nil)
 		if a.ModelID == b.ModelID {
 			t.Fatalf("paired model %d with itself", a.ModelID)
 		}
@@ -57,14 +57,28 @@ func TestPickPair_StillPrefersUnjudgedPairs(t *testing.T) {
 	}
 	// The only unjudged pair has the smallest weight: it still wins.
 	for i := 0; i < 200; i++ {
-		a, b, _ := pickPair(prompts, judged, skewed)
+		a, b, _ := pickPair(prompts, judged, skewed, nil)
 		if modelPair(a.ModelID, b.ModelID) != modelPair(3, 4) {
 			t.Fatalf("picked models %d and %d though the voter judged them; 3 and 4 remain", a.ModelID, b.ModelID)
 		}
 	}
 	// Everything judged: any pair may come back, weighted.
 	judged[pairOf(cs[2].ID, cs[3].ID)] = true
-	if a, b, _ := pickPair(prompts, judged, skewed); a.ModelID == b.ModelID {
+	if a, b, _ := pickPair(prompts, judged, skewed, nil); a.ModelID == b.ModelID {
 		t.Fatal("no valid pair once everything is judged")
+	}
+}
+
+func TestPairAt(t *testing.T) {
+	for _, n := range []int{2, 3, 4, 7, 100} {
+		k := 0
+		for i := range n {
+			for j := i + 1; j < n; j++ {
+				if gi, gj := pairAt(n, k); gi != i || gj != j {
+					t.Fatalf("pairAt(%d, %d) = %d, %d; want %d, %d", n, k, gi, gj, i, j)
+				}
+				k++
+			}
+		}
 	}
 }

@@ -21,7 +21,9 @@ import (
 type Options struct {
 	// DSN is a SQLite file path or a postgres:// URL.
 	DSN string
-	// MaxConns bounds the PostgreSQL connection pool; 0 means 16.
+	// MaxConns bounds the PostgreSQL connection pool; 0 means 16. Issued
+	// matchups are stored through a second pool of half as many (see
+	// matchup_pg.go).
 	MaxConns int
 	// RelaxedSync answers votes on SQLite at commit, without waiting for
 	// the fsync of the WAL: a vote survives a crash of the process but the
@@ -72,6 +74,8 @@ type Store struct {
 	pw     passwords // see Authenticate
 	now    func() time.Time
 	log    *slog.Logger
+	// pairScratch holds *[]float64 buffers for pickPair's pair weights.
+	pairScratch sync.Pool
 }
 
 // conns are the Store's connections. On SQLite, w is one connection for the
@@ -83,6 +87,9 @@ type conns struct {
 	w, r    *gorm.DB
 	writer  *batchWriter
 	dialect dialect
+	// issue stores issued matchups on PostgreSQL (see matchup_pg.go); nil
+	// on SQLite.
+	issue *sql.DB
 }
 
 // matchupRules are the limits on issuing and voting on matchups; see
@@ -94,6 +101,7 @@ type matchupRules struct {
 	// sql holds the voting cycle's statements for these rules, in the
 	// database's dialect.
 	sql          cycleSQL
+	issue        issueSQL // PostgreSQL only
 	requireFetch bool
 }
 
@@ -151,6 +159,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			return nil, err
 		}
 		s.db.r = s.db.w
+		if s.db.issue, err = openIssuePool(opts.DSN, opts.MaxConns); err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.rules.issue = newIssueSQL(s.db.dialect)
 	} else if s.db.w, s.db.r, err = openSQLite(opts.DSN); err != nil {
 		return nil, err
 	}
@@ -257,6 +270,9 @@ func (s *Store) Close() error {
 			errs = append(errs, sqlDB.Close())
 		}
 	}
+	if s.db.issue != nil {
+		errs = append(errs, s.db.issue.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -281,7 +297,8 @@ func (s *Store) VotesRecorded() uint64 { return s.stats.recorded.Load() }
 func (s *Store) MinWatch() time.Duration { return s.rules.minWatch }
 
 // Pools returns the database connection pools by name ("read", "write",
-// "batch" on SQLite; "pool" on PostgreSQL), for their statistics.
+// "batch" on SQLite; "pool" and "issue" on PostgreSQL), for their
+// statistics.
 func (s *Store) Pools() map[string]*sql.DB {
 	out := map[string]*sql.DB{}
 	add := func(name string, db interface{ DB() (*sql.DB, error) }) {
@@ -291,6 +308,9 @@ func (s *Store) Pools() map[string]*sql.DB {
 	}
 	if s.db.r == s.db.w {
 		add("pool", s.db.w)
+		if s.db.issue != nil {
+			out["issue"] = s.db.issue
+		}
 		return out
 	}
 	add("read", s.db.r)

@@ -134,11 +134,13 @@ func BenchmarkRecomputeWithStyle(b *testing.B) {
 
 // openSynthetic opens a store with opts (a DSN in a fresh folder when
 // opts.DSN is empty) holding the synthetic votes o describes, imported as
-// a data set would be. With zero opts the imported SQLite file is kept in
-// the system's temporary folder, keyed by o and by the test binary itself,
-// and later runs of the same binary start from a copy of it: importing a
-// million votes takes longer than most benchmarks. A rebuilt binary, whose
-// import or schema may differ, never reads the file of another.
+// a data set would be. With zero opts and ARENA_BENCH_KEEP_DB set, the
+// imported SQLite file is kept in the system's temporary folder, keyed by o
+// and by the test binary itself, and later runs of the same binary start
+// from a copy of it: importing a million votes takes longer than most
+// benchmarks. A rebuilt binary, whose import or schema may differ, never
+// reads the file of another. Each kept file is half a gigabyte and nothing
+// removes it, hence the opt-in.
 func openSynthetic(tb testing.TB, opts models.Options, o synthetic.Options) *models.Store {
 	tb.Helper()
 	ctx := context.Background()
@@ -178,8 +180,12 @@ func openSynthetic(tb testing.TB, opts models.Options, o synthetic.Options) *mod
 }
 
 // syntheticCache names the kept SQLite file of the votes o describes
-// imported by this test binary; "" when the binary cannot be read.
+// imported by this test binary; "" when files are not kept or the binary
+// cannot be read.
 func syntheticCache(tb testing.TB, o synthetic.Options) string {
+	if os.Getenv("ARENA_BENCH_KEEP_DB") == "" {
+		return ""
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return ""
