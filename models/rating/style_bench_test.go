@@ -63,12 +63,7 @@ func BenchmarkStyleFit100Models1MVotes(b *testing.B) {
 // (gradientAt).
 func BenchmarkStyleRoundParts(b *testing.B) {
 	w := newStyleWorld(styleBenchSpec(10))
-	n := w.c.N()
-	pos := make([]int, n)
-	for i := range pos {
-		pos[i] = i
-	}
-	d, _, _ := buildStyleData(w.c, pos, n)
+	d := w.allVotesData()
 	k := d.dim()
 	halfWi, total := make([]float64, d.sides()), make([]float64, d.sides())
 	b.Run("draw", func(b *testing.B) {

@@ -388,13 +388,7 @@ func (d *styleData) nearRows(halfWi, total, prob, up, down []float64, dg *[MaxSt
 		}
 		e := expSmall(t) * up[i] * down[j]
 		eA, eB := e*shiftA, e*shiftB
-		qA, qB := prob[2*u], prob[2*u+1]
-		// σ(z+δ) = σ·e^δ / (1−σ + σ·e^δ) for both sides, by one division.
-		numA, denA := qA*eA, 1-qA+qA*eA
-		numB, denB := qB*eB, 1-qB+qB*eB
-		inv := 1 / (denA * denB)
-		resA := halfWi[2*u] - total[2*u]*numA*denB*inv
-		resB := halfWi[2*u+1] - total[2*u+1]*numB*denA*inv
+		resA, resB := sideResiduals(prob[2*u], prob[2*u+1], eA, eB, halfWi[2*u], halfWi[2*u+1], total[2*u], total[2*u+1])
 		res := resA + resB
 		gr[i] += math.Ln10 * res
 		gr[j] -= math.Ln10 * res
@@ -404,6 +398,18 @@ func (d *styleData) nearRows(halfWi, total, prob, up, down []float64, dg *[MaxSt
 		diff += resA - resB
 	}
 	return acc, diff
+}
+
+// sideResiduals returns the residuals (half-wins minus expected wins) of
+// both sides of a clip pair after their log-odds moved by ln eA and ln eB
+// from where their probabilities were qA and qB: σ(z+δ) = σ·e^δ / (1−σ +
+// σ·e^δ) for both sides, by one division. It is small enough to inline
+// into the passes' hot loops.
+func sideResiduals(qA, qB, eA, eB, hA, hB, nA, nB float64) (resA, resB float64) {
+	numA, denA := qA*eA, 1-qA+qA*eA
+	numB, denB := qB*eB, 1-qB+qB*eB
+	inv := 1 / (denA * denB)
+	return hA - nA*numA*denB*inv, hB - nB*numB*denA*inv
 }
 
 // nearRows5 is nearRows for five features, the five Arena measures on
@@ -423,13 +429,7 @@ func (d *styleData) nearRows5(halfWi, total, prob, up, down []float64, dg *[MaxS
 		t := (g0*y0 + g1*y1) + (g2*y2 + g3*y3) + g4*y4
 		e := expSmall(t) * (up[i] * down[j])
 		eA, eB := e*shiftA, e*shiftB
-		qA, qB := prob[2*u], prob[2*u+1]
-		// σ(z+δ) = σ·e^δ / (1−σ + σ·e^δ) for both sides, by one division.
-		numA, denA := qA*eA, 1-qA+qA*eA
-		numB, denB := qB*eB, 1-qB+qB*eB
-		inv := 1 / (denA * denB)
-		resA := halfWi[2*u] - total[2*u]*numA*denB*inv
-		resB := halfWi[2*u+1] - total[2*u+1]*numB*denA*inv
+		resA, resB := sideResiduals(prob[2*u], prob[2*u+1], eA, eB, halfWi[2*u], halfWi[2*u+1], total[2*u], total[2*u+1])
 		res := resA + resB
 		gr[i] += math.Ln10 * res
 		gr[j] -= math.Ln10 * res

@@ -13,12 +13,7 @@ func styleTestData(t *testing.T, biasA float64) *styleData {
 	t.Helper()
 	w := newStyleWorld(styleWorldSpec{models: 12, prompts: 4, votes: 6000, tieFrac: 0.15,
 		beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: 3, biasA: biasA, seed: 9, spreadSD: 150})
-	n := w.c.N()
-	pos := make([]int, n)
-	for i := range pos {
-		pos[i] = i
-	}
-	d, _, _ := buildStyleData(w.c, pos, n)
+	d := w.allVotesData()
 	return d
 }
 
@@ -52,12 +47,7 @@ func TestStyleGradientNear_MatchesEvaluate(t *testing.T) {
 	for _, biasA := range []float64{0.5, 0.8} {
 		d := styleTestData(t, biasA)
 		k := d.dim()
-		base := make([]float64, k)
-		if _, err := newStyleSolver(d).fit(d, d.halfWi, d.total, base, DefaultTolerance); err != nil {
-			t.Fatal(err)
-		}
-		prob := make([]float64, d.sides())
-		d.evaluate(d.halfWi, d.total, base, make([]float64, k), nil, prob, false)
+		base, prob := fittedProbs(t, d)
 		// A round's move (a few points, a hundredth in γ) takes the shared
 		// Taylor series; a large γ move takes one exponential per side.
 		for _, move := range []struct{ r, gamma float64 }{{0.02, 0.01}, {0.05, 0.3}} {
@@ -89,13 +79,7 @@ func TestStyleNearRows5_MatchesNearRows(t *testing.T) {
 	if d.p != 5 {
 		t.Fatalf("%d features kept, want 5", d.p)
 	}
-	k := d.dim()
-	base := make([]float64, k)
-	if _, err := newStyleSolver(d).fit(d, d.halfWi, d.total, base, DefaultTolerance); err != nil {
-		t.Fatal(err)
-	}
-	prob := make([]float64, d.sides())
-	d.evaluate(d.halfWi, d.total, base, make([]float64, k), nil, prob, false)
+	_, prob := fittedProbs(t, d)
 	up, down := make([]float64, d.m), make([]float64, d.m)
 	for i := range up {
 		up[i] = math.Exp(0.01 * math.Sin(float64(i)))
@@ -105,18 +89,8 @@ func TestStyleNearRows5_MatchesNearRows(t *testing.T) {
 	grWant, grGot := make([]float64, d.m), make([]float64, d.m)
 	accWant, diffWant := d.nearRows(d.halfWi, d.total, prob, up, down, &dg, 0.99, 1/0.99, grWant)
 	accGot, diffGot := d.nearRows5(d.halfWi, d.total, prob, up, down, &dg, 0.99, 1/0.99, grGot)
-	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-9*(1+math.Abs(want)) }
-	for i := range grWant {
-		if !near(grGot[i], grWant[i]) {
-			t.Errorf("strength %d: %.12g, general pass %.12g", i, grGot[i], grWant[i])
-		}
-	}
-	for f := range accWant {
-		if !near(accGot[f], accWant[f]) {
-			t.Errorf("feature %d: %.12g, general pass %.12g", f, accGot[f], accWant[f])
-		}
-	}
-	if !near(diffGot, diffWant) {
+	checkPassSums(t, grGot, grWant, accGot[:], accWant[:])
+	if !nearPass(diffGot, diffWant) {
 		t.Errorf("side difference %.12g, general pass %.12g", diffGot, diffWant)
 	}
 }
@@ -133,15 +107,38 @@ func TestStyleResidualSums5_MatchesResidualSums(t *testing.T) {
 	}
 	grWant, grGot := make([]float64, d.m), make([]float64, d.m)
 	accWant, accGot := d.residualSums(res, grWant), d.residualSums5(res, grGot)
-	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-9*(1+math.Abs(want)) }
+	checkPassSums(t, grGot, grWant, accGot[:], accWant[:])
+}
+
+// nearPass reports whether a written-out pass's sum agrees with the
+// general pass's to rounding.
+func nearPass(got, want float64) bool { return math.Abs(got-want) <= 1e-9*(1+math.Abs(want)) }
+
+// checkPassSums compares a written-out pass's strength gradient and
+// feature sums with the general pass's.
+func checkPassSums(t *testing.T, grGot, grWant, accGot, accWant []float64) {
+	t.Helper()
 	for i := range grWant {
-		if !near(grGot[i], grWant[i]) {
+		if !nearPass(grGot[i], grWant[i]) {
 			t.Errorf("strength %d: %.12g, general pass %.12g", i, grGot[i], grWant[i])
 		}
 	}
 	for f := range accWant {
-		if !near(accGot[f], accWant[f]) {
+		if !nearPass(accGot[f], accWant[f]) {
 			t.Errorf("feature %d: %.12g, general pass %.12g", f, accGot[f], accWant[f])
 		}
 	}
+}
+
+// fittedProbs fits d and returns the solution with σ(z) per side there.
+func fittedProbs(t *testing.T, d *styleData) (theta, prob []float64) {
+	t.Helper()
+	k := d.dim()
+	theta = make([]float64, k)
+	if _, err := newStyleSolver(d).fit(d, d.halfWi, d.total, theta, DefaultTolerance); err != nil {
+		t.Fatal(err)
+	}
+	prob = make([]float64, d.sides())
+	d.evaluate(d.halfWi, d.total, theta, make([]float64, k), nil, prob, false)
+	return theta, prob
 }

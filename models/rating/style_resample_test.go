@@ -118,12 +118,7 @@ func TestStyleSampler_DrawsMultinomial(t *testing.T) {
 func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 	w := newStyleWorld(styleWorldSpec{models: 20, prompts: 5, votes: 5000, tieFrac: 0.15,
 		beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: -1, biasA: 0.6, seed: 1, spreadSD: 150})
-	n := w.c.N()
-	pos := make([]int, n)
-	for i := range pos {
-		pos[i] = i
-	}
-	d, _, _ := buildStyleData(w.c, pos, n)
+	d := w.allVotesData()
 	k := d.dim()
 	theta := make([]float64, k)
 	sv := newStyleSolver(d)
@@ -179,19 +174,9 @@ func TestStyleSampler_GradientMatchesPass(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			w := newStyleWorld(styleWorldSpec{models: 12, prompts: prompts, votes: 4000, tieFrac: 0.15,
 				beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: -1, biasA: 0.6, seed: 2, spreadSD: 150})
-			n := w.c.N()
-			pos := make([]int, n)
-			for i := range pos {
-				pos[i] = i
-			}
-			d, _, _ := buildStyleData(w.c, pos, n)
+			d := w.allVotesData()
 			k := d.dim()
-			theta := make([]float64, k)
-			if _, err := newStyleSolver(d).fit(d, d.halfWi, d.total, theta, DefaultTolerance); err != nil {
-				t.Fatal(err)
-			}
-			prob := make([]float64, d.sides())
-			d.evaluate(d.halfWi, d.total, theta, make([]float64, k), nil, prob, false)
+			theta, prob := fittedProbs(t, d)
 			s := newStyleSampler(d.cells)
 			halfWi, total := make([]float64, d.sides()), make([]float64, d.sides())
 			grad := newBaseGradient(d, prob)

@@ -129,3 +129,15 @@ func styleDiff(f StyleFeature, a, b float64) float64 {
 	}
 	return (a - b) / (a + b + 1)
 }
+
+// allVotesData builds the style fit's rows from every vote of the world,
+// as a fit on the whole data set (no resample) sees them.
+func (w *styleWorld) allVotesData() *styleData {
+	n := w.c.N()
+	pos := make([]int, n)
+	for i := range pos {
+		pos[i] = i
+	}
+	d, _, _ := buildStyleData(w.c, pos, n)
+	return d
+}
