@@ -88,6 +88,8 @@ func TestBadInput_EveryEndpointRefusesCleanly(t *testing.T) {
 		{"vote: number choice", "POST", vote, js, `{"choice":1}`, nil, 400, "malformed JSON"},
 		{"vote: negative choice", "POST", vote, js, `{"choice":-1}`, nil, 400, "malformed JSON"},
 		{"vote: capital A", "POST", vote, js, `{"choice":"A"}`, nil, 400, "choice"},
+		{"vote: a stray closing brace after the object", "POST", vote, js, `{"Choice":"a"}}`, nil, 400, "exactly one"},
+		{"matchup: a stray closing bracket after the object", "POST", "/api/v1/matchups", js, `{"pool":"t2v"}]`, nil, 400, "exactly one"},
 		{"vote: script as choice", "POST", vote, js, `{"choice":"` + xss + `"}`, nil, 400, "choice"},
 		{"vote: SQL as choice", "POST", vote, js, `{"choice":"` + sqli + `"}`, nil, 400, "choice"},
 		{"vote: extra field", "POST", vote, js, `{"choice":"a","valid":true}`, nil, 400, "unknown field"},

@@ -59,7 +59,9 @@ func decodeJSONBody(body io.Reader, v any, allowEmpty bool) error {
 	case err != nil:
 		return badRequest("malformed JSON: %s", models.Truncate(err.Error(), 200))
 	}
-	if dec.More() {
+	// Only white space may follow the object. dec.More is not enough: it
+	// reports false for a stray '}' or ']', so {"choice":"a"}} passed.
+	if skipJSONSpace(b, int(dec.InputOffset())) != len(b) {
 		return badRequest("malformed JSON: send exactly one object")
 	}
 	return nil
