@@ -195,9 +195,17 @@ const overPendingQuery = `SELECT 1 FROM matchups WHERE voter_id = ? AND choice I
 // the time now, the voter, the time now again and how many pending
 // matchups stay.
 func expirePendingQuery(d dialect) string {
-	return `UPDATE matchups SET expires_at = ? WHERE id IN (
-		SELECT id FROM matchups WHERE voter_id = ? AND choice IS NULL AND expires_at > ?
-		ORDER BY expires_at DESC, id ` + d.noLimit() + ` OFFSET ?)`
+	return trimPendingSQL(d, "?", "?", "?")
+}
+
+// trimPendingSQL expires the voter's pending matchups beyond the newest
+// keep, written with the given placeholders for the time now, the voter
+// and keep: expireOldestPending runs it alone, and on PostgreSQL it rides
+// along with the insert of a matchup (newIssueSQL).
+func trimPendingSQL(d dialect, now, voter, keep string) string {
+	return `UPDATE matchups SET expires_at = ` + now + ` WHERE id IN (
+		SELECT id FROM matchups WHERE voter_id = ` + voter + ` AND choice IS NULL AND expires_at > ` + now + `
+		ORDER BY expires_at DESC, id ` + d.noLimit() + ` OFFSET ` + keep + `)`
 }
 
 type clipPair struct{ lo, hi uint }

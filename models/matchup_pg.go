@@ -70,9 +70,7 @@ func newIssueSQL(d dialect) issueSQL {
 			ctes = append(ctes, `new_voter AS (INSERT INTO voters (id, created_at) VALUES ($2, $10) ON CONFLICT DO NOTHING)`)
 		}
 		if i&issueWithTrim != 0 {
-			ctes = append(ctes, `trimmed AS (UPDATE matchups SET expires_at = $10 WHERE id IN (
-		SELECT id FROM matchups WHERE voter_id = $2 AND choice IS NULL AND expires_at > $10
-		ORDER BY expires_at DESC, id `+d.noLimit()+` OFFSET $14))`)
+			ctes = append(ctes, `trimmed AS (`+trimPendingSQL(d, "$10", "$2", "$14")+`)`)
 		}
 		with := ""
 		if len(ctes) > 0 {
