@@ -50,11 +50,7 @@ func (s *S3Store) OpenRange(ctx context.Context, key string, start, last int64) 
 	if last >= 0 {
 		end = last + 1
 	}
-	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{
-		Bucket: aws.String(s.bucket),
-		Key:    s.object(key),
-		Range:  aws.String(fmt.Sprintf("bytes=%d-%d", start, end-1)),
-	})
+	out, err := s.getRange(ctx, key, start, end)
 	if err != nil {
 		if httpStatus(err) == http.StatusRequestedRangeNotSatisfiable {
 			return s.Open(ctx, key)
@@ -206,15 +202,22 @@ func (b *s3Blob) closeBody() {
 
 // get asks for bytes [start, end) of the object.
 func (b *s3Blob) get(ctx context.Context, start, end int64) (io.ReadCloser, error) {
-	out, err := b.s.client.GetObject(ctx, &s3.GetObjectInput{
-		Bucket: aws.String(b.s.bucket),
-		Key:    b.s.object(b.key),
-		Range:  aws.String(fmt.Sprintf("bytes=%d-%d", start, end-1)),
-	})
+	out, err := b.s.getRange(ctx, b.key, start, end)
 	if err != nil {
 		return nil, s3Error("read blob", err)
 	}
 	return out.Body, nil
+}
+
+// getRange asks for bytes [start, end) of the object under key, returning
+// the client's error as it is so callers can tell a range the object does
+// not hold (416) from a failure.
+func (s *S3Store) getRange(ctx context.Context, key string, start, end int64) (*s3.GetObjectOutput, error) {
+	return s.client.GetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(s.bucket),
+		Key:    s.object(key),
+		Range:  aws.String(fmt.Sprintf("bytes=%d-%d", start, end-1)),
+	})
 }
 
 // PresignGet returns a URL that fetches the blob directly from the bucket
