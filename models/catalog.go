@@ -215,10 +215,14 @@ func (s *Store) ClipByPublicID(ctx context.Context, publicID string) (Clip, erro
 	if err != nil {
 		return Clip{}, err
 	}
-	if cl, ok := c.byPublicID[publicID]; ok {
+	if cl, ok := c.byPublicID[publicID]; ok && cl.Status == ClipReady {
 		return cl, nil
 	}
-	// A clip added by another process since the catalog was loaded.
+	// A clip added by another process since the catalog was loaded, or one
+	// the catalog holds as not ready that another process may have rendered
+	// since: read the row, so an instance serves a clip as soon as any
+	// instance has rendered it, not after its next reload. Only clips not
+	// yet ready pay for the read.
 	var cl Clip
 	err = s.db.r.WithContext(ctx).Where("public_id = ?", publicID).Limit(1).Find(&cl).Error
 	if err != nil {
