@@ -48,6 +48,10 @@ type Config struct {
 	// later pairs still verify, so keys can be rotated.
 	SessionKeys [][]byte
 	Logger      *slog.Logger
+	// RequestLogger takes the one line logged per request; nil means
+	// Logger. A busy server gives it a buffered writer, as a line per
+	// request is otherwise a write to the log file per request.
+	RequestLogger *slog.Logger
 	// PublicURL is where voters reach the arena, e.g. https://arena.example.org;
 	// it is trusted as an origin and an https URL turns on Secure cookies.
 	PublicURL string
@@ -108,6 +112,7 @@ type Server struct {
 	boards   *leaderboard.Boards
 	blobs    Blobs
 	log      *slog.Logger
+	reqLog   *slog.Logger
 	sessions *sessions.CookieStore
 	pages    *templates.Set
 	assets   fs.FS
@@ -145,6 +150,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.RequestLogger == nil {
+		cfg.RequestLogger = cfg.Logger
+	}
 	if cfg.Boards == nil {
 		cfg.Boards = leaderboard.New(cfg.Store, leaderboard.Options{})
 	}
@@ -157,6 +165,7 @@ func New(cfg Config) (*Server, error) {
 		boards: cfg.Boards,
 		blobs:  cfg.Blobs,
 		log:    cfg.Logger,
+		reqLog: cfg.RequestLogger,
 		assets: static.Assets(),
 		secure: len(cfg.PublicURL) > 8 && cfg.PublicURL[:8] == "https://",
 	}

@@ -128,6 +128,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	tuneGC(e, log)
+	requestLines := newLineBuffer(e.stderr, requestLogFlushEvery, requestLogBufferSize)
+	defer requestLines.Close() // after the server stopped: in-flight requests' lines included
 	if cfg.Pprof != "" {
 		if err := startPprof(ctx, log, cfg.Pprof); err != nil {
 			return err
@@ -201,6 +204,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Blobs:          blobs,
 		SessionKeys:    keys,
 		Logger:         log,
+		RequestLogger:  slog.New(slog.NewJSONHandler(requestLines, nil)),
 		PublicURL:      cfg.PublicURL,
 		Demo:           cfg.Demo,
 		RateLimit:      limit,

@@ -55,8 +55,15 @@ func BenchmarkRecomputeFromSQLite(b *testing.B) {
 // BenchmarkRecomputeWithStyle is the full recompute with style control: the
 // raw and the style-controlled board of the t2v pool and each of its five
 // categories, from a SQLite file holding 1,000,000 valid synthetic votes
-// among 100 models that carry their clips' features (10 clips a model, so
-// about 100,000 distinct clip pairs a board), 1000 bootstrap rounds each.
+// among 100 models that carry their clips' features (a clip per model for
+// each of 10 prompts, two prompts a category: about 100,000 distinct
+// ordered clip pairs in the pool, a fifth of them in each category), 1000
+// bootstrap rounds each. As in Arena's own data a vote is between two clips
+// of one prompt and a prompt has one category, so the categories split the
+// pool's clip pairs and their five style fits together cost about one of
+// the pool's. (An earlier version of the data drew the category apart from
+// the clips, which gave each category most of the pool's clip pairs and
+// made its style board cost as much as the pool's.)
 // "cells" is the counting query alone, with the features it looks up;
 // "raw/<board>" and "style/<board>" fit each board's two halves from
 // counted votes, to show where the time goes; "pool" is one leaderboard

@@ -26,10 +26,12 @@ type Options struct {
 	// Span spreads the battles evenly over this many seconds from the
 	// first; 0 puts them a second apart. A history rebuild needs days.
 	Span int64
-	// StyleClips, when positive, gives every model that many clips with
-	// made-up style features, and each battle the features of the two
-	// models' clips of one index (as two clips of one prompt), so the
-	// style-controlled boards have votes. Outcomes do not depend on them.
+	// StyleClips, when positive, gives every model one clip with made-up
+	// style features for each of that many prompts, and each battle a
+	// prompt (the battles cycle through them, in place of the usual 500)
+	// and the features of the two models' clips of it, so the
+	// style-controlled boards have votes. Prompt c is in category c mod 5.
+	// Outcomes do not depend on the features.
 	StyleClips int
 }
 
@@ -95,14 +97,21 @@ func Write(w io.Writer, o Options) error {
 		case rng.Float64() < 1/(1+math.Pow(10, (strength[b]-strength[a])/400)):
 			winner = "model_a"
 		}
-		style := ""
+		prompt, category, style := k%promptsPerRun, categories[k%len(categories)], ""
 		if o.StyleClips > 0 {
-			// k/len(categories) so that every category sees every clip index.
-			c := k / len(categories) % o.StyleClips
+			// A clip is one model's video for one prompt, and a prompt
+			// has one category, as in Arena: clip index c is prompt c, so
+			// every vote on a clip pair falls in one category and the
+			// categories split the pool's clip pairs between them. (Had
+			// the category been drawn apart from the clips, each
+			// category's style board would hold most of the pool's clip
+			// pairs and cost as much to fit as the pool's.)
+			c := k % o.StyleClips
+			prompt, category = c, categories[c%len(categories)]
 			style = `,"style":{"a":` + clips[a*o.StyleClips+c] + `,"b":` + clips[b*o.StyleClips+c] + `}`
 		}
 		_, err := fmt.Fprintf(bw, `{"model_a":%q,"model_b":%q,"winner":%q,"prompt_id":%d,"category":%q,"pool":"t2v","tstamp":%d%s}`+"\n",
-			slugs[a], slugs[b], winner, k%promptsPerRun, categories[k%len(categories)], firstTstamp+offset(k, o), style)
+			slugs[a], slugs[b], winner, prompt, category, firstTstamp+offset(k, o), style)
 		if err != nil {
 			return err
 		}

@@ -99,3 +99,41 @@ func TestWrite_StyleClipsGiveEveryBattleItsClipsFeatures(t *testing.T) {
 		t.Fatalf("%d distinct clip pairs, want between 10 and %d", n, 5*4*3)
 	}
 }
+
+// A clip belongs to one prompt and a prompt to one category, as in Arena:
+// each category's style board then holds its own share of the pool's clip
+// pairs, which is what fitting the boards costs.
+func TestWrite_StyleClipsBelongToOnePromptOfOneCategory(t *testing.T) {
+	o := Options{Models: 5, Votes: 2000, Seed: 3, StyleClips: 10}
+	var buf bytes.Buffer
+	if err := Write(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	type clip struct {
+		model string
+		style models.StyleFeatures
+	}
+	promptOf, categoryOf := map[clip]uint{}, map[uint]string{}
+	categories := map[string]bool{}
+	sc := bufio.NewScanner(&buf)
+	for sc.Scan() {
+		v, err := models.ParseBattleLine(sc.Bytes())
+		if err != nil {
+			t.Fatalf("%q: %v", sc.Text(), err)
+		}
+		categories[v.Category] = true
+		if c, ok := categoryOf[v.PromptID]; ok && c != v.Category {
+			t.Fatalf("prompt %d is in categories %q and %q", v.PromptID, c, v.Category)
+		}
+		categoryOf[v.PromptID] = v.Category
+		for _, c := range []clip{{v.ModelA, v.Style.A}, {v.ModelB, v.Style.B}} {
+			if p, ok := promptOf[c]; ok && p != v.PromptID {
+				t.Fatalf("a clip of %s is shown for prompts %d and %d", c.model, p, v.PromptID)
+			}
+			promptOf[c] = v.PromptID
+		}
+	}
+	if len(categoryOf) != 10 || len(categories) != 5 {
+		t.Fatalf("%d prompts in %d categories, want 10 in 5", len(categoryOf), len(categories))
+	}
+}
