@@ -56,6 +56,23 @@ type roundState struct {
 // so the result does not depend on how rounds fall to workers.
 func (b *bootstrap) run(rounds, workers int, seed uint64) (lower, upper []float64, err error) {
 	d := b.d
+	m := d.m
+	// A pair's three cells are a style fit row's: the style fit's sampler
+	// draws the same law (the votes redrawn with replacement) straight into
+	// the per-pair totals the fit reads, with one random variate a pair
+	// instead of one a cell, and never has to take votes back out.
+	if rs := newStyleSampler(d.cells); rs != nil {
+		newState := func() *roundState {
+			return &roundState{
+				s: newSolver(m), conn: newConnectivity(m), beta: make([]float64, m),
+				halfWi: make([]float64, len(d.i)), total: make([]float64, len(d.i)),
+			}
+		}
+		return bootstrapRounds(rounds, workers, m, seed, newState, func(st *roundState, src *rand.PCG, out []float64) error {
+			rs.draw(src, st.halfWi, st.total, nil)
+			return b.refit(st, out)
+		})
+	}
 	var cells []cell
 	var counts []int64
 	var total int64
@@ -81,7 +98,6 @@ func (b *bootstrap) run(rounds, workers int, seed uint64) (lower, upper []float6
 	}
 	cells = sortedCells
 	rs := newResampler(sortedCounts, total)
-	m := d.m
 	newState := func() *roundState {
 		return &roundState{
 			s:      newSolver(m),
@@ -94,13 +110,14 @@ func (b *bootstrap) run(rounds, workers int, seed uint64) (lower, upper []float6
 		}
 	}
 	return bootstrapRounds(rounds, workers, m, seed, newState, func(st *roundState, src *rand.PCG, out []float64) error {
-		return b.round(st, rs, cells, src, out)
+		b.draw(st, rs, cells, src)
+		return b.refit(st, out)
 	})
 }
 
-// round draws one resample and writes its scores to out.
-func (b *bootstrap) round(st *roundState, rs *resampler, cells []cell, src *rand.PCG, out []float64) error {
-	d := b.d
+// draw draws one resample with the cell-by-cell resampler into the
+// round's per-pair totals.
+func (b *bootstrap) draw(st *roundState, rs *resampler, cells []cell, src *rand.PCG) {
 	rs.draw(src, st.drawn, st.tree)
 	clear(st.halfWi)
 	clear(st.total)
@@ -114,6 +131,12 @@ func (b *bootstrap) round(st *roundState, rs *resampler, cells []cell, src *rand
 			st.halfWi[x.pair] += f / 2
 		}
 	}
+}
+
+// refit fits the resample in the round's per-pair totals and writes its
+// scores to out.
+func (b *bootstrap) refit(st *roundState, out []float64) error {
+	d := b.d
 	// A resample can drop a model's only loss; the round then follows the
 	// same rule as the data would. Resampling never adds an edge, so data
 	// that need the prior give rounds that need it too.

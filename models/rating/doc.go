@@ -106,7 +106,7 @@ package rating
 // bootstrap and the rank rule — in every stored leaderboard. It changes
 // whenever a change to any of them can move a published number, so a cited
 // board says which method made it.
-const MethodVersion = "bradley-terry/1"
+const MethodVersion = "bradley-terry/2"
 
 // Method describes the ranking for the methodology page.
 const Method = `Scores come from a Bradley-Terry model fitted by maximum likelihood to all valid votes, on the Elo scale: a 400-point gap means the higher model is expected to win 10 votes for every 1 it loses. A tie or a "both bad" vote counts as half a win for each model. Scores are shifted so that the ranked models average 1000. When the votes alone cannot place a model — it never lost, never won, or its group of models never met the others — every model is given one imaginary tie against an average model, which keeps all scores finite and barely moves models with real records.
