@@ -111,5 +111,5 @@ func (s *syncer) fsync() error {
 		}
 		s.f = f
 	}
-	return s.f.Sync()
+	return syncData(s.f)
 }
