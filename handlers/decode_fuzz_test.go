@@ -22,7 +22,7 @@ func FuzzDecodeVoteRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var req voteRequest
-		err := decodeJSONBody(bytes.NewReader(body), &req, false)
+		err := decodeJSONBody(bytes.NewReader(body), int64(len(body)), &req, false)
 		if err == nil && !models.ValidChoice(req.Choice) {
 			err = badRequest("bad choice")
 		}
@@ -44,7 +44,7 @@ func FuzzDecodeMatchupRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var req matchupRequest
-		err := decodeJSONBody(bytes.NewReader(body), &req, true)
+		err := decodeJSONBody(bytes.NewReader(body), int64(len(body)), &req, true)
 		if err == nil {
 			err = validateMatchupRequest(req)
 		}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -74,4 +75,30 @@ func checkStringFieldsDecode(t *testing.T, body []byte) bool {
 		t.Fatalf("%q: fast path refused but changed the request to %+v", body, mFast)
 	}
 	return tookV || tookM
+}
+
+// TestReadBody_DeclaredLength: a body is read whole whether or not its
+// length is declared, and one shorter than declared is an error, never a
+// silently shortened body.
+func TestReadBody_DeclaredLength(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		body    string
+		size    int64
+		want    string
+		wantErr bool
+	}{
+		{"declared", `{"choice":"a"}`, 14, `{"choice":"a"}`, false},
+		{"unknown length", `{"choice":"a"}`, -1, `{"choice":"a"}`, false},
+		{"empty", ``, 0, ``, false},
+		{"shorter than declared", `{"choice"`, 14, `{"choice"`, true},
+		{"declared beyond the limit is read as it comes", `{}`, maxDeclaredBody + 1, `{}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := readBody(strings.NewReader(tc.body), tc.size)
+			if string(b) != tc.want || (err != nil) != tc.wantErr {
+				t.Errorf("readBody = %q, %v; want %q, error %v", b, err, tc.want, tc.wantErr)
+			}
+		})
+	}
 }

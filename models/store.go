@@ -179,8 +179,15 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
-		if s.db.writer, err = newBatchWriter(bw, opts.DSN, &s.stats, opts.RelaxedSync); err != nil {
+		ckpt, err := openSQLiteWriter(opts.DSN)
+		if err != nil {
 			closeDB(bw)
+			s.Close()
+			return nil, err
+		}
+		if s.db.writer, err = newBatchWriter(bw, ckpt, opts.DSN, &s.stats, opts.RelaxedSync, s.log); err != nil {
+			closeDB(bw)
+			closeDB(ckpt)
 			s.Close()
 			return nil, err
 		}
@@ -207,7 +214,7 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=FULL&_txlock=immediate&_cache_size=-32768"
 }
 
-// openSQLiteWriter opens the batch writer's own connection.
+// openSQLiteWriter opens a connection of the batch writer's own.
 func openSQLiteWriter(path string) (*gorm.DB, error) {
 	return openSQLitePool(path, sqliteDSN(path), 1)
 }
@@ -257,7 +264,7 @@ func (s *Store) Close() error {
 	dbs := []*gorm.DB{s.db.r, s.db.w}
 	if s.db.writer != nil {
 		s.db.writer.close()
-		dbs = append(dbs, s.db.writer.db)
+		dbs = append(dbs, s.db.writer.db, s.db.writer.ckpt.db)
 	}
 	if s.db.r == s.db.w {
 		dbs = dbs[1:] // PostgreSQL: one pool

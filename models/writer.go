@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"gorm.io/gorm"
@@ -70,18 +71,28 @@ type batchWriter struct {
 	relaxed bool
 	// sync makes committed writes durable; nil when relaxed.
 	sync *syncer
+	// ckpt copies the WAL into the database file beside the writer (see
+	// checkpointer); groups counts the groups run since the writer began,
+	// to wake it every ckpt.every.
+	ckpt   *checkpointer
+	groups int
 }
 
 // newBatchWriter starts the writer on db, the connection of the SQLite
-// file at path.
-func newBatchWriter(db *gorm.DB, path string, stats *storeStats, relaxed bool) (*batchWriter, error) {
+// file at path, with ckptDB, another connection to it, for the
+// checkpointer. The writer owns both from then on.
+func newBatchWriter(db, ckptDB *gorm.DB, path string, stats *storeStats, relaxed bool, log *slog.Logger) (*batchWriter, error) {
 	// The fsync is the syncer's (or, relaxed, nobody's): commits only
-	// write the WAL. The setting belongs to the connection, and the
-	// writer's pool holds just one.
-	if err := db.Exec("PRAGMA synchronous = NORMAL").Error; err != nil {
-		return nil, fmt.Errorf("set synchronous=NORMAL: %w", err)
+	// write the WAL. Nor do commits checkpoint: the checkpointer does.
+	// The settings belong to the connection, and the writer's pool holds
+	// just one.
+	for _, pragma := range []string{"PRAGMA synchronous = NORMAL", "PRAGMA wal_autocheckpoint = 0"} {
+		if err := db.Exec(pragma).Error; err != nil {
+			return nil, fmt.Errorf("%s: %w", pragma, err)
+		}
 	}
-	w := &batchWriter{db: db, stats: stats, relaxed: relaxed, reqs: make(chan writeReq), closing: make(chan struct{})}
+	w := &batchWriter{db: db, stats: stats, relaxed: relaxed, reqs: make(chan writeReq), closing: make(chan struct{}),
+		ckpt: newCheckpointer(ckptDB, log)}
 	if !relaxed {
 		w.sync = newSyncer(path + "-wal")
 	}
@@ -92,6 +103,7 @@ func newBatchWriter(db *gorm.DB, path string, stats *storeStats, relaxed bool) (
 		if w.sync != nil {
 			w.sync.close() // answers what the last groups left to sync
 		}
+		w.ckpt.close()
 	}()
 	return w, nil
 }
@@ -149,6 +161,24 @@ func (w *batchWriter) loop() {
 		}
 		w.commit(batch)
 		clear(batch) // drop references to finished requests
+		w.checkpoint()
+	}
+}
+
+// checkpoint wakes the checkpointer every ckpt.every groups and, when
+// it asks for it, completes a checkpoint here, between two groups, so that
+// the next transaction starts the WAL over (see checkpointer). Both
+// checkpoints are PASSIVE: SQLite copies what no reader still needs, and
+// what is left waits for the next time.
+func (w *batchWriter) checkpoint() {
+	if w.ckpt.due.Swap(false) {
+		if _, err := walCheckpoint(w.db); err != nil {
+			w.ckpt.log.Warn("WAL checkpoint by the writer", "err", err)
+		}
+	}
+	w.groups++
+	if w.groups%w.ckpt.every == 0 {
+		w.ckpt.wake()
 	}
 }
 
