@@ -145,9 +145,20 @@ func (r response) errorMessage(t *testing.T) string {
 
 func (v *voter) do(method, path, contentType string, body io.Reader, hdr ...string) response {
 	v.t.Helper()
-	req, err := http.NewRequest(method, v.app.ts.URL+path, body)
+	r, err := v.send(method, path, contentType, body, hdr...)
 	if err != nil {
 		v.t.Fatal(err)
+	}
+	return r
+}
+
+// send is do for requests sent from goroutines of their own, which must
+// not stop the test (only the test's goroutine may): it returns the error
+// of a request that got no response, for the test to count and report.
+func (v *voter) send(method, path, contentType string, body io.Reader, hdr ...string) (response, error) {
+	req, err := http.NewRequest(method, v.app.ts.URL+path, body)
+	if err != nil {
+		return response{}, err
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -157,14 +168,14 @@ func (v *voter) do(method, path, contentType string, body io.Reader, hdr ...stri
 	}
 	res, err := v.client.Do(req)
 	if err != nil {
-		v.t.Fatal(err)
+		return response{}, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		v.t.Fatal(err)
+		return response{}, err
 	}
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return response{status: res.StatusCode, header: res.Header, body: b}, nil
 }
 
 func (v *voter) get(path string, hdr ...string) response {

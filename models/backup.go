@@ -140,7 +140,7 @@ func openPlain(path string, readOnly bool) (*gorm.DB, error) {
 	if readOnly {
 		dsn += "&mode=ro"
 	}
-	return openSQLitePool(path, dsn, 1)
+	return openSQLitePool(path, dsn, 1, false) // a few statements, each run once
 }
 
 func closeDB(db *gorm.DB) {

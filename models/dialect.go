@@ -96,9 +96,12 @@ func IsPostgresDSN(dsn string) bool {
 }
 
 // openPostgres opens one pool for both reads and writes: PostgreSQL runs
-// writers concurrently, so there is no reason to queue them in Go.
+// writers concurrently, so there is no reason to queue them in Go. The pool
+// leaves GORM's statement cache off, as transactions hold its connections
+// (gormConfig); pgx keeps its own cache of prepared statements on each
+// connection, which waits on nobody.
 func openPostgres(dsn string, maxConns int) (*gorm.DB, error) {
-	db, err := gorm.Open(postgres.Open(dsn), gormConfig())
+	db, err := gorm.Open(postgres.Open(dsn), gormConfig(false))
 	if err != nil {
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}

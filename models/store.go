@@ -195,11 +195,21 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	return s, nil
 }
 
-func gormConfig() *gorm.Config {
+// gormConfig is the GORM setup of every pool. cacheStatements turns on
+// GORM's statement cache (PrepareStmt), which saves parsing a statement
+// again on every use, and is only safe on a pool where no caller holds a
+// connection while it asks the cache for a statement: the first caller
+// of a statement prepares it on a connection of the pool, and every other
+// caller of that statement waits for the preparation. When transactions hold
+// every connection and then need a statement that a plain caller is
+// preparing, the plain caller waits for a connection and the transactions
+// wait for it, and nothing moves until the plain caller's context gives up
+// (on SQLite's one-connection write pool, one transaction is enough).
+func gormConfig(cacheStatements bool) *gorm.Config {
 	return &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true, // every write here is one statement or an explicit transaction
-		PrepareStmt:            true,
+		PrepareStmt:            cacheStatements,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
 }
@@ -214,23 +224,29 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=FULL&_txlock=immediate&_cache_size=-32768"
 }
 
-// openSQLiteWriter opens a connection of the batch writer's own.
+// openSQLiteWriter opens a connection of the batch writer's own. It caches
+// statements: one goroutine uses it (the writer's or the checkpointer's),
+// one statement at a time.
 func openSQLiteWriter(path string) (*gorm.DB, error) {
-	return openSQLitePool(path, sqliteDSN(path), 1)
+	return openSQLitePool(path, sqliteDSN(path), 1, true)
 }
 
 // openSQLite opens a writer with one connection and a reader pool on the same
 // file. WAL lets readers proceed while the writer commits; the busy timeout
 // covers other processes (a backup, a second CLI) holding the lock briefly.
+// The reader pool caches statements: it runs no transactions, and a caller
+// reading rows asks for no other statement before it has closed them, so
+// every connection comes back without waiting on the cache (gormConfig).
+// The writer's one connection is held by every transaction, so it does not.
 func openSQLite(path string) (w, r *gorm.DB, err error) {
 	if path == "" {
 		return nil, nil, errors.New("no database path given")
 	}
 	dsn := sqliteDSN(path)
-	if w, err = openSQLitePool(path, dsn, 1); err != nil {
+	if w, err = openSQLitePool(path, dsn, 1, false); err != nil {
 		return nil, nil, err
 	}
-	if r, err = openSQLitePool(path, dsn+"&mode=ro", 8); err != nil {
+	if r, err = openSQLitePool(path, dsn+"&mode=ro", 8, true); err != nil {
 		closeDB(w)
 		return nil, nil, err
 	}
@@ -240,8 +256,8 @@ func openSQLite(path string) (w, r *gorm.DB, err error) {
 // openSQLitePool opens the SQLite file at path with dsn, keeping up to conns
 // connections open for good (a connection's prepared statements live as long
 // as it does), and checks that the file opens.
-func openSQLitePool(path, dsn string, conns int) (*gorm.DB, error) {
-	db, err := gorm.Open(sqlite.Open(dsn), gormConfig())
+func openSQLitePool(path, dsn string, conns int, cacheStatements bool) (*gorm.DB, error) {
+	db, err := gorm.Open(sqlite.Open(dsn), gormConfig(cacheStatements))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -126,9 +126,11 @@ func runTranscoder(t *testing.T, s *Store, r Renderer, o TranscoderOptions) (sto
 	return stop
 }
 
+// waitStatus polls until the clip has the wanted status. The bound is for a
+// clip that never gets there, and leaves a busy machine plenty of time.
 func waitStatus(t *testing.T, s *Store, publicID, want string) Clip {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		c, err := s.ClipStatus(context.Background(), publicID)
 		if err != nil {
@@ -341,7 +343,7 @@ func TestReprocessClips(t *testing.T) {
 		t.Errorf("unknown clip = %v", err)
 	}
 	runTranscoder(t, s, r, TranscoderOptions{})
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // as in waitStatus
 	for {
 		jobs, _ := s.ClipJobsByID(ctx, all)
 		if len(jobs) == 2 && jobs[0].State == JobDone && jobs[1].State == JobDone {

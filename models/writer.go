@@ -72,10 +72,10 @@ type batchWriter struct {
 	// sync makes committed writes durable; nil when relaxed.
 	sync *syncer
 	// ckpt copies the WAL into the database file beside the writer (see
-	// checkpointer); groups counts the groups run since the writer began,
+	// checkpointer); written counts the writes since it was last woken,
 	// to wake it every ckpt.every.
-	ckpt   *checkpointer
-	groups int
+	ckpt    *checkpointer
+	written int
 }
 
 // newBatchWriter starts the writer on db, the connection of the SQLite
@@ -150,34 +150,52 @@ func (w *batchWriter) loop() {
 		case <-w.closing:
 			return
 		}
-	gather:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-w.reqs:
-				batch = append(batch, r)
-			default:
-				break gather
-			}
-		}
+		batch = w.gather(batch)
 		w.commit(batch)
+		w.checkpoint(len(batch))
 		clear(batch) // drop references to finished requests
-		w.checkpoint()
 	}
 }
 
-// checkpoint wakes the checkpointer every ckpt.every groups and, when
-// it asks for it, completes a checkpoint here, between two groups, so that
-// the next transaction starts the WAL over (see checkpointer). Both
-// checkpoints are PASSIVE: SQLite copies what no reader still needs, and
-// what is left waits for the next time.
-func (w *batchWriter) checkpoint() {
+// gather adds to batch the writes that wait, and, while the syncer still
+// holds durable writes of an earlier group waiting for their fsync, the
+// writes that arrive until that fsync begins. Committing sooner would buy
+// those writes nothing (a durable write waits for the next fsync anyway)
+// and cost a commit: each commit writes every page its group touched to
+// the WAL, and groups that share a commit share the pages they touch.
+func (w *batchWriter) gather(batch []writeReq) []writeReq {
+	for len(batch) < maxBatch {
+		select {
+		case r := <-w.reqs:
+			batch = append(batch, r)
+			continue
+		default:
+		}
+		if w.sync == nil || !w.sync.waiting() {
+			return batch
+		}
+		select {
+		case r := <-w.reqs:
+			batch = append(batch, r)
+		case <-w.sync.began:
+		}
+	}
+	return batch
+}
+
+// checkpoint wakes the checkpointer every ckpt.every writes (n more
+// were just committed) and, when it asks for it, completes a checkpoint
+// here, between two groups, so that the next transaction starts the WAL
+// over (see checkpointer). Both checkpoints are PASSIVE: SQLite copies
+// what no reader still needs, and what is left waits for the next time.
+func (w *batchWriter) checkpoint(n int) {
 	if w.ckpt.due.Swap(false) {
 		if _, err := walCheckpoint(w.db); err != nil {
 			w.ckpt.log.Warn("WAL checkpoint by the writer", "err", err)
 		}
 	}
-	w.groups++
-	if w.groups%w.ckpt.every == 0 {
+	if w.written += n; w.written >= w.ckpt.every {
+		w.written = 0
 		w.ckpt.wake()
 	}
 }

@@ -16,7 +16,7 @@ import (
 // fsynced the WAL and the database file while every vote waited, which
 // took about a seventh of its time under load. Here the writer's
 // connection never checkpoints (wal_autocheckpoint=0): every
-// checkpointEvery groups it wakes the checkpointer, which runs a PASSIVE
+// checkpointEvery writes it wakes the checkpointer, which runs a PASSIVE
 // checkpoint on a connection of its own while the writer goes on
 // committing.
 //
@@ -42,11 +42,11 @@ type checkpointer struct {
 }
 
 const (
-	// checkpointEvery is how many groups the writer commits between two
-	// checkpoints: about a thousand WAL frames at the 8 frames or so a
-	// group of a voting cycle's writes takes, the amount SQLite's default
-	// wal_autocheckpoint copies at a time.
-	checkpointEvery = 128
+	// checkpointEvery is how many writes the writer commits between two
+	// checkpoints: about a thousand WAL frames at the 2 or 3 frames a
+	// write of a voting cycle takes in the groups of a busy server, the
+	// amount SQLite's default wal_autocheckpoint copies at a time.
+	checkpointEvery = 512
 	// walRestartFrames is the WAL length, in frames of one page, past which
 	// the writer completes a checkpoint so that the WAL starts over: 16 MB
 	// of 4 KB pages.

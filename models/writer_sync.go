@@ -24,14 +24,17 @@ type syncer struct {
 	mu      sync.Mutex
 	pending []chan error // answered by the next fsync
 	kick    chan struct{}
-	stop    chan struct{}
-	done    chan struct{}
+	// began tells the writer that an fsync took the pending writes (see
+	// batchWriter.gather).
+	began chan struct{}
+	stop  chan struct{}
+	done  chan struct{}
 
 	f *os.File // opened at the first fsync; only the syncer's goroutine uses it
 }
 
 func newSyncer(walPath string) *syncer {
-	s := &syncer{path: walPath, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	s := &syncer{path: walPath, kick: make(chan struct{}, 1), began: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go s.loop()
 	return s
 }
@@ -46,6 +49,14 @@ func (s *syncer) add(dones []chan error) {
 	case s.kick <- struct{}{}:
 	default: // a kick is already waiting
 	}
+}
+
+// waiting reports whether durable writes wait for an fsync that has not
+// begun.
+func (s *syncer) waiting() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.pending) > 0
 }
 
 // close syncs and answers what is pending, then stops the syncer. The
@@ -79,6 +90,10 @@ func (s *syncer) flush() {
 	dones := s.pending
 	s.pending = nil
 	s.mu.Unlock()
+	select {
+	case s.began <- struct{}{}:
+	default: // the writer has not taken the last one yet
+	}
 	if len(dones) == 0 {
 		return
 	}

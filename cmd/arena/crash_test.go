@@ -27,7 +27,7 @@ func startBinary(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // a bound for a server that never listens
 	for time.Now().Before(deadline) {
 		if addr := listenAddr(stderr.String()); addr != "" {
 			return cmd, addr
@@ -64,7 +64,8 @@ func TestCrash_AcknowledgedVotesSurviveSIGKILL(t *testing.T) {
 	}
 	var mu sync.Mutex
 	attempts := map[string]sent{}
-	acked := 0
+	acked, running := 0, voters
+	var lastErr error // why the last voter to stop stopped
 	var wg sync.WaitGroup
 	for w := range voters {
 		wg.Add(1)
@@ -81,6 +82,10 @@ func TestCrash_AcknowledgedVotesSurviveSIGKILL(t *testing.T) {
 				if ok {
 					acked++
 				}
+				if err != nil && !ok {
+					running--
+					lastErr = err
+				}
 				mu.Unlock()
 				if err != nil && !ok {
 					return // the server is gone
@@ -90,10 +95,14 @@ func TestCrash_AcknowledgedVotesSurviveSIGKILL(t *testing.T) {
 	}
 	for {
 		mu.Lock()
-		n := acked
+		n, r, err := acked, running, lastErr
 		mu.Unlock()
 		if n >= 300 {
 			break
+		}
+		if r == 0 {
+			// Waiting on would wait for ever.
+			t.Fatalf("every voter stopped after %d acknowledged votes, before the kill; the last: %v", n, err)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"strings"
-	"time"
 
 	"github.com/arena-video/arena/models"
 )
@@ -17,14 +16,14 @@ func (b *browser) matchupID() string { return b.evalString(arenaEl + `.dataset.m
 
 func (b *browser) waitState(state string) {
 	b.t.Helper()
-	b.waitFor("arena state "+state, arenaEl+`.dataset.state === `+jsString(state), 15*time.Second)
+	b.waitFor("arena state "+state, arenaEl+`.dataset.state === `+jsString(state), stepTimeout)
 }
 
 // waitUnlocked waits until the vote buttons unlock: both clips played
 // through, or the minimum watch time passed.
 func (b *browser) waitUnlocked() {
 	b.t.Helper()
-	b.waitFor("the vote to unlock", arenaEl+`.dataset.unlocked === "true"`, 15*time.Second)
+	b.waitFor("the vote to unlock", arenaEl+`.dataset.unlocked === "true"`, stepTimeout)
 }
 
 // waitPlaying waits until both clips play and their time advances.
@@ -33,7 +32,7 @@ func (b *browser) waitPlaying() {
 	b.waitFor("both clips to play", `(() => {
 		const a = document.getElementById("clip-a"), b = document.getElementById("clip-b");
 		return !a.paused && !b.paused && a.currentTime > 0.05 && b.currentTime > 0.05;
-	})()`, 15*time.Second)
+	})()`, stepTimeout)
 }
 
 // leakedName returns the first model name, slug or organization found

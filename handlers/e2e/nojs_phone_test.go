@@ -116,7 +116,7 @@ func TestArena_PhoneLayout(t *testing.T) {
 		t.Errorf("Next button at %+v: want it on screen and at least 44 px tall", next)
 	}
 	b.shot("reveal-phone")
-	b.waitFor("the next matchup preloaded", arenaEl+`.dataset.next === "ready"`, 10*time.Second)
+	b.waitFor("the next matchup preloaded", arenaEl+`.dataset.next === "ready"`, stepTimeout)
 }
 
 type rect struct{ Left, Top, Width, Height float64 }

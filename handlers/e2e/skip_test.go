@@ -24,7 +24,7 @@ func TestArena_SkipByKeyAndButton(t *testing.T) {
 		} else {
 			b.click(`#skip-form button[value="cant_decide"]`)
 		}
-		b.waitFor("the next matchup after a skip by "+how, arenaEl+`.dataset.matchupId !== `+jsString(id)+` && `+arenaEl+`.dataset.state === "voting"`, 15*time.Second)
+		b.waitFor("the next matchup after a skip by "+how, arenaEl+`.dataset.matchupId !== `+jsString(id)+` && `+arenaEl+`.dataset.state === "voting"`, stepTimeout)
 		n, err := s.Store.SkipCounts(context.Background())
 		if err != nil || n[models.SkipCantDecide] != int64(i+1) {
 			t.Fatalf("after skip %d by %s: counts %v %v", i+1, how, n, err)
