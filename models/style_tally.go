@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 )
 
 // VoteCell counts valid votes with one choice between two models whose
@@ -48,6 +49,21 @@ func (s *Store) EachVoteCells(ctx context.Context, f TallyFilter, fn func([]Vote
 	}
 	defer rows.Close()
 	var group []VoteCell
+	// handOut gives fn the group and starts the next one as large: a
+	// pool's categories tend to be alike in size, and growing a group of
+	// a million votes' cells by doubling copied it twice over. A group
+	// that filled under half its room goes out as a copy, so that a small
+	// category does not hold a large array, which the next group reuses.
+	handOut := func(last bool) error {
+		out := group
+		switch {
+		case 2*len(group) < cap(group):
+			out, group = slices.Clone(group), group[:0]
+		case !last:
+			group = make([]VoteCell, 0, len(group))
+		}
+		return fn(out)
+	}
 	var t VoteCell
 	// Into int64 and RawBytes, which database/sql assigns directly; into
 	// uint it goes through reflection and text.
@@ -60,10 +76,9 @@ func (s *Store) EachVoteCells(ctx context.Context, f TallyFilter, fn func([]Vote
 		t.ModelAID, t.ModelBID, t.ClipAID, t.ClipBID, t.StyleAID, t.StyleBID = uint(ma), uint(mb), uint(ca), uint(cb), uint(sa), uint(sb)
 		if string(pool) != t.Pool || string(category) != t.Category {
 			if len(group) > 0 {
-				if err := fn(group); err != nil {
+				if err := handOut(false); err != nil {
 					return err
 				}
-				group = nil
 			}
 			t.Pool, t.Category = string(pool), string(category)
 		}
@@ -76,7 +91,7 @@ func (s *Store) EachVoteCells(ctx context.Context, f TallyFilter, fn func([]Vote
 		return fmt.Errorf("count votes by clip: %w", err)
 	}
 	if len(group) > 0 {
-		return fn(group)
+		return handOut(true)
 	}
 	return nil
 }

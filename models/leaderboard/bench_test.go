@@ -97,9 +97,9 @@ func BenchmarkRecomputeWithStyle(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	byCategory := map[string][]models.VoteCell{"": cells}
-	for _, c := range cells {
-		byCategory[c.Category] = append(byCategory[c.Category], c)
+	byCategory := map[string]cellGroups{"": cells}
+	for _, cs := range cells {
+		byCategory[cs[0].Category] = append(byCategory[cs[0].Category], cs)
 	}
 	for _, category := range slices.Sorted(maps.Keys(byCategory)) {
 		cs, name := byCategory[category], cmp.Or(category, "pool")

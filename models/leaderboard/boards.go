@@ -89,7 +89,7 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 // fitBoth fits the raw board from the tallies and the style-controlled
 // board beside it from the cells they add up, both at once: the raw fit's
 // rounds keep a core busy while the style fit counts its cells.
-func fitBoth(o Options, pool, category string, ts []models.Tally, cells []models.VoteCell, styles clipStyles, anchor uint, at time.Time) (*Leaderboard, error) {
+func fitBoth(o Options, pool, category string, ts []models.Tally, cells cellGroups, styles clipStyles, anchor uint, at time.Time) (*Leaderboard, error) {
 	var sb *StyleBoard
 	var styleErr error
 	var wg sync.WaitGroup
@@ -111,7 +111,7 @@ func fitBoth(o Options, pool, category string, ts []models.Tally, cells []models
 }
 
 // boardFingerprint identifies the inputs of both boards.
-func boardFingerprint(ts []models.Tally, cells []models.VoteCell, styles clipStyles, o Options) string {
+func boardFingerprint(ts []models.Tally, cells cellGroups, styles clipStyles, o Options) string {
 	f := fingerprint(ts, o)
 	if sf := styleFingerprint(cells, styles); sf != "" {
 		f += "-" + sf

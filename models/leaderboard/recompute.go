@@ -30,7 +30,7 @@ func (b *Boards) Recompute(ctx context.Context, force bool) (RecomputeStats, err
 // result; skip when its inputs have not changed.
 type boardFit struct {
 	pool, category string
-	cells          []models.VoteCell
+	cells          cellGroups
 	lb             *Leaderboard
 	skip           bool
 	err            error
@@ -69,7 +69,7 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 	fits := make(map[string]*boardFit)
 	var wg sync.WaitGroup
 	workers := make(chan struct{}, b.opts.Workers)
-	add := func(pool, category string, cells []models.VoteCell) {
+	add := func(pool, category string, cells cellGroups) {
 		f := &boardFit{pool: pool, category: category, cells: cells}
 		fits[Key(pool, category)] = f
 		wg.Add(1)
@@ -81,7 +81,7 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 		}()
 	}
 	var pool string
-	var poolCells []models.VoteCell
+	var poolCells cellGroups
 	err = b.src.EachVoteCells(ctx, models.TallyFilter{Until: asOf}, func(cells []models.VoteCell) error {
 		c := cells[0]
 		if c.Pool != pool {
@@ -90,9 +90,9 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 			}
 			pool, poolCells = c.Pool, nil
 		}
-		poolCells = append(poolCells, cells...)
+		poolCells = append(poolCells, cells)
 		if c.Category != "" {
-			add(c.Pool, c.Category, cells)
+			add(c.Pool, c.Category, cellGroups{cells})
 		}
 		for _, c := range cells {
 			st.Votes += c.N

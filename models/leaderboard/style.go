@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/rating"
 )
 
@@ -63,11 +62,13 @@ type StyleCoefficient struct {
 // rank changes against the raw board are left to setRankChangesVsRaw, so
 // that both boards can be fitted at once. It returns nil
 // when no vote has features on both sides.
-func fitStyle(o Options, cells []models.VoteCell, styles clipStyles, anchorID uint) (*StyleBoard, error) {
+func fitStyle(o Options, cells cellGroups, styles clipStyles, anchorID uint) (*StyleBoard, error) {
 	seen := map[uint]bool{}
-	for _, c := range cells {
-		if _, _, ok := styles.of(c); ok && c.ModelAID != c.ModelBID {
-			seen[c.ModelAID], seen[c.ModelBID] = true, true
+	for _, cs := range cells {
+		for _, c := range cs {
+			if _, _, ok := styles.of(c); ok && c.ModelAID != c.ModelBID {
+				seen[c.ModelAID], seen[c.ModelBID] = true, true
+			}
 		}
 	}
 	if len(seen) == 0 {
@@ -78,14 +79,16 @@ func fitStyle(o Options, cells []models.VoteCell, styles clipStyles, anchorID ui
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cells {
-		a, b, ok := styles.of(c)
-		o, okO := outcomeOf(c.Choice)
-		if !ok || !okO || c.ModelAID == c.ModelBID {
-			continue
-		}
-		if err := sc.Add(index[c.ModelAID], index[c.ModelBID], a[:], b[:], o, c.N); err != nil {
-			return nil, fmt.Errorf("style votes between models %d and %d: %w", c.ModelAID, c.ModelBID, err)
+	for _, cs := range cells {
+		for _, c := range cs {
+			a, b, ok := styles.of(c)
+			o, okO := outcomeOf(c.Choice)
+			if !ok || !okO || c.ModelAID == c.ModelBID {
+				continue
+			}
+			if err := sc.Add(index[c.ModelAID], index[c.ModelBID], a[:], b[:], o, c.N); err != nil {
+				return nil, fmt.Errorf("style votes between models %d and %d: %w", c.ModelAID, c.ModelBID, err)
+			}
 		}
 	}
 	ro := ratingOptions(o, ids, anchorID)
@@ -141,20 +144,22 @@ func (sb *StyleBoard) setRankChangesVsRaw(raw *Leaderboard) {
 // features on both sides, so a board without a style board keeps the raw
 // fingerprint (which history rebuilds compute alone). An imported vector's
 // number stands for its features: it never changes.
-func styleFingerprint(cells []models.VoteCell, styles clipStyles) string {
+func styleFingerprint(cells cellGroups, styles clipStyles) string {
 	var h fingerprintHash
 	rows := 0
-	for _, c := range cells {
-		a, b, ok := styles.of(c)
-		if !ok {
-			continue
-		}
-		rows++
-		h.add(uint64(c.ModelAID), uint64(c.ModelBID), uint64(c.ClipAID), uint64(c.ClipBID), uint64(c.StyleAID), uint64(c.StyleBID), uint64(c.N))
-		h.addString(c.Choice)
-		if c.StyleAID == 0 {
-			for f := range a {
-				h.add(math.Float64bits(a[f]), math.Float64bits(b[f]))
+	for _, cs := range cells {
+		for _, c := range cs {
+			a, b, ok := styles.of(c)
+			if !ok {
+				continue
+			}
+			rows++
+			h.add(uint64(c.ModelAID), uint64(c.ModelBID), uint64(c.ClipAID), uint64(c.ClipBID), uint64(c.StyleAID), uint64(c.StyleBID), uint64(c.N))
+			h.addString(c.Choice)
+			if c.StyleAID == 0 {
+				for f := range a {
+					h.add(math.Float64bits(a[f]), math.Float64bits(b[f]))
+				}
 			}
 		}
 	}
