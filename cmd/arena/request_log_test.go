@@ -111,7 +111,7 @@ func TestServe_RequestLinesWrittenAtShutdown(t *testing.T) {
 	if n := strings.Count(log, `"msg":"request","method":"GET","route":"/healthz","status":200`); n != requests {
 		t.Errorf("%d request lines for /healthz, want %d:\n%s", n, requests, log)
 	}
-	if !strings.Contains(log, `"msg":"garbage collector","GOGC":"400"`) {
-		t.Errorf("the collector's settings are not logged:\n%s", log)
+	if !strings.Contains(log, `"msg":"runtime","GOGC":"400"`) {
+		t.Errorf("the runtime's settings are not logged:\n%s", log)
 	}
 }

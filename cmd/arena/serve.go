@@ -128,7 +128,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
-	tuneGC(e, log)
+	tuneRuntime(e, log, !models.IsPostgresDSN(cfg.DB))
 	requestLines := newLineBuffer(e.stderr, requestLogFlushEvery, requestLogBufferSize)
 	defer requestLines.Close() // after the server stopped: in-flight requests' lines included
 	if cfg.Pprof != "" {
