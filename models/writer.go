@@ -24,8 +24,9 @@ import (
 // commits with synchronous=NORMAL, which writes the WAL without syncing
 // it, and hands the group's durable writes to a second goroutine that
 // fsyncs the WAL file and only then answers them. While one fsync waits
-// for the disk the writer already runs the next groups, whose writes the
-// following fsync covers, and the disk's latency no longer idles the
+// for the disk the writer already commits the next group, whose writes the
+// following fsync covers, and then gathers the group after it until that
+// fsync begins (see gather), so the disk's latency no longer idles the
 // writer: with the fsync inside the commit, the writer spent most of each
 // group waiting for it.
 //
