@@ -86,6 +86,19 @@
     arena.setAttribute("data-unlocked", "false");
     updateLock();
     maybeStart();
+    reportFailed();
+  }
+
+  // reportFailed reports a clip that failed before bind listened for its
+  // error: the first page's clips start loading before this deferred
+  // script runs, and a preloaded clip may fail while it waits off the page.
+  // Its error event has come and gone, so it would otherwise never be
+  // reported and the voter would face a dead box.
+  function reportFailed() {
+    sides.forEach(function (s) {
+      var v = videos[s];
+      if (v.error && v.error.code !== 1) skip("broken", s);
+    });
   }
 
   // maybeStart starts both clips from zero once both can play.
