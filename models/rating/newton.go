@@ -33,12 +33,18 @@ func newNewton(k int) newton {
 // returns 0).
 type objective func(x, g, h []float64, withLL bool) float64
 
+// maxMove is the longest step maximize takes, in the units of its move
+// function: 4 natural log-odds is about 700 Elo points, so only a fit that
+// starts far from its maximum takes an iteration or two more.
+const maxMove = 4.0
+
 // maximize moves x to the maximum of f by Newton's method with a
 // backtracking line search. Only the first free parameters move; the rest
 // stay where they are. A step whose size by move (nil: the largest
 // parameter move) is within safe is taken without looking at f's value;
 // longer steps backtrack until the value does not drop, with slack for the
-// rounding in a sum over a million votes. It stops once no parameter moves
+// rounding in a sum over a million votes, starting from at most maxMove. It
+// stops once no parameter moves
 // by more than tol in an iteration — Newton's method converges
 // quadratically, so the error left is far below tol — and returns the
 // number of iterations.
@@ -62,7 +68,14 @@ func (s *newton) maximize(x []float64, free int, tol, safe float64, move func(st
 		if move != nil {
 			size = move(s.step)
 		}
-		t := 1.0
+		// A step longer than maxMove starts shortened to it: where some
+		// strength has almost no curvature (a model whose resample kept only
+		// wins, held by the prior's virtual ties alone), a full step can be
+		// hundreds of log-odds long and still not lower the value, and would
+		// leave that strength where its curvature underflows and the next
+		// Cholesky factorisation fails. The direction is an ascent direction
+		// either way, so the maximum and the stopping rule are unchanged.
+		t := min(1, maxMove/size)
 		for half := 0; ; half++ {
 			for i := range k {
 				s.trial[i] = x[i] + t*s.step[i]
