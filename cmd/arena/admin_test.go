@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/arena-video/arena/models"
 )
@@ -250,24 +249,9 @@ func TestImportClips_RefusesABadManifest(t *testing.T) {
 // returns what it printed on stdout.
 func serveOnce(t *testing.T, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(string) string { return "" }, nil, stdout, stderr)
-	}()
-	for !strings.Contains(stderr.String(), "listening") {
-		select {
-		case code := <-done:
-			t.Fatalf("exited early with %d: %s", code, stderr.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
-	}
-	return stdout.String()
+	srv := startServe(t, args...)
+	srv.stop(t)
+	return srv.stdout.String()
 }
 
 func TestServeDemo_CreatesAnAdminOnce(t *testing.T) {

@@ -58,26 +58,48 @@ func TestServe_RefusesBadConfiguration(t *testing.T) {
 
 func TestServe_ShutsDownCleanly(t *testing.T) {
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	stderr := &lockedBuffer{}
-	go func() {
-		done <- run(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0"}, func(string) string { return "" }, nil, &bytes.Buffer{}, stderr)
-	}()
-	// Wait until it listens, then stop it as SIGTERM would.
-	for !strings.Contains(stderr.String(), "listening") {
-		select {
-		case code := <-done:
-			t.Fatalf("exited early with %d: %s", code, stderr.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Fatalf("exit %d after shutdown: %s", code, stderr.String())
-	}
+	startServe(t, "--data-dir", dir).stop(t)
 	if _, err := os.Stat(filepath.Join(dir, "arena.db")); err != nil {
 		t.Errorf("database file missing: %v", err)
+	}
+}
+
+// servedArena is an `arena serve` running in the test's process.
+type servedArena struct {
+	addr           string // http://host:port
+	stdout, stderr *lockedBuffer
+	cancel         context.CancelFunc
+	done           chan int
+}
+
+// startServe runs `arena serve` with args at a free port and returns once
+// it listens.
+func startServe(t *testing.T, args ...string) *servedArena {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := &servedArena{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	go func() {
+		srv.done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(string) string { return "" }, nil, srv.stdout, srv.stderr)
+	}()
+	for srv.addr == "" {
+		select {
+		case code := <-srv.done:
+			cancel()
+			t.Fatalf("exited early with %d: %s", code, srv.stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		srv.addr = listenAddr(srv.stderr.String())
+	}
+	return srv
+}
+
+// stop stops the server as SIGTERM would and fails the test unless it
+// exits cleanly.
+func (srv *servedArena) stop(t *testing.T) {
+	t.Helper()
+	srv.cancel()
+	if code := <-srv.done; code != 0 {
+		t.Fatalf("exit %d after shutdown: %s", code, srv.stderr.String())
 	}
 }
 

@@ -1,9 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,74 +39,42 @@ func TestLineBuffer_WritesWholeLinesTogether(t *testing.T) {
 					t.Fatalf("Write(%q) = %d, %v", l, n, err)
 				}
 			}
-			if got := rec.writes; !equal(got, tc.flushed) {
+			if got := rec.writes; !slices.Equal(got, tc.flushed) {
 				t.Errorf("before Close: writes %q, want %q", got, tc.flushed)
 			}
 			rec.writes = nil
 			if err := b.Close(); err != nil {
 				t.Fatal(err)
 			}
-			if got := rec.writes; !equal(got, tc.closed) {
+			if got := rec.writes; !slices.Equal(got, tc.closed) {
 				t.Errorf("Close wrote %q, want %q", got, tc.closed)
 			}
 			rec.writes = nil
 			if _, err := b.Write([]byte("late\n")); err != nil {
 				t.Fatal(err)
 			}
-			if got := rec.writes; !equal(got, []string{"late\n"}) {
+			if got := rec.writes; !slices.Equal(got, []string{"late\n"}) {
 				t.Errorf("after Close: writes %q, want the line written at once", got)
 			}
 		})
 	}
 }
 
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // TestServe_RequestLinesWrittenAtShutdown: the request log is buffered, and
 // the lines of requests served before SIGTERM are all in the log once the
 // server has exited.
 func TestServe_RequestLinesWrittenAtShutdown(t *testing.T) {
-	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	stderr := &lockedBuffer{}
-	go func() {
-		done <- run(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0"}, func(string) string { return "" }, nil, &bytes.Buffer{}, stderr)
-	}()
-	var addr string
-	for addr == "" {
-		select {
-		case code := <-done:
-			t.Fatalf("exited early with %d: %s", code, stderr.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-		if _, rest, ok := strings.Cut(stderr.String(), `"msg":"listening","addr":"`); ok {
-			addr, _, _ = strings.Cut(rest, `"`)
-		}
-	}
+	srv := startServe(t, "--data-dir", t.TempDir())
 	const requests = 5
 	for range requests {
-		res, err := http.Get(addr + "/healthz")
+		res, err := http.Get(srv.addr + "/healthz")
 		if err != nil {
 			t.Fatal(err)
 		}
 		res.Body.Close()
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Fatalf("exit %d after shutdown: %s", code, stderr.String())
-	}
-	log := stderr.String()
+	srv.stop(t)
+	log := srv.stderr.String()
 	if n := strings.Count(log, `"msg":"request","method":"GET","route":"/healthz","status":200`); n != requests {
 		t.Errorf("%d request lines for /healthz, want %d:\n%s", n, requests, log)
 	}
