@@ -60,17 +60,24 @@ func TestVote_ConcurrentVotesOnOneMatchupGiveOne200(t *testing.T) {
 	m := v.matchup()
 	const n = 40
 	statuses := make([]int, n)
+	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			statuses[i] = v.vote(m.ID, []string{"a", "b", "tie", "both_bad"}[i%4]).status
+			// send, not vote: only the test's goroutine may stop the test.
+			body := `{"choice":"` + []string{"a", "b", "tie", "both_bad"}[i%4] + `"}`
+			r, err := v.send(http.MethodPost, "/api/v1/matchups/"+m.ID+"/vote", "application/json", strings.NewReader(body))
+			statuses[i], errs[i] = r.status, err
 		}()
 	}
 	wg.Wait()
 	count := map[int]int{}
-	for _, s := range statuses {
+	for i, s := range statuses {
+		if errs[i] != nil {
+			t.Errorf("vote %d got no response: %v", i, errs[i])
+		}
 		count[s]++
 	}
 	if count[http.StatusOK] != 1 || count[http.StatusConflict] != n-1 {
