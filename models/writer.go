@@ -67,10 +67,8 @@ type batchWriter struct {
 	finished sync.WaitGroup
 	once     sync.Once
 	stats    *storeStats
-	// relaxed answers durable writes at commit, without the fsync
-	// (Options.RelaxedSync).
-	relaxed bool
-	// sync makes committed writes durable; nil when relaxed.
+	// sync makes committed writes durable; nil with Options.RelaxedSync,
+	// which answers durable writes at commit, without the fsync.
 	sync *syncer
 	// ckpt copies the WAL into the database file beside the writer (see
 	// checkpointer); written counts the writes since it was last woken,
@@ -92,7 +90,7 @@ func newBatchWriter(db, ckptDB *gorm.DB, path string, stats *storeStats, relaxed
 			return nil, fmt.Errorf("%s: %w", pragma, err)
 		}
 	}
-	w := &batchWriter{db: db, stats: stats, relaxed: relaxed, reqs: make(chan writeReq), closing: make(chan struct{}),
+	w := &batchWriter{db: db, stats: stats, reqs: make(chan writeReq), closing: make(chan struct{}),
 		ckpt: newCheckpointer(ckptDB, log)}
 	if !relaxed {
 		w.sync = newSyncer(path + "-wal")

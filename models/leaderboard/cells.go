@@ -2,6 +2,7 @@ package leaderboard
 
 import (
 	"context"
+	"iter"
 
 	"github.com/arena-video/arena/models"
 )
@@ -75,6 +76,19 @@ func (b *Boards) styles(ctx context.Context) (clipStyles, error) {
 // then scanned both copies while the boards were fitted.
 type cellGroups [][]models.VoteCell
 
+// all yields every cell of every group.
+func (g cellGroups) all() iter.Seq[models.VoteCell] {
+	return func(yield func(models.VoteCell) bool) {
+		for _, cs := range g {
+			for _, c := range cs {
+				if !yield(c) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // cells counts the votes f selects for both boards, with the features the
 // style fit needs.
 func (b *Boards) cells(ctx context.Context, f models.TallyFilter) (cellGroups, clipStyles, error) {
@@ -96,17 +110,15 @@ func cellTallies(cells cellGroups) []models.Tally {
 	// Cells of one category that differ only by clips are adjacent: adding
 	// those first leaves mergeCategories a few rows a model pair.
 	var runs []models.Tally
-	for _, cs := range cells {
-		for _, c := range cs {
-			if n := len(runs); n > 0 {
-				r := &runs[n-1]
-				if r.ModelAID == c.ModelAID && r.ModelBID == c.ModelBID && r.Choice == c.Choice && r.Category == c.Category && r.Pool == c.Pool {
-					r.N += c.N
-					continue
-				}
+	for c := range cells.all() {
+		if n := len(runs); n > 0 {
+			r := &runs[n-1]
+			if r.ModelAID == c.ModelAID && r.ModelBID == c.ModelBID && r.Choice == c.Choice && r.Category == c.Category && r.Pool == c.Pool {
+				r.N += c.N
+				continue
 			}
-			runs = append(runs, models.Tally{Pool: c.Pool, Category: c.Category, ModelAID: c.ModelAID, ModelBID: c.ModelBID, Choice: c.Choice, N: c.N})
 		}
+		runs = append(runs, models.Tally{Pool: c.Pool, Category: c.Category, ModelAID: c.ModelAID, ModelBID: c.ModelBID, Choice: c.Choice, N: c.N})
 	}
 	return mergeCategories(runs)
 }

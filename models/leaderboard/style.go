@@ -64,11 +64,9 @@ type StyleCoefficient struct {
 // when no vote has features on both sides.
 func fitStyle(o Options, cells cellGroups, styles clipStyles, anchorID uint) (*StyleBoard, error) {
 	seen := map[uint]bool{}
-	for _, cs := range cells {
-		for _, c := range cs {
-			if _, _, ok := styles.of(c); ok && c.ModelAID != c.ModelBID {
-				seen[c.ModelAID], seen[c.ModelBID] = true, true
-			}
+	for c := range cells.all() {
+		if _, _, ok := styles.of(c); ok && c.ModelAID != c.ModelBID {
+			seen[c.ModelAID], seen[c.ModelBID] = true, true
 		}
 	}
 	if len(seen) == 0 {
@@ -79,16 +77,14 @@ func fitStyle(o Options, cells cellGroups, styles clipStyles, anchorID uint) (*S
 	if err != nil {
 		return nil, err
 	}
-	for _, cs := range cells {
-		for _, c := range cs {
-			a, b, ok := styles.of(c)
-			o, okO := outcomeOf(c.Choice)
-			if !ok || !okO || c.ModelAID == c.ModelBID {
-				continue
-			}
-			if err := sc.Add(index[c.ModelAID], index[c.ModelBID], a[:], b[:], o, c.N); err != nil {
-				return nil, fmt.Errorf("style votes between models %d and %d: %w", c.ModelAID, c.ModelBID, err)
-			}
+	for c := range cells.all() {
+		a, b, ok := styles.of(c)
+		o, okO := outcomeOf(c.Choice)
+		if !ok || !okO || c.ModelAID == c.ModelBID {
+			continue
+		}
+		if err := sc.Add(index[c.ModelAID], index[c.ModelBID], a[:], b[:], o, c.N); err != nil {
+			return nil, fmt.Errorf("style votes between models %d and %d: %w", c.ModelAID, c.ModelBID, err)
 		}
 	}
 	ro := ratingOptions(o, ids, anchorID)
@@ -147,19 +143,17 @@ func (sb *StyleBoard) setRankChangesVsRaw(raw *Leaderboard) {
 func styleFingerprint(cells cellGroups, styles clipStyles) string {
 	var h fingerprintHash
 	rows := 0
-	for _, cs := range cells {
-		for _, c := range cs {
-			a, b, ok := styles.of(c)
-			if !ok {
-				continue
-			}
-			rows++
-			h.add(uint64(c.ModelAID), uint64(c.ModelBID), uint64(c.ClipAID), uint64(c.ClipBID), uint64(c.StyleAID), uint64(c.StyleBID), uint64(c.N))
-			h.addString(c.Choice)
-			if c.StyleAID == 0 {
-				for f := range a {
-					h.add(math.Float64bits(a[f]), math.Float64bits(b[f]))
-				}
+	for c := range cells.all() {
+		a, b, ok := styles.of(c)
+		if !ok {
+			continue
+		}
+		rows++
+		h.add(uint64(c.ModelAID), uint64(c.ModelBID), uint64(c.ClipAID), uint64(c.ClipBID), uint64(c.StyleAID), uint64(c.StyleBID), uint64(c.N))
+		h.addString(c.Choice)
+		if c.StyleAID == 0 {
+			for f := range a {
+				h.add(math.Float64bits(a[f]), math.Float64bits(b[f]))
 			}
 		}
 	}

@@ -51,6 +51,22 @@ type roundState struct {
 	drawn, tree   []int64
 }
 
+// newRoundState returns a maker of one worker's scratch space, with room
+// for the cell-by-cell resampler's draws of cells cells (none when 0).
+func (b *bootstrap) newRoundState(cells int) func() *roundState {
+	m, pairs := b.d.m, len(b.d.i)
+	return func() *roundState {
+		st := &roundState{
+			s: newSolver(m), conn: newConnectivity(m), beta: make([]float64, m),
+			halfWi: make([]float64, pairs), total: make([]float64, pairs),
+		}
+		if cells > 0 {
+			st.drawn, st.tree = make([]int64, cells), make([]int64, cells+1)
+		}
+		return st
+	}
+}
+
 // run returns the 2.5th and 97.5th percentiles of each ranked model's score
 // over the rounds. Round r draws from its own generator seeded by (seed, r),
 // so the result does not depend on how rounds fall to workers.
@@ -62,13 +78,7 @@ func (b *bootstrap) run(rounds, workers int, seed uint64) (lower, upper []float6
 	// the per-pair totals the fit reads, with one random variate a pair
 	// instead of one a cell, and never has to take votes back out.
 	if rs := newStyleSampler(d.cells); rs != nil {
-		newState := func() *roundState {
-			return &roundState{
-				s: newSolver(m), conn: newConnectivity(m), beta: make([]float64, m),
-				halfWi: make([]float64, len(d.i)), total: make([]float64, len(d.i)),
-			}
-		}
-		return bootstrapRounds(rounds, workers, m, seed, newState, func(st *roundState, src *rand.PCG, out []float64) error {
+		return bootstrapRounds(rounds, workers, m, seed, b.newRoundState(0), func(st *roundState, src *rand.PCG, out []float64) error {
 			rs.draw(src, st.halfWi, st.total, nil)
 			return b.refit(st, out)
 		})
@@ -98,18 +108,7 @@ func (b *bootstrap) run(rounds, workers int, seed uint64) (lower, upper []float6
 	}
 	cells = sortedCells
 	rs := newResampler(sortedCounts, total)
-	newState := func() *roundState {
-		return &roundState{
-			s:      newSolver(m),
-			conn:   newConnectivity(m),
-			beta:   make([]float64, m),
-			halfWi: make([]float64, len(d.i)),
-			total:  make([]float64, len(d.i)),
-			drawn:  make([]int64, len(cells)),
-			tree:   make([]int64, len(cells)+1),
-		}
-	}
-	return bootstrapRounds(rounds, workers, m, seed, newState, func(st *roundState, src *rand.PCG, out []float64) error {
+	return bootstrapRounds(rounds, workers, m, seed, b.newRoundState(len(cells)), func(st *roundState, src *rand.PCG, out []float64) error {
 		b.draw(st, rs, cells, src)
 		return b.refit(st, out)
 	})
