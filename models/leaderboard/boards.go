@@ -22,6 +22,7 @@ type Boards struct {
 	sched   RecomputeSource // handed to the Recomputer
 	opts    Options
 	cache   boardCache
+	ranks   rankCache
 	history historyCache // every stored board of each pool, as history points
 }
 
@@ -46,25 +47,33 @@ func (b *Boards) Get(ctx context.Context, pool, category string) (lb *Leaderboar
 // 0 for a model not ranked there yet: the reveal after a vote shows both
 // from one look-up. They are the leaderboard page's ranks: among the
 // models listed now, so a retired model above them does not push them down.
-// Both look-ups read memory.
+// Both look-ups read memory, and the ranks are worked out once per board
+// and catalog version (see rankCache), not on every vote.
 func (b *Boards) Ranks(ctx context.Context, pool string, modelA, modelB uint) (rankA, rankB int) {
 	lb, ok, err := b.Get(ctx, pool, "")
 	if err != nil || !ok {
 		return 0, 0
 	}
-	ms, err := b.hist.CatalogModels(ctx)
+	// The version is read before the models: should the catalog be
+	// reloaded in between, the ranks are kept under the older version and
+	// worked out again on the next vote.
+	version, err := b.hist.CatalogVersion(ctx)
 	if err != nil {
 		return 0, 0
 	}
-	for _, st := range RankAmong(lb.Standings, func(id uint) bool { return ms[id].Active }) {
-		switch st.ModelID {
-		case modelA:
-			rankA = st.Rank
-		case modelB:
-			rankB = st.Rank
+	r := b.ranks.get(pool)
+	if r == nil || r.board != lb || r.catalog != version {
+		ms, err := b.hist.CatalogModels(ctx)
+		if err != nil {
+			return 0, 0
 		}
+		r = &poolRanks{board: lb, catalog: version, rank: make(map[uint]int, len(lb.Standings))}
+		for _, st := range RankAmong(lb.Standings, func(id uint) bool { return ms[id].Active }) {
+			r.rank[st.ModelID] = st.Rank
+		}
+		b.ranks.put(pool, r)
 	}
-	return rankA, rankB
+	return r.rank[modelA], r.rank[modelB]
 }
 
 // Compute fits one leaderboard from the current valid votes, without

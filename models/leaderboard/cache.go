@@ -66,3 +66,36 @@ func modelPairKey(a, b uint) [2]uint {
 	}
 	return [2]uint{a, b}
 }
+
+// rankCache keeps each pool's ranks as the reveal after a vote shows them.
+// Working them out copies and sorts the board's standings and finds every
+// model's rank interval, a sizeable share of a vote's allocations, while
+// the answer changes only with a new board or a reloaded catalog (a model
+// listed or retired).
+type rankCache struct {
+	mu    sync.Mutex
+	pools map[string]*poolRanks
+}
+
+// poolRanks are the ranks of one pool's models on board under one catalog
+// version; never changed once made.
+type poolRanks struct {
+	board   *Leaderboard
+	catalog uint64
+	rank    map[uint]int // by model id
+}
+
+func (c *rankCache) get(pool string) *poolRanks {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pools[pool]
+}
+
+func (c *rankCache) put(pool string, r *poolRanks) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pools == nil {
+		c.pools = make(map[string]*poolRanks)
+	}
+	c.pools[pool] = r
+}
