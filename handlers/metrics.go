@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -23,6 +24,34 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	handler  http.Handler
+	// series holds each seriesKey's counter and histogram once looked up
+	// in the vectors: a look-up hashes the label values and takes the
+	// vector's lock, twice a request, and the status is formatted first.
+	series sync.Map // seriesKey -> *requestSeries
+}
+
+// seriesKey names the series one request adds to.
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+type requestSeries struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+// seriesFor returns the counter and histogram of k's series.
+func (m *metrics) seriesFor(k seriesKey) *requestSeries {
+	if rs, ok := m.series.Load(k); ok {
+		return rs.(*requestSeries)
+	}
+	rs := &requestSeries{
+		count:   m.requests.WithLabelValues(k.route, k.method, strconv.Itoa(k.status)),
+		latency: m.latency.WithLabelValues(k.route, k.method),
+	}
+	m.series.Store(k, rs)
+	return rs
 }
 
 func newMetrics(store *models.Store) *metrics {
@@ -59,9 +88,9 @@ func (s *Server) measureRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		method := c.Request().Method
-		s.metrics.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().Status)).Inc()
-		s.metrics.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+		rs := s.metrics.seriesFor(seriesKey{route, c.Request().Method, c.Response().Status})
+		rs.count.Inc()
+		rs.latency.Observe(time.Since(start).Seconds())
 		return nil
 	}
 }

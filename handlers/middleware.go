@@ -3,12 +3,48 @@ package handlers
 import (
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 )
+
+// requestIDLetters are what a generated request id is made of.
+const requestIDLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// tagRequests gives each request an id, sent back in X-Request-Id and
+// written in its log line and error answer: the id the client or a proxy
+// sent, or 32 random letters. The id only ties a request's answer to its
+// log line, so it comes from math/rand's generator, not from crypto/rand
+// through a pooled buffer and a lock as Echo's RequestID middleware draws
+// it, and the header is set without Header.Set's key check and slice.
+func tagRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if id == "" {
+			id = newRequestID()
+		}
+		c.Response().Header()[echo.HeaderXRequestID] = []string{id}
+		return next(c)
+	}
+}
+
+// newRequestID draws 32 letters, 11 from each random 64-bit number (52^11
+// is under 2^64).
+func newRequestID() string {
+	var b [32]byte
+	for i := 0; i < len(b); {
+		n := rand.Uint64()
+		for j := 0; j < 11 && i < len(b); j++ {
+			b[i] = requestIDLetters[n%uint64(len(requestIDLetters))]
+			n /= uint64(len(requestIDLetters))
+			i++
+		}
+	}
+	return string(b[:])
+}
 
 // logRequests writes one line per request: method, route, status, duration
 // and request id. Cookies, queries and bodies are never logged.
@@ -116,10 +152,11 @@ func (s *Server) refuseCrossOrigin() echo.MiddlewareFunc {
 func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if r.ContentLength == 0 && r.Header.Get(echo.HeaderContentType) == "" {
-			return next(c)
+		ct := r.Header.Get(echo.HeaderContentType)
+		if ct == echo.MIMEApplicationJSON || r.ContentLength == 0 && ct == "" {
+			return next(c) // the common answers, without parsing the type
 		}
-		mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != echo.MIMEApplicationJSON {
 			return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send a JSON body with Content-Type: application/json")
 		}

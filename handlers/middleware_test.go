@@ -55,3 +55,67 @@ func TestRequestLog_OneLinePerRequestToItsOwnLogger(t *testing.T) {
 		})
 	}
 }
+
+// TestRequestID_GeneratedOrPassedOn: every answer carries X-Request-Id,
+// 32 fresh letters unless the request brought one, and its log line names
+// the same id.
+func TestRequestID_GeneratedOrPassedOn(t *testing.T) {
+	var requests syncBuffer
+	app := newConfiguredApp(t, "", true, func(c *Config) {
+		c.RequestLogger = slog.New(slog.NewJSONHandler(&requests, nil))
+	})
+	v := app.newVoter()
+	seen := map[string]bool{}
+	for _, tc := range []struct {
+		name, sent string
+	}{
+		{"none sent", ""},
+		{"none sent again", ""},
+		{"sent by a proxy", "proxy-7f3a"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var hdr []string
+			if tc.sent != "" {
+				hdr = []string{"X-Request-Id", tc.sent}
+			}
+			r := v.get("/healthz", hdr...)
+			id := r.header.Get("X-Request-Id")
+			switch {
+			case tc.sent != "" && id != tc.sent:
+				t.Errorf("X-Request-Id = %q, want the one sent, %q", id, tc.sent)
+			case tc.sent == "" && (len(id) != 32 || strings.Trim(id, requestIDLetters) != ""):
+				t.Errorf("X-Request-Id = %q, want 32 letters", id)
+			case seen[id]:
+				t.Errorf("X-Request-Id %q given twice", id)
+			}
+			seen[id] = true
+			if !strings.Contains(requests.String(), `"request_id":"`+id+`"`) {
+				t.Errorf("no request line with id %q:\n%s", id, requests.String())
+			}
+		})
+	}
+}
+
+// TestRequireJSON_ContentTypes: the API takes JSON however its type is
+// spelled, an empty body without a type, and refuses anything else.
+func TestRequireJSON_ContentTypes(t *testing.T) {
+	app := newTestApp(t, "", true)
+	v := app.newVoter()
+	for _, tc := range []struct {
+		contentType, body string
+		want              int
+	}{
+		{"application/json", "{}", http.StatusCreated},
+		{"application/json; charset=utf-8", "{}", http.StatusCreated},
+		{"Application/JSON", "{}", http.StatusCreated},
+		{"", "", http.StatusCreated},
+		{"text/plain", "{}", http.StatusUnsupportedMediaType},
+		{"application/jsonx", "{}", http.StatusUnsupportedMediaType},
+		{"", "{}", http.StatusUnsupportedMediaType},
+	} {
+		r := v.do(http.MethodPost, "/api/v1/matchups", tc.contentType, strings.NewReader(tc.body))
+		if r.status != tc.want {
+			t.Errorf("Content-Type %q, body %q: status %d, want %d: %s", tc.contentType, tc.body, r.status, tc.want, r.body)
+		}
+	}
+}

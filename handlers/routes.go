@@ -14,7 +14,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
 
-	e.Pre(middleware.RequestID())
+	e.Pre(tagRequests)
 	e.Use(s.logRequests)
 	e.Use(s.measureRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}))
