@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -68,7 +67,7 @@ func (m matchupJSON) appendJSON(b []byte) []byte {
 	b = append(b, `,"b":`...)
 	b = m.B.appendJSON(b)
 	b = append(b, `,"expires_at":"`...)
-	b = m.ExpiresAt.AppendFormat(b, time.RFC3339Nano)
+	b, _ = appendRFC3339Nano(b, m.ExpiresAt)
 	return append(b, "\"}\n"...)
 }
 
@@ -122,28 +121,33 @@ const hexDigits = "0123456789abcdef"
 // with HTML escaping on: <, > and & as \u003c, \u003e and \u0026, control
 // characters escaped, invalid UTF-8 as \ufffd, and U+2028 and U+2029
 // escaped for JavaScript.
-func appendJSONString(b []byte, s string) []byte {
+func appendJSONString(b []byte, s string) []byte { return appendQuoted(b, s, true) }
+
+// appendQuoted appends s as a JSON string: as encoding/json writes it with
+// HTML escaping on when asJSON, else as log/slog's JSON handler writes it
+// (no HTML escaping, and \b and \f as \u0008 and \u000c).
+func appendQuoted(b []byte, s string, asJSON bool) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!asJSON || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}
 			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
+			switch {
+			case c == '"' || c == '\\':
 				b = append(b, '\\', c)
-			case '\b':
+			case c == '\b' && asJSON:
 				b = append(b, '\\', 'b')
-			case '\f':
+			case c == '\f' && asJSON:
 				b = append(b, '\\', 'f')
-			case '\n':
+			case c == '\n':
 				b = append(b, '\\', 'n')
-			case '\r':
+			case c == '\r':
 				b = append(b, '\\', 'r')
-			case '\t':
+			case c == '\t':
 				b = append(b, '\\', 't')
 			default:
 				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])

@@ -204,7 +204,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Blobs:          blobs,
 		SessionKeys:    keys,
 		Logger:         log,
-		RequestLogger:  slog.New(slog.NewJSONHandler(requestLines, nil)),
+		RequestLogger:  slog.New(handlers.RequestLogHandler(requestLines)),
 		PublicURL:      cfg.PublicURL,
 		Demo:           cfg.Demo,
 		RateLimit:      limit,
