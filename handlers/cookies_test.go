@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -71,4 +72,40 @@ func cookieHeader(r response, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestCookieValue_AsNetHTTPReadsIt: the voter cookie cache is looked up
+// with the value net/http would read, or with one it would not read at
+// all (then the caller asks net/http).
+func TestCookieValue_AsNetHTTPReadsIt(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		headers []string
+		want    string
+	}{
+		{"alone", []string{"arena=MTIz"}, "MTIz"},
+		{"among others", []string{"theme=dark; arena=MTIz; x=1"}, "MTIz"},
+		{"spaces", []string{"theme=dark;   arena=MTIz  ;x=1"}, "MTIz"},
+		{"second header", []string{"theme=dark", "arena=MTIz"}, "MTIz"},
+		{"first of two", []string{"arena=MTIz; arena=NDU2"}, "MTIz"},
+		{"longer name", []string{"xarena=NDU2; arena_x=1; arena=MTIz"}, "MTIz"},
+		{"host prefix is another name", []string{"__Host-arena=NDU2"}, ""},
+		{"no value", []string{"arena"}, ""},
+		{"empty value", []string{"arena="}, ""},
+		{"none", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			for _, h := range tc.headers {
+				r.Header.Add("Cookie", h)
+			}
+			got := cookieValue(r.Header, "arena")
+			if got != tc.want {
+				t.Errorf("cookieValue = %q, want %q", got, tc.want)
+			}
+			if ck, err := r.Cookie("arena"); err == nil && ck.Value != got {
+				t.Errorf("net/http reads %q, cookieValue %q", ck.Value, got)
+			}
+		})
+	}
 }

@@ -3,7 +3,9 @@ package handlers
 import (
 	"math"
 	"net/http"
+	"net/textproto"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -67,6 +69,11 @@ func (s *Server) voterID(c echo.Context) (string, error) {
 // existingVoterID returns the voter behind the request without creating
 // one: a vote from a browser without a session cannot match any matchup.
 func (s *Server) existingVoterID(c echo.Context) string {
+	if v := cookieValue(c.Request().Header, s.voterCookie); v != "" {
+		if id, ok := s.voterCookies.Get(v); ok {
+			return id
+		}
+	}
 	ck, err := c.Request().Cookie(s.voterCookie)
 	if err != nil {
 		return ""
@@ -81,6 +88,24 @@ func (s *Server) existingVoterID(c echo.Context) string {
 	}
 	s.voterCookies.Put(ck.Value, id)
 	return id
+}
+
+// cookieValue finds the value of the cookie called name in the Cookie
+// headers, without Request.Cookie's parse of every cookie into a new
+// http.Cookie, for a look-up in the voter cookie cache. It splits and
+// trims as net/http does but does not check the value's characters or
+// strip its quotes: a value net/http would read otherwise is never in the
+// cache, whose values all decoded, and the caller then reads the cookie
+// through net/http.
+func cookieValue(h http.Header, name string) string {
+	for _, line := range h["Cookie"] {
+		for part := range strings.SplitSeq(line, ";") {
+			if n, v, ok := strings.Cut(textproto.TrimString(part), "="); ok && n == name {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // hostPrefix marks a cookie that browsers accept only when it is Secure,
