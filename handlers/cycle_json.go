@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/arena-video/arena/models/timefmt"
 )
 
 // The two answers of a voting cycle, the issued matchup and the vote's
@@ -67,7 +69,7 @@ func (m matchupJSON) appendJSON(b []byte) []byte {
 	b = append(b, `,"b":`...)
 	b = m.B.appendJSON(b)
 	b = append(b, `,"expires_at":"`...)
-	b, _ = appendRFC3339Nano(b, m.ExpiresAt)
+	b, _ = timefmt.AppendRFC3339Nano(b, m.ExpiresAt)
 	return append(b, "\"}\n"...)
 }
 

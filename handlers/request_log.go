@@ -6,7 +6,8 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
-	"time"
+
+	"github.com/arena-video/arena/models/timefmt"
 )
 
 // RequestLogHandler returns a slog handler that writes what
@@ -59,7 +60,7 @@ func appendRequestLine(b []byte, r slog.Record) ([]byte, bool) {
 	if !r.Time.IsZero() {
 		b = append(b, `"time":"`...)
 		var ok bool
-		if b, ok = appendRFC3339Nano(b, r.Time); !ok {
+		if b, ok = timefmt.AppendRFC3339Nano(b, r.Time); !ok {
 			return b, false
 		}
 		b = append(b, `",`...)
@@ -90,60 +91,4 @@ func appendRequestLine(b []byte, r slog.Record) ([]byte, bool) {
 		return ok
 	})
 	return append(b, "}\n"...), ok
-}
-
-// appendRFC3339Nano appends t as t.Format(time.RFC3339Nano) writes it: the
-// fraction without trailing zeros, none when whole, and Z for a zero
-// offset. A year outside 0-9999 is not appended (slog reports an error
-// there): false.
-func appendRFC3339Nano(b []byte, t time.Time) ([]byte, bool) {
-	year, month, day := t.Date()
-	if year < 0 || year > 9999 {
-		return b, false
-	}
-	hour, min, sec := t.Clock()
-	b = appendDigits(b, year, 4)
-	b = append(b, '-')
-	b = appendDigits(b, int(month), 2)
-	b = append(b, '-')
-	b = appendDigits(b, day, 2)
-	b = append(b, 'T')
-	b = appendDigits(b, hour, 2)
-	b = append(b, ':')
-	b = appendDigits(b, min, 2)
-	b = append(b, ':')
-	b = appendDigits(b, sec, 2)
-	if ns := t.Nanosecond(); ns != 0 {
-		b = append(b, '.')
-		digits := 9
-		for ns%10 == 0 {
-			ns /= 10
-			digits--
-		}
-		b = appendDigits(b, ns, digits)
-	}
-	_, off := t.Zone()
-	if off == 0 {
-		return append(b, 'Z'), true
-	}
-	sign := byte('+')
-	if off < 0 {
-		sign, off = '-', -off
-	}
-	b = append(b, sign)
-	b = appendDigits(b, off/3600, 2)
-	b = append(b, ':')
-	return appendDigits(b, off/60%60, 2), true
-}
-
-// appendDigits appends n, at least 0, zero-padded to width digits.
-func appendDigits(b []byte, n, width int) []byte {
-	var d [9]byte
-	i := len(d)
-	for ; width > 0 || n > 0; width-- {
-		i--
-		d[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return append(b, d[i:]...)
 }
