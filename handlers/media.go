@@ -70,11 +70,10 @@ func (s *Server) handleMedia(c echo.Context) error {
 	if voter == "" {
 		return s.serveBlob(c, clip.BlobKey, clip.MIME)
 	}
-	cw := &countingWriter{ResponseWriter: c.Response().Writer}
-	c.Response().Writer = cw
+	fw := s.fetchWriterFor(c, voter, clip.ID, clip.Size)
+	c.Response().Writer = fw
 	err = s.serveBlob(c, clip.BlobKey, clip.MIME)
-	c.Response().Writer = cw.ResponseWriter
-	s.noteFetch(c, voter, clip.ID, clip.Size, cw.n)
+	c.Response().Writer = fw.ResponseWriter
 	return err
 }
 

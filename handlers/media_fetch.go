@@ -66,28 +66,45 @@ func (t *fetchTracker) add(voter string, clip uint, n, threshold int64) bool {
 	return false
 }
 
-// countingWriter counts the body bytes written through it.
-type countingWriter struct {
+// fetchWriter passes a clip's body through and records the voter's fetch
+// just before the write that makes the clip count as fetched goes out, not
+// after the response: a client that has the bytes and votes at once must
+// find its fetch stored, and a fetch noted after the last write could
+// still be on its way to the store when the vote arrives. The price is that
+// a client that hangs up during that one write (at most a copy buffer)
+// counts as having fetched bytes it did not get, far less than the
+// threshold itself.
+type fetchWriter struct {
 	http.ResponseWriter
-	n int64
+	tracker   *fetchTracker
+	voter     string
+	clip      uint
+	threshold int64
+	record    func() // stores the fetch; called at most once
 }
 
-func (w *countingWriter) Write(p []byte) (int, error) {
-	n, err := w.ResponseWriter.Write(p)
-	w.n += int64(n)
-	return n, err
+func (w *fetchWriter) Write(p []byte) (int, error) {
+	if w.tracker.add(w.voter, w.clip, int64(len(p)), w.threshold) {
+		w.record()
+	}
+	return w.ResponseWriter.Write(p)
 }
 
 // Unwrap lets http.ResponseController reach the real writer.
-func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *fetchWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// noteFetch records, after a clip's bytes were sent, that the voter fetched
-// the clip once enough of it went out.
-func (s *Server) noteFetch(c echo.Context, voter string, clipID uint, size, sent int64) {
-	if voter == "" || !s.fetches.add(voter, clipID, sent, fetchThreshold(size)) {
-		return
-	}
-	if err := s.store.RecordClipFetch(c.Request().Context(), voter, clipID); err != nil {
-		s.log.Error("record clip fetch", "err", err)
+// fetchWriterFor wraps the response of a GET of clip by voter.
+func (s *Server) fetchWriterFor(c echo.Context, voter string, clipID uint, size int64) *fetchWriter {
+	return &fetchWriter{
+		ResponseWriter: c.Response().Writer,
+		tracker:        s.fetches,
+		voter:          voter,
+		clip:           clipID,
+		threshold:      fetchThreshold(size),
+		record: func() {
+			if err := s.store.RecordClipFetch(c.Request().Context(), voter, clipID); err != nil {
+				s.log.Error("record clip fetch", "err", err)
+			}
+		},
 	}
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/arena-video/arena/models"
@@ -97,5 +98,46 @@ func TestClipFetch_AVoteCountsOnlyWithBothClipsFetched(t *testing.T) {
 	counts, _ := a.store.InvalidVoteCounts(t.Context())
 	if counts[models.ReasonUnfetched] != 2 {
 		t.Errorf("invalid votes %v, want 2 %s", counts, models.ReasonUnfetched)
+	}
+}
+
+// TestFetchWriter_RecordsBeforeTheBytesThatCompleteTheFetch: the fetch is
+// stored before the write that crosses the threshold goes out, so a client
+// that has received the bytes and votes at once always finds it stored.
+// Noted after the response, it could still be on its way to the store when
+// the vote arrived, and the vote was kept as clips_not_fetched.
+func TestFetchWriter_RecordsBeforeTheBytesThatCompleteTheFetch(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		size, chunk int
+		writes      int // of chunk bytes each
+		wantRecords int
+	}{
+		{"whole clip in small writes", 10_000, 1000, 10, 1},
+		{"whole clip in one write", 10_000, 10_000, 1, 1},
+		{"large clip, capped threshold", 4 << 20, 32 << 10, 128, 1},
+		{"less than the share", 10_000, 1000, 4, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			var records, sentAtRecord int
+			w := &fetchWriter{ResponseWriter: rec, tracker: newFetchTracker(), voter: "v", clip: 7,
+				threshold: fetchThreshold(int64(tc.size)),
+				record:    func() { records++; sentAtRecord = rec.Body.Len() }}
+			for range tc.writes {
+				if _, err := w.Write(make([]byte, tc.chunk)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if records != tc.wantRecords {
+				t.Fatalf("recorded %d times, want %d", records, tc.wantRecords)
+			}
+			if records == 1 && int64(sentAtRecord) >= w.threshold {
+				t.Errorf("recorded after %d bytes had gone out, threshold %d: the client could have had them first", sentAtRecord, w.threshold)
+			}
+			if rec.Body.Len() != tc.chunk*tc.writes {
+				t.Errorf("passed %d bytes through, want %d", rec.Body.Len(), tc.chunk*tc.writes)
+			}
+		})
 	}
 }
