@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -69,7 +70,11 @@ func (m matchupJSON) appendJSON(b []byte) []byte {
 	b = append(b, `,"b":`...)
 	b = m.B.appendJSON(b)
 	b = append(b, `,"expires_at":"`...)
-	b, _ = timefmt.AppendRFC3339Nano(b, m.ExpiresAt)
+	if nb, ok := timefmt.AppendRFC3339Nano(b, m.ExpiresAt); ok {
+		b = nb
+	} else {
+		b = m.ExpiresAt.AppendFormat(b, time.RFC3339Nano) // a year RFC 3339 cannot carry
+	}
 	return append(b, "\"}\n"...)
 }
 
