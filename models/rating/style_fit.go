@@ -412,36 +412,68 @@ func sideResiduals(qA, qB, eA, eB, hA, hB, nA, nB float64) (resA, resB float64) 
 	return hA - nA*numA*denB*inv, hB - nB*numB*denA*inv
 }
 
+// nearBlock is how many rows nearRows5 takes through each of its two loops
+// at a time: the moved exponentials of a block stay in the first level of
+// cache between the loops.
+const nearBlock = 256
+
 // nearRows5 is nearRows for five features, the five Arena measures on
-// every clip, written out: Go keeps sums in registers only when they are
-// separate variables, not array elements, and this pass is the hot loop of
-// every bootstrap round.
+// every clip, and this pass is the hot loop of every bootstrap round. One
+// loop over every row holds more values than amd64 has registers, and Go
+// then spills and reloads them on every row, so the pass runs in blocks
+// of rows through two loops, each with few values live: nearExp5 moves
+// the exponentials, nearSums5 the residuals and their sums. The arithmetic
+// is nearRows's, in the same order for every row.
 func (d *styleData) nearRows5(halfWi, total, prob, up, down []float64, dg *[MaxStyleFeatures]float64, shiftA, shiftB float64, gr []float64) (acc [MaxStyleFeatures]float64, diff float64) {
 	rows := len(d.i)
-	ys, js := d.y[:5*rows], d.j[:rows]
-	prob, halfWi, total = prob[:2*rows], halfWi[:2*rows], total[:2*rows]
+	var e [nearBlock]float64
+	for lo := 0; lo < rows; lo += nearBlock {
+		hi := min(lo+nearBlock, rows)
+		d.nearExp5(lo, hi, up, down, dg, &e)
+		diff = d.nearSums5(lo, hi, halfWi, total, prob, shiftA, shiftB, &e, gr, &acc, diff)
+	}
+	return acc, diff
+}
+
+// nearExp5 writes to e the moved exponential e^(Δγ·y)·e^(ln10·(Δr_i − Δr_j))
+// of rows lo to hi.
+func (d *styleData) nearExp5(lo, hi int, up, down []float64, dg *[MaxStyleFeatures]float64, e *[nearBlock]float64) {
+	is, js, ys := d.i[lo:hi], d.j[lo:hi], d.y[5*lo:5*hi]
+	js, ys = js[:len(is)], ys[:5*len(is)]
 	g0, g1, g2, g3, g4 := dg[0], dg[1], dg[2], dg[3], dg[4]
-	var a0, a1, a2, a3, a4 float64
-	for u, i := range d.i {
-		j := js[u]
+	for u, i := range is {
 		y := ys[5*u : 5*u+5 : 5*u+5]
-		y0, y1, y2, y3, y4 := float64(y[0]), float64(y[1]), float64(y[2]), float64(y[3]), float64(y[4])
-		t := (g0*y0 + g1*y1) + (g2*y2 + g3*y3) + g4*y4
-		e := expSmall(t) * (up[i] * down[j])
-		eA, eB := e*shiftA, e*shiftB
+		t := (g0*float64(y[0]) + g1*float64(y[1])) + (g2*float64(y[2]) + g3*float64(y[3])) + g4*float64(y[4])
+		e[u] = expSmall(t) * (up[i] * down[js[u]])
+	}
+}
+
+// nearSums5 adds the residuals of rows lo to hi, whose moved exponentials
+// are in e, to gr and to the sums of residual times y in acc, and returns
+// diff plus side 0's residuals minus side 1's.
+func (d *styleData) nearSums5(lo, hi int, halfWi, total, prob []float64, shiftA, shiftB float64, e *[nearBlock]float64, gr []float64, acc *[MaxStyleFeatures]float64, diff float64) float64 {
+	is, js, ys := d.i[lo:hi], d.j[lo:hi], d.y[5*lo:5*hi]
+	n := len(is)
+	js, ys = js[:n], ys[:5*n]
+	prob, halfWi, total = prob[2*lo:2*hi], halfWi[2*lo:2*hi], total[2*lo:2*hi]
+	prob, halfWi, total = prob[:2*n], halfWi[:2*n], total[:2*n]
+	a0, a1, a2, a3, a4 := acc[0], acc[1], acc[2], acc[3], acc[4]
+	for u, i := range is {
+		eA, eB := e[u]*shiftA, e[u]*shiftB
 		resA, resB := sideResiduals(prob[2*u], prob[2*u+1], eA, eB, halfWi[2*u], halfWi[2*u+1], total[2*u], total[2*u+1])
 		res := resA + resB
 		gr[i] += math.Ln10 * res
-		gr[j] -= math.Ln10 * res
-		a0 += res * y0
-		a1 += res * y1
-		a2 += res * y2
-		a3 += res * y3
-		a4 += res * y4
+		gr[js[u]] -= math.Ln10 * res
+		y := ys[5*u : 5*u+5 : 5*u+5]
+		a0 += res * float64(y[0])
+		a1 += res * float64(y[1])
+		a2 += res * float64(y[2])
+		a3 += res * float64(y[3])
+		a4 += res * float64(y[4])
 		diff += resA - resB
 	}
 	acc[0], acc[1], acc[2], acc[3], acc[4] = a0, a1, a2, a3, a4
-	return acc, diff
+	return diff
 }
 
 // gradientNearSides is gradientNear one side at a time, with an

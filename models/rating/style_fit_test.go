@@ -73,11 +73,15 @@ func TestStyleGradientNear_MatchesEvaluate(t *testing.T) {
 	}
 }
 
-// The pass written out for five features is the general one.
+// The pass written out for five features is the general one, across the
+// blocks it works in and the short block at the end.
 func TestStyleNearRows5_MatchesNearRows(t *testing.T) {
 	d := styleTestData(t, 0.8)
 	if d.p != 5 {
 		t.Fatalf("%d features kept, want 5", d.p)
+	}
+	if rows := len(d.i); rows <= nearBlock || rows%nearBlock == 0 {
+		t.Fatalf("%d rows: want more than one block of %d and a short one", rows, nearBlock)
 	}
 	_, prob := fittedProbs(t, d)
 	up, down := make([]float64, d.m), make([]float64, d.m)
