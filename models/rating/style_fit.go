@@ -325,7 +325,10 @@ func (d *styleData) residualSums5(res, gr []float64) (acc [MaxStyleFeatures]floa
 // from the base point: e^z stays far from overflow.
 const maxNearMove = 40
 
-// nearTaylor is the largest |Δγ·y| for which expPade is used.
+// nearTaylor is the largest |Δγ·y| for which expPade is used; a row that
+// moves further takes math.Exp. The bound Σ|Δγ_f|·max|y_f| exceeds it in
+// some rounds where few rows or none do, so those rounds test every row
+// rather than going one side at a time.
 const nearTaylor = 1.0 / 4
 
 // gradientNear is evaluate's gradient at theta, given σ(z) per side at a
@@ -333,10 +336,11 @@ const nearTaylor = 1.0 / 4
 // Δγ·y ∓ Δγ·c, and σ(z+δ) = σ·e^δ / (1−σ + σ·e^δ). The strengths' part of
 // e^δ is a ratio of one exponential per model, the ∓Δγ·c part one
 // exponential per pass, and the part both sides of a row share, Δγ·y, small
-// in a bootstrap round, a Padé approximant: a pass over a hundred
-// thousand rows costs a hundred exponentials instead of two hundred
-// thousand. scaleR is scratch space of two entries per model. Sides
-// without votes need no test: their residual is 0 − 0·σ.
+// in a bootstrap round, a Padé approximant (moved exp): a pass over a
+// hundred thousand rows costs a hundred exponentials instead of two
+// hundred thousand. scaleR is scratch space of two entries per model.
+// Sides without votes need no test: their residual is 0 − 0·σ, as long as
+// no row's parts overflow, which the bound on Δγ·y and Δγ·c ensures.
 func (d *styleData) gradientNear(halfWi, total, theta, base, prob, scaleR, g []float64) {
 	m, p := d.m, d.p
 	clear(g)
@@ -353,7 +357,7 @@ func (d *styleData) gradientNear(halfWi, total, theta, base, prob, scaleR, g []f
 		bound += math.Abs(dg[f]) * d.yabs[f]
 		shift += dg[f] * d.c[f]
 	}
-	if bound > nearTaylor || math.Abs(shift) > maxNearMove {
+	if bound > maxNearMove || math.Abs(shift) > maxNearMove {
 		// Far from the base, or with differences far from centred, the
 		// shared part could overflow where a side's own move does not.
 		d.gradientNearSides(halfWi, total, theta, base, prob, g)
@@ -365,7 +369,7 @@ func (d *styleData) gradientNear(halfWi, total, theta, base, prob, scaleR, g []f
 	if p == 5 {
 		rows = d.nearRows5
 	}
-	acc, diff := rows(halfWi, total, prob, up, down, &dg, shiftA, shiftB, gr)
+	acc, diff := rows(halfWi, total, prob, up, down, &dg, shiftA, shiftB, bound > nearTaylor, gr)
 	for f := range p {
 		gg[f] = acc[f] - diff*d.c[f]
 	}
@@ -376,8 +380,9 @@ func (d *styleData) gradientNear(halfWi, total, theta, base, prob, scaleR, g []f
 
 // nearRows is gradientNear's pass over the rows. It adds the strengths'
 // part of the gradient to gr and returns the sums of residual times y and
-// side 0's residuals minus side 1's.
-func (d *styleData) nearRows(halfWi, total, prob, up, down []float64, dg *[MaxStyleFeatures]float64, shiftA, shiftB float64, gr []float64) (acc [MaxStyleFeatures]float64, diff float64) {
+// side 0's residuals minus side 1's. far says whether some row may have
+// |Δγ·y| > nearTaylor.
+func (d *styleData) nearRows(halfWi, total, prob, up, down []float64, dg *[MaxStyleFeatures]float64, shiftA, shiftB float64, far bool, gr []float64) (acc [MaxStyleFeatures]float64, diff float64) {
 	p := d.p
 	for u, i := range d.i {
 		j := d.j[u]
@@ -387,6 +392,9 @@ func (d *styleData) nearRows(halfWi, total, prob, up, down []float64, dg *[MaxSt
 			t += dg[f] * float64(v)
 		}
 		num, den := expPade(t)
+		if far && math.Abs(t) > nearTaylor {
+			num, den = math.Exp(t), 1
+		}
 		num *= up[i] * down[j]
 		resA, resB := sideResiduals(prob[2*u], prob[2*u+1], num*shiftA, num*shiftB, den, halfWi[2*u], halfWi[2*u+1], total[2*u], total[2*u+1])
 		res := resA + resB
@@ -424,12 +432,12 @@ const nearBlock = 256
 // then spills and reloads them on every row, so the pass runs in blocks
 // of rows through two loops, each with few values live: nearExp5 moves
 // the exponentials, nearSums5 the residuals and their sums.
-func (d *styleData) nearRows5(halfWi, total, prob, up, down []float64, dg *[MaxStyleFeatures]float64, shiftA, shiftB float64, gr []float64) (acc [MaxStyleFeatures]float64, diff float64) {
+func (d *styleData) nearRows5(halfWi, total, prob, up, down []float64, dg *[MaxStyleFeatures]float64, shiftA, shiftB float64, far bool, gr []float64) (acc [MaxStyleFeatures]float64, diff float64) {
 	rows := len(d.i)
 	var b nearBuf
 	for lo := 0; lo < rows; lo += nearBlock {
 		hi := min(lo+nearBlock, rows)
-		d.nearExp5(lo, hi, up, down, dg, &b)
+		d.nearExp5(lo, hi, up, down, dg, far, &b)
 		diff = d.nearSums5(lo, hi, halfWi, total, prob, shiftA, shiftB, &b, gr, &acc, diff)
 	}
 	return acc, diff
@@ -442,8 +450,9 @@ type nearBuf struct {
 }
 
 // nearExp5 writes the moved exponential e^(Δγ·y)·e^(ln10·(Δr_i − Δr_j))
-// of rows lo to hi as the ratio num/den.
-func (d *styleData) nearExp5(lo, hi int, up, down []float64, dg *[MaxStyleFeatures]float64, b *nearBuf) {
+// of rows lo to hi as the ratio num/den. far says whether some row may
+// have |Δγ·y| > nearTaylor.
+func (d *styleData) nearExp5(lo, hi int, up, down []float64, dg *[MaxStyleFeatures]float64, far bool, b *nearBuf) {
 	is, js, ys := d.i[lo:hi], d.j[lo:hi], d.y[5*lo:5*hi]
 	js, ys = js[:len(is)], ys[:5*len(is)]
 	g0, g1, g2, g3, g4 := dg[0], dg[1], dg[2], dg[3], dg[4]
@@ -456,6 +465,20 @@ func (d *styleData) nearExp5(lo, hi int, up, down []float64, dg *[MaxStyleFeatur
 		p, q := expPade(t)
 		b.num[u] = p * (up[i] * down[js[u]])
 		b.den[u] = q
+	}
+	if !far {
+		return
+	}
+	// Rows that moved past expPade's range take math.Exp, outside the
+	// loop above: a test there costs every pass a tenth of its time, and a
+	// call would make Go keep the loop's values in memory.
+	for u, i := range is {
+		y := b.y[5*u : 5*u+5 : 5*u+5]
+		t := (g0*y[0] + g1*y[1]) + (g2*y[2] + g3*y[3]) + g4*y[4]
+		if math.Abs(t) > nearTaylor {
+			b.num[u] = math.Exp(t) * (up[i] * down[js[u]])
+			b.den[u] = 1
+		}
 	}
 }
 
