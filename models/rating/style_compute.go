@@ -219,9 +219,9 @@ func buildStyleData(s *StyleCounts, pos []int, m int) (*styleData, []Coefficient
 			d.i = append(d.i, int32(a))
 			d.j = append(d.j, int32(b))
 			for e := range kept {
-				y := float32(key.d[e] / coefs[e].SD)
+				y := float64(float32(key.d[e] / coefs[e].SD))
 				d.y = append(d.y, y)
-				d.yabs[e] = max(d.yabs[e], math.Abs(float64(y)))
+				d.yabs[e] = max(d.yabs[e], math.Abs(y))
 			}
 			d.cells = append(d.cells, [3]int64{}, [3]int64{})
 		}
@@ -239,7 +239,7 @@ func buildStyleData(s *StyleCounts, pos []int, m int) (*styleData, []Coefficient
 		d.halfWi[v] = float64(c[cellWinI]) + float64(c[cellTie])/2
 		u, sign := v/2, 1-2*float64(v%2)
 		for e := range p {
-			x := float64(d.y[u*p+e]) - sign*d.c[e]
+			x := d.y[u*p+e] - sign*d.c[e]
 			d.xabs[e] = max(d.xabs[e], math.Abs(x))
 		}
 	}

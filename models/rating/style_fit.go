@@ -22,11 +22,11 @@ const StylePenalty = 0.25
 type styleData struct {
 	m, p int     // ranked models, kept features
 	i, j []int32 // per row: ranked indexes, i < j
-	// y holds rows of p differences over their standard deviation, in
-	// single precision: seven digits are far finer than the features are
-	// measured, and the passes over the rows in every bootstrap round read
-	// half as much.
-	y []float32
+	// y holds rows of p differences over their standard deviation,
+	// rounded to single precision (seven digits are far finer than the
+	// features are measured) but kept as doubles: converting them on every
+	// pass costs the passes more than reading twice the bytes.
+	y []float64
 	c [MaxStyleFeatures]float64 // mean over standard deviation per feature
 	// Per side, side s of row u at 2u+s: the votes (wins of i, wins of j,
 	// ties and both-bad), their total and wins of i + (ties + both-bad)/2.
@@ -44,7 +44,7 @@ func (d *styleData) sides() int { return 2 * len(d.i) }
 func (d *styleData) sideX(u, s int, x []float64) {
 	sign := 1 - 2*float64(s)
 	for f, y := range d.y[u*d.p : u*d.p+d.p] {
-		x[f] = float64(y) - sign*d.c[f]
+		x[f] = y - sign*d.c[f]
 	}
 }
 
@@ -255,7 +255,7 @@ func (d *styleData) gradientAt(halfWi, total, theta, prob, g []float64) {
 		gr[i] += math.Ln10 * res
 		gr[j] -= math.Ln10 * res
 		for f, y := range d.y[u*p : u*p+p : u*p+p] {
-			acc[f] += res * float64(y)
+			acc[f] += res * y
 		}
 		diff += resA - resB
 	}
@@ -293,7 +293,7 @@ func (d *styleData) residualSums(res, gr []float64) (acc [MaxStyleFeatures]float
 		gr[d.i[u]] += math.Ln10 * e
 		gr[d.j[u]] -= math.Ln10 * e
 		for f, y := range d.y[u*p : u*p+p : u*p+p] {
-			acc[f] += e * float64(y)
+			acc[f] += e * y
 		}
 	}
 	return acc
@@ -311,11 +311,11 @@ func (d *styleData) residualSums5(res, gr []float64) (acc [MaxStyleFeatures]floa
 		gr[i] += math.Ln10 * e
 		gr[js[u]] -= math.Ln10 * e
 		y := ys[5*u : 5*u+5 : 5*u+5]
-		a0 += e * float64(y[0])
-		a1 += e * float64(y[1])
-		a2 += e * float64(y[2])
-		a3 += e * float64(y[3])
-		a4 += e * float64(y[4])
+		a0 += e * y[0]
+		a1 += e * y[1]
+		a2 += e * y[2]
+		a3 += e * y[3]
+		a4 += e * y[4]
 	}
 	acc[0], acc[1], acc[2], acc[3], acc[4] = a0, a1, a2, a3, a4
 	return acc
@@ -389,7 +389,7 @@ func (d *styleData) nearRows(halfWi, total, prob, up, down []float64, dg *[MaxSt
 		y := d.y[u*p : u*p+p : u*p+p]
 		t := 0.0
 		for f, v := range y {
-			t += dg[f] * float64(v)
+			t += dg[f] * v
 		}
 		num, den := expPade(t)
 		if far && math.Abs(t) > nearTaylor {
@@ -401,7 +401,7 @@ func (d *styleData) nearRows(halfWi, total, prob, up, down []float64, dg *[MaxSt
 		gr[i] += math.Ln10 * res
 		gr[j] -= math.Ln10 * res
 		for f, v := range y {
-			acc[f] += res * float64(v)
+			acc[f] += res * v
 		}
 		diff += resA - resB
 	}
@@ -446,7 +446,6 @@ func (d *styleData) nearRows5(halfWi, total, prob, up, down []float64, dg *[MaxS
 // nearBuf carries a block of rows from nearExp5 to nearSums5.
 type nearBuf struct {
 	num, den [nearBlock]float64
-	y        [5 * nearBlock]float64
 }
 
 // nearExp5 writes the moved exponential e^(Δγ·y)·e^(ln10·(Δr_i − Δr_j))
@@ -458,9 +457,7 @@ func (d *styleData) nearExp5(lo, hi int, up, down []float64, dg *[MaxStyleFeatur
 	g0, g1, g2, g3, g4 := dg[0], dg[1], dg[2], dg[3], dg[4]
 	for u, i := range is {
 		y := ys[5*u : 5*u+5 : 5*u+5]
-		y0, y1, y2, y3, y4 := float64(y[0]), float64(y[1]), float64(y[2]), float64(y[3]), float64(y[4])
-		yd := b.y[5*u : 5*u+5 : 5*u+5]
-		yd[0], yd[1], yd[2], yd[3], yd[4] = y0, y1, y2, y3, y4
+		y0, y1, y2, y3, y4 := y[0], y[1], y[2], y[3], y[4]
 		t := (g0*y0 + g1*y1) + (g2*y2 + g3*y3) + g4*y4
 		p, q := expPade(t)
 		b.num[u] = p * (up[i] * down[js[u]])
@@ -473,7 +470,7 @@ func (d *styleData) nearExp5(lo, hi int, up, down []float64, dg *[MaxStyleFeatur
 	// loop above: a test there costs every pass a tenth of its time, and a
 	// call would make Go keep the loop's values in memory.
 	for u, i := range is {
-		y := b.y[5*u : 5*u+5 : 5*u+5]
+		y := ys[5*u : 5*u+5 : 5*u+5]
 		t := (g0*y[0] + g1*y[1]) + (g2*y[2] + g3*y[3]) + g4*y[4]
 		if math.Abs(t) > nearTaylor {
 			b.num[u] = math.Exp(t) * (up[i] * down[js[u]])
@@ -486,9 +483,9 @@ func (d *styleData) nearExp5(lo, hi int, up, down []float64, dg *[MaxStyleFeatur
 // are num/den, to gr and to the sums of residual times y in acc, and returns
 // diff plus side 0's residuals minus side 1's.
 func (d *styleData) nearSums5(lo, hi int, halfWi, total, prob []float64, shiftA, shiftB float64, b *nearBuf, gr []float64, acc *[MaxStyleFeatures]float64, diff float64) float64 {
-	is, js := d.i[lo:hi], d.j[lo:hi]
+	is, js, ys := d.i[lo:hi], d.j[lo:hi], d.y[5*lo:5*hi]
 	n := len(is)
-	js = js[:n]
+	js, ys = js[:n], ys[:5*n]
 	prob, halfWi, total = prob[2*lo:2*hi], halfWi[2*lo:2*hi], total[2*lo:2*hi]
 	prob, halfWi, total = prob[:2*n], halfWi[:2*n], total[:2*n]
 	a0, a1, a2, a3, a4 := acc[0], acc[1], acc[2], acc[3], acc[4]
@@ -498,7 +495,7 @@ func (d *styleData) nearSums5(lo, hi int, halfWi, total, prob []float64, shiftA,
 		res := resA + resB
 		gr[i] += math.Ln10 * res
 		gr[js[u]] -= math.Ln10 * res
-		y := b.y[5*u : 5*u+5 : 5*u+5]
+		y := ys[5*u : 5*u+5 : 5*u+5]
 		a0 += res * y[0]
 		a1 += res * y[1]
 		a2 += res * y[2]

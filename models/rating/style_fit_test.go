@@ -101,7 +101,7 @@ func TestStyleNearRows5_MatchesNearRows(t *testing.T) {
 			for u := range d.i {
 				t := 0.0
 				for f := range d.p {
-					t += dg[f] * float64(d.y[u*d.p+f])
+					t += dg[f] * d.y[u*d.p+f]
 				}
 				if math.Abs(t) > nearTaylor {
 					past++
