@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -360,4 +361,45 @@ func finite(s []float64) bool {
 		}
 	}
 	return true
+}
+
+// The gradient pass of a bootstrap round is evaluate's gradient to the
+// last bit, with pairs without votes, with the prior, and with the pairs in
+// any order.
+func TestSolverGradient_IsEvaluates(t *testing.T) {
+	c, _ := synthetic(30, 3000, 0.15, 5)
+	ranked := make([]int, 30)
+	for i := range ranked {
+		ranked[i] = i
+	}
+	sorted := buildPairs(c, ranked)
+	shuffled := &pairs{m: sorted.m}
+	for _, k := range rand.New(rand.NewPCG(1, 2)).Perm(len(sorted.i)) {
+		shuffled.i = append(shuffled.i, sorted.i[k])
+		shuffled.j = append(shuffled.j, sorted.j[k])
+		shuffled.total = append(shuffled.total, sorted.total[k])
+		shuffled.halfWi = append(shuffled.halfWi, sorted.halfWi[k])
+	}
+	for _, d := range []*pairs{sorted, shuffled} {
+		// A resample's totals: some pairs lose every vote.
+		halfWi, total := slices.Clone(d.halfWi), slices.Clone(d.total)
+		for k := 0; k < len(total); k += 7 {
+			halfWi[k], total[k] = 0, 0
+		}
+		beta := make([]float64, d.m)
+		for i := range beta {
+			beta[i] = math.Sin(float64(i))
+		}
+		for _, prior := range []float64{0, 1} {
+			s := newSolver(d.m)
+			want, got := make([]float64, d.m), make([]float64, d.m)
+			s.evaluate(d, halfWi, total, prior, beta, want, nil, false)
+			s.gradient(d, halfWi, total, prior, beta, got)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Errorf("prior %v, model %d: %v, evaluate %v", prior, i, got[i], want[i])
+				}
+			}
+		}
+	}
 }

@@ -3,8 +3,10 @@ package rating
 import "math"
 
 // cholesky factors the leading k×k block of the symmetric positive definite
-// m×m matrix a in place (lower triangle, a = L·Lᵀ). It reports false when
-// the block is not positive definite, which the data rules in Compute
+// m×m matrix a in place (lower triangle, a = L·Lᵀ), and copies L's
+// columns into the rows of the upper triangle, Lᵀ, so cholSolve's backward
+// pass reads rows too. It reads only the lower triangle. It reports false
+// when the block is not positive definite, which the data rules in Compute
 // prevent.
 func cholesky(a []float64, m, k int) bool {
 	for j := range k {
@@ -19,6 +21,7 @@ func cholesky(a []float64, m, k int) bool {
 				a[j*m+j] = math.Sqrt(s)
 			} else {
 				a[i*m+j] = s / a[j*m+j]
+				a[j*m+i] = a[i*m+j]
 			}
 		}
 	}
@@ -42,16 +45,15 @@ func dot(x, y []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// cholSolve solves L·Lᵀ·x = b in place for the leading k entries of b.
+// cholSolve solves L·Lᵀ·x = b in place for the leading k entries of b,
+// with l as cholesky leaves it: both passes are dot products along rows,
+// where a pass down L's columns would wait on one subtraction after
+// another and on a cache line per entry.
 func cholSolve(l []float64, m, k int, b []float64) {
 	for i := range k {
 		b[i] = (b[i] - dot(l[i*m:i*m+i], b[:i])) / l[i*m+i]
 	}
 	for i := k - 1; i >= 0; i-- {
-		s := b[i]
-		for j := i + 1; j < k; j++ {
-			s -= l[j*m+i] * b[j]
-		}
-		b[i] = s / l[i*m+i]
+		b[i] = (b[i] - dot(l[i*m+i+1:i*m+k], b[i+1:k])) / l[i*m+i]
 	}
 }

@@ -73,11 +73,16 @@ func TestStyleGradientNear_MatchesEvaluate(t *testing.T) {
 	}
 }
 
-// The pass written out for five features is the general one.
+// The pass written out for five features is the general one, across the
+// blocks it works in and the short block at the end, with rows near the
+// base and, in a round far from it, rows past expPade's range.
 func TestStyleNearRows5_MatchesNearRows(t *testing.T) {
 	d := styleTestData(t, 0.8)
 	if d.p != 5 {
 		t.Fatalf("%d features kept, want 5", d.p)
+	}
+	if rows := len(d.i); rows <= nearBlock || rows%nearBlock == 0 {
+		t.Fatalf("%d rows: want more than one block of %d and a short one", rows, nearBlock)
 	}
 	_, prob := fittedProbs(t, d)
 	up, down := make([]float64, d.m), make([]float64, d.m)
@@ -85,13 +90,34 @@ func TestStyleNearRows5_MatchesNearRows(t *testing.T) {
 		up[i] = math.Exp(0.01 * math.Sin(float64(i)))
 		down[i] = 1 / up[i]
 	}
-	dg := [MaxStyleFeatures]float64{0.01, -0.02, 0.015, 0.005, -0.01}
-	grWant, grGot := make([]float64, d.m), make([]float64, d.m)
-	accWant, diffWant := d.nearRows(d.halfWi, d.total, prob, up, down, &dg, 0.99, 1/0.99, grWant)
-	accGot, diffGot := d.nearRows5(d.halfWi, d.total, prob, up, down, &dg, 0.99, 1/0.99, grGot)
-	checkPassSums(t, grGot, grWant, accGot[:], accWant[:])
-	if !nearPass(diffGot, diffWant) {
-		t.Errorf("side difference %.12g, general pass %.12g", diffGot, diffWant)
+	for _, scale := range []float64{1, 30} {
+		t.Run(fmt.Sprintf("Δγ×%v", scale), func(t *testing.T) {
+			dg := [MaxStyleFeatures]float64{0.01, -0.02, 0.015, 0.005, -0.01}
+			bound, past := 0.0, 0
+			for f := range d.p {
+				dg[f] *= scale
+				bound += math.Abs(dg[f]) * d.yabs[f]
+			}
+			for u := range d.i {
+				t := 0.0
+				for f := range d.p {
+					t += dg[f] * float64(d.y[u*d.p+f])
+				}
+				if math.Abs(t) > nearTaylor {
+					past++
+				}
+			}
+			if far := bound > nearTaylor; far != (scale > 1) || (past > 0) != far {
+				t.Fatalf("bound %v, %d rows past expPade's range", bound, past)
+			}
+			grWant, grGot := make([]float64, d.m), make([]float64, d.m)
+			accWant, diffWant := d.nearRows(d.halfWi, d.total, prob, up, down, &dg, 0.99, 1/0.99, bound > nearTaylor, grWant)
+			accGot, diffGot := d.nearRows5(d.halfWi, d.total, prob, up, down, &dg, 0.99, 1/0.99, bound > nearTaylor, grGot)
+			checkPassSums(t, grGot, grWant, accGot[:], accWant[:])
+			if !nearPass(diffGot, diffWant) {
+				t.Errorf("side difference %.12g, general pass %.12g", diffGot, diffWant)
+			}
+		})
 	}
 }
 
