@@ -60,7 +60,8 @@ func BenchmarkStyleFit100Models1MVotes(b *testing.B) {
 // BenchmarkStyleRoundParts times the parts of a bootstrap round on the
 // 10-prompt data, one goroutine: drawing a resample, one pass over the
 // rows with the probabilities moved (gradientNear), and the first pass
-// (gradientAt).
+// (gradientAt). A round draws with the first gradient summed in
+// (draw+gradient).
 func BenchmarkStyleRoundParts(b *testing.B) {
 	w := newStyleWorld(styleBenchSpec(10))
 	d := w.allVotesData()
@@ -72,6 +73,21 @@ func BenchmarkStyleRoundParts(b *testing.B) {
 		threadCPU(b, func() {
 			for b.Loop() {
 				s.draw(src, halfWi, total, nil)
+			}
+		})
+	})
+	// The draw as a round makes it: with the first gradient summed in.
+	b.Run("draw+gradient", func(b *testing.B) {
+		s := newStyleSampler(d.cells)
+		src := rand.NewPCG(1, 2)
+		prob := make([]float64, d.sides())
+		for u := range prob {
+			prob[u] = 0.5
+		}
+		grad := newBaseGradient(d, prob)
+		threadCPU(b, func() {
+			for b.Loop() {
+				s.draw(src, halfWi, total, &grad)
 			}
 		})
 	})

@@ -232,7 +232,7 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 	const mask = 1<<guideBits - 1
 	var sum int64
 	var prob, res []float64
-	diff := 0.0 // side 0's residuals minus side 1's
+	var side0, side1 float64 // the sides' residuals, summed
 	if grad != nil {
 		prob, res = grad.prob, grad.res
 	}
@@ -240,16 +240,17 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 		total[u], halfWi[u] = 0, 0
 	}
 	rowIdx := s.row[:len(s.rowTab)]
+	fast := wyrand(src.Uint64())
 	for {
 		sum = 0
 		if res != nil {
 			clear(res)
-			diff = 0
+			side0, side1 = 0, 0
 		}
 		for r, tabs := range s.rowTab {
 			u := int(rowIdx[r])
 			// One variate gives the row's three draws.
-			bits := src.Uint64()
+			bits := fast.next()
 			b0, b1, b2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
 			w := int64(s.fast[int(tabs[0])<<guideBits|int(b0)])
 			l := int64(s.fast[int(tabs[1])<<guideBits|int(b1)])
@@ -271,9 +272,16 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 				// The residual, observed minus expected wins of i: the fit
 				// row's two sides share their strengths and differences, so
 				// only their sum and the sides' difference are needed.
+				// Side 0's and side 1's sums are kept apart: one sum
+				// would be a chain of dependent additions through the
+				// whole loop.
 				e := hw - float64(n)*prob[u]
 				res[u/2] += e
-				diff += (1 - 2*float64(u%2)) * e
+				if u%2 == 0 {
+					side0 += e
+				} else {
+					side1 += e
+				}
 			}
 		}
 		if sum <= s.total {
@@ -289,10 +297,14 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 		if res != nil {
 			e := share[kind] - prob[u]
 			res[u/2] += e
-			diff += (1 - 2*float64(u%2)) * e
+			if u%2 == 0 {
+				side0 += e
+			} else {
+				side1 += e
+			}
 		}
 	}
 	if grad != nil {
-		grad.d.residualGradient(res, diff, grad.g)
+		grad.d.residualGradient(res, side0-side1, grad.g)
 	}
 }
