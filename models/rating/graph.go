@@ -1,16 +1,22 @@
 package rating
 
+import "math/bits"
+
 // connectivity decides whether the plain maximum-likelihood strengths exist.
 // It keeps its buffers so bootstrap rounds can ask without allocating.
+// The graph is held as bit sets, a row of words per model, both ways round:
+// a search then takes a word of neighbours at a time and never visits a
+// model twice, where a row of bools took a test per model and per visit.
 type connectivity struct {
-	m     int
-	adj   []bool // m×m, adj[a*m+b]: a beat b at least once (ties count)
-	seen  []bool
-	stack []int32
+	m, words int
+	out, in  []uint64 // m rows of words: out[a] holds b when a beat b at least once (ties count), in[b] holds a
+	seen     []uint64
+	stack    []int32
 }
 
 func newConnectivity(m int) *connectivity {
-	return &connectivity{m: m, adj: make([]bool, m*m), seen: make([]bool, m), stack: make([]int32, 0, m)}
+	w := (m + 63) / 64
+	return &connectivity{m: m, words: w, out: make([]uint64, m*w), in: make([]uint64, m*w), seen: make([]uint64, w), stack: make([]int32, 0, m)}
 }
 
 // identifiable reports whether the maximum-likelihood strengths are finite
@@ -20,46 +26,66 @@ func newConnectivity(m int) *connectivity {
 // models never lost to the rest, and the likelihood keeps rising as the gap
 // between that group and the rest grows without bound.
 func (c *connectivity) identifiable(d *pairs, halfWi, total []float64) bool {
-	m := c.m
+	m, w := c.m, c.words
 	if m <= 1 {
 		return true
 	}
-	clear(c.adj)
+	clear(c.out)
+	clear(c.in)
+	// buildPairs lists the pairs by i and then j, so the bits a run of pairs
+	// sets in i's own rows (j in out when i won, in when j won) fall in
+	// one word after another: they are gathered in registers and stored
+	// once a word, where setting them one by one would make each pair wait
+	// for the one before to reach memory. Any other order gives the same
+	// sets, only more slowly.
+	row := -1
+	var outBits, inBits uint64
 	for k := range d.i {
-		i, j := int(d.i[k]), int(d.j[k])
+		i, j := uint(d.i[k]), uint(d.j[k])
+		if r := int(i)*w + int(j/64); r != row {
+			if row >= 0 {
+				c.out[row] |= outBits
+				c.in[row] |= inBits
+			}
+			row, outBits, inBits = r, 0, 0
+		}
 		if halfWi[k] > 0 {
-			c.adj[i*m+j] = true
+			outBits |= 1 << (j % 64)
+			c.in[int(j)*w+int(i/64)] |= 1 << (i % 64)
 		}
 		if total[k]-halfWi[k] > 0 {
-			c.adj[j*m+i] = true
+			c.out[int(j)*w+int(i/64)] |= 1 << (i % 64)
+			inBits |= 1 << (j % 64)
 		}
+	}
+	if row >= 0 {
+		c.out[row] |= outBits
+		c.in[row] |= inBits
 	}
 	// Strongly connected iff model 0 reaches every model and every model
 	// reaches model 0.
-	return c.reachesAll(false) && c.reachesAll(true)
+	return c.reachesAll(c.out) && c.reachesAll(c.in)
 }
 
-// reachesAll searches depth-first from model 0, along edges or against them.
-func (c *connectivity) reachesAll(reverse bool) bool {
-	m := c.m
+// reachesAll searches depth-first from model 0 along the edges of adj (out
+// for the edges as drawn, in for them reversed).
+func (c *connectivity) reachesAll(adj []uint64) bool {
+	w := c.words
 	clear(c.seen)
-	c.seen[0] = true
+	c.seen[0] = 1
 	c.stack = append(c.stack[:0], 0)
 	found := 1
 	for len(c.stack) > 0 {
 		a := int(c.stack[len(c.stack)-1])
 		c.stack = c.stack[:len(c.stack)-1]
-		for b := range m {
-			e := c.adj[a*m+b]
-			if reverse {
-				e = c.adj[b*m+a]
-			}
-			if e && !c.seen[b] {
-				c.seen[b] = true
+		for k, next := range adj[a*w : a*w+w] {
+			next &^= c.seen[k]
+			c.seen[k] |= next
+			for ; next != 0; next &= next - 1 {
 				found++
-				c.stack = append(c.stack, int32(b))
+				c.stack = append(c.stack, int32(k*64+bits.TrailingZeros64(next)))
 			}
 		}
 	}
-	return found == m
+	return found == c.m
 }
