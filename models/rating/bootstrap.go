@@ -14,10 +14,11 @@ import (
 // cannot tell them apart.
 type bootstrap struct {
 	d           *pairs
-	beta        []float64 // the fit on all votes: every round starts from it
-	factor      []float64 // Cholesky factor of the negative Hessian there
-	prior       float64   // virtual ties per model, for rounds that need them
-	needPrior   bool      // the data need the prior, and so does every round
+	graph       *connectivity // the win graph of all votes, when they need no prior
+	beta        []float64     // the fit on all votes: every round starts from it
+	factor      []float64     // Cholesky factor of the negative Hessian there
+	prior       float64       // virtual ties per model, for rounds that need them
+	needPrior   bool          // the data need the prior, and so does every round
 	anchor      int
 	anchorScore float64
 	tol         float64
@@ -75,6 +76,10 @@ func (b *bootstrap) newRoundState(cells int) func() *roundState {
 func (b *bootstrap) run(rounds, workers int, seed uint64) (lower, upper []float64, err error) {
 	d := b.d
 	m := d.m
+	if !b.needPrior {
+		b.graph = newConnectivity(m)
+		b.graph.fill(d, d.halfWi, d.total)
+	}
 	// A pair's three cells are a style fit row's: the style fit's sampler
 	// draws the same law (the votes redrawn with replacement) straight into
 	// the per-pair totals the fit reads, with one random variate a pair
@@ -142,7 +147,7 @@ func (b *bootstrap) refit(st *roundState, out []float64) error {
 	// same rule as the data would. Resampling never adds an edge, so data
 	// that need the prior give rounds that need it too.
 	prior := 0.0
-	if b.needPrior || (lostAnEdge(d, st.halfWi, st.total) && !st.conn.identifiable(d, st.halfWi, st.total)) {
+	if b.needPrior || st.conn.lostIdentifiability(b.graph, d, st.halfWi, st.total) {
 		prior = b.prior
 	}
 	// Start from the full data's fit. Chord steps with the full data's
@@ -157,18 +162,6 @@ func (b *bootstrap) refit(st *roundState, out []float64) error {
 	}
 	scale(st.beta, b.anchor, b.anchorScore, out)
 	return nil
-}
-
-// lostAnEdge reports whether some pair in which a side had won (or tied)
-// has no such vote left in the resample. Only then can a round's comparison
-// graph differ from the data's, so only then is the full check needed.
-func lostAnEdge(d *pairs, halfWi, total []float64) bool {
-	for k := range halfWi {
-		if (halfWi[k] == 0 && d.halfWi[k] > 0) || (total[k]-halfWi[k] == 0 && d.total[k]-d.halfWi[k] > 0) {
-			return true
-		}
-	}
-	return false
 }
 
 // roundSeed derives round r's generator seed from the caller's seed with

@@ -26,10 +26,16 @@ func newConnectivity(m int) *connectivity {
 // models never lost to the rest, and the likelihood keeps rising as the gap
 // between that group and the rest grows without bound.
 func (c *connectivity) identifiable(d *pairs, halfWi, total []float64) bool {
-	m, w := c.m, c.words
-	if m <= 1 {
+	if c.m <= 1 {
 		return true
 	}
+	c.fill(d, halfWi, total)
+	return c.stronglyConnected()
+}
+
+// fill draws the win graph of the votes in halfWi and total.
+func (c *connectivity) fill(d *pairs, halfWi, total []float64) {
+	w := c.words
 	clear(c.out)
 	clear(c.in)
 	// buildPairs lists the pairs by i and then j, so the bits a run of pairs
@@ -62,9 +68,47 @@ func (c *connectivity) identifiable(d *pairs, halfWi, total []float64) bool {
 		c.out[row] |= outBits
 		c.in[row] |= inBits
 	}
-	// Strongly connected iff model 0 reaches every model and every model
-	// reaches model 0.
+}
+
+// stronglyConnected reports whether every model of the graph reaches every
+// other: model 0 reaches every model and every model reaches model 0.
+func (c *connectivity) stronglyConnected() bool {
 	return c.reachesAll(c.out) && c.reachesAll(c.in)
+}
+
+// lostIdentifiability reports whether a resample of d's votes, in halfWi
+// and total, lost an edge of g, the graph of all of d's votes, and with it
+// is not identifiable. A resample never adds an edge, so its graph is g
+// without the edges whose wins (or ties) it lost: a bootstrap round finds
+// them in one pass over the pairs, and only a round that lost one copies g
+// and searches it, instead of drawing its graph afresh.
+func (c *connectivity) lostIdentifiability(g *connectivity, d *pairs, halfWi, total []float64) bool {
+	w := c.words
+	lost := false
+	js, dHalfWi, dTotal := d.j[:len(d.i)], d.halfWi[:len(d.i)], d.total[:len(d.i)]
+	halfWi, total = halfWi[:len(d.i)], total[:len(d.i)]
+	for k, i32 := range d.i {
+		lostI := halfWi[k] == 0 && dHalfWi[k] > 0
+		lostJ := total[k]-halfWi[k] == 0 && dTotal[k]-dHalfWi[k] > 0
+		if !lostI && !lostJ {
+			continue
+		}
+		if !lost {
+			copy(c.out, g.out)
+			copy(c.in, g.in)
+			lost = true
+		}
+		i, j := uint(i32), uint(js[k])
+		if lostI {
+			c.out[int(i)*w+int(j/64)] &^= 1 << (j % 64)
+			c.in[int(j)*w+int(i/64)] &^= 1 << (i % 64)
+		}
+		if lostJ {
+			c.out[int(j)*w+int(i/64)] &^= 1 << (i % 64)
+			c.in[int(i)*w+int(j/64)] &^= 1 << (j % 64)
+		}
+	}
+	return lost && !c.stronglyConnected()
 }
 
 // reachesAll searches depth-first from model 0 along the edges of adj (out

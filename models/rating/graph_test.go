@@ -68,3 +68,49 @@ func TestConnectivity_MatchesTransitiveClosure(t *testing.T) {
 		})
 	}
 }
+
+// A resample's check from the data's graph answers as drawing the
+// resample's own graph does, for resamples that lose no edge, some, or
+// enough to split the models.
+func TestConnectivity_LostIdentifiabilityIsTheResamplesOwn(t *testing.T) {
+	c, _ := synthetic(70, 3000, 0.15, 7)
+	ranked := make([]int, 70)
+	for i := range ranked {
+		ranked[i] = i
+	}
+	d := buildPairs(c, ranked)
+	g := newConnectivity(d.m)
+	if !g.identifiable(d, d.halfWi, d.total) {
+		t.Fatal("data not identifiable")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	st := newConnectivity(d.m)
+	kinds := map[string]int{}
+	for trial := range 300 {
+		// Thin every pair's wins each way: from none lost to most.
+		p := float64(trial%10) / 10
+		halfWi, total := make([]float64, len(d.i)), make([]float64, len(d.i))
+		for k := range d.i {
+			wi, wj := d.halfWi[k], d.total[k]-d.halfWi[k]
+			if rng.Float64() < p {
+				wi = 0
+			}
+			if rng.Float64() < p {
+				wj = 0
+			}
+			halfWi[k], total[k] = wi, wi+wj
+		}
+		lost := false
+		for k := range d.i {
+			lost = lost || (halfWi[k] == 0 && d.halfWi[k] > 0) || (total[k]-halfWi[k] == 0 && d.total[k]-d.halfWi[k] > 0)
+		}
+		want := lost && !newConnectivity(d.m).identifiable(d, halfWi, total)
+		if got := st.lostIdentifiability(g, d, halfWi, total); got != want {
+			t.Fatalf("trial %d: %v, the resample's own graph says %v", trial, got, want)
+		}
+		kinds[fmt.Sprint(lost, want)]++
+	}
+	if len(kinds) != 3 {
+		t.Fatalf("kinds of resample (edge lost, identifiability lost): %v, want all three", kinds)
+	}
+}
