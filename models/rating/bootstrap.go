@@ -26,7 +26,7 @@ type bootstrap struct {
 
 // bootstrapTolerance stops a round's fit once no score moves by more than
 // this many Elo points. As for the style board (see
-// styleBootstrapTolerance), an interval's ends then move by at most this
+// styleBootstrapTolerance), an interval's ends then move by about this
 // much, far below the Monte Carlo error of 1000 rounds' percentiles; from
 // a thousandth of a point it took a fifth off each board's bootstrap.
 const bootstrapTolerance = 5e-2
@@ -86,7 +86,7 @@ func (b *bootstrap) run(rounds, workers int, seed uint64) (lower, upper []float6
 	// instead of one a cell, and never has to take votes back out.
 	if rs := newStyleSampler(d.cells); rs != nil {
 		return bootstrapRounds(rounds, workers, m, seed, b.newRoundState(0), func(st *roundState, src *rand.PCG, out []float64) error {
-			rs.draw(src, st.halfWi, st.total, nil)
+			rs.draw(src, st.halfWi, st.total)
 			return b.refit(st, out)
 		})
 	}

@@ -2,70 +2,82 @@ package rating
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"testing"
 )
 
-// identifiable agrees with the transitive closure of the win graph, for
-// models fitting in one word of bits, in several, and ending mid-word.
+// TestConnectivity_MatchesTransitiveClosure compares identifiable with the
+// definition, every model reaching every other, worked out by Warshall's
+// transitive closure, on random graphs from sparse to dense and on sizes
+// around a word of the bit sets.
 func TestConnectivity_MatchesTransitiveClosure(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	for _, m := range []int{2, 3, 10, 64, 65, 100, 130} {
-		t.Run(fmt.Sprintf("m=%d", m), func(t *testing.T) {
-			connected := 0
-			for trial := range 64 {
-				// Random graphs from sparse to dense, some strongly
-				// connected and some not: each pair met with probability
-				// q, and a meeting drew a win of i, of j, or both (a tie).
-				q := min(1, float64(trial%8+1)/8*6*math.Log(float64(m+1))/float64(m))
-				d := &pairs{m: m}
-				reach := make([]bool, m*m)
-				for i := range m {
-					reach[i*m+i] = true
-					for j := i + 1; j < m; j++ {
-						if rng.Float64() >= q {
-							continue
-						}
-						wi, wj := 0.0, 0.0
-						switch rng.IntN(3) {
-						case 0:
-							wi = 1
-						case 1:
-							wj = 1
-						default:
-							wi, wj = 0.5, 0.5
-						}
-						d.i = append(d.i, int32(i))
-						d.j = append(d.j, int32(j))
-						d.halfWi = append(d.halfWi, wi)
-						d.total = append(d.total, wi+wj)
-						reach[i*m+j] = reach[i*m+j] || wi > 0
-						reach[j*m+i] = reach[j*m+i] || wj > 0
+	rng := rand.New(rand.NewPCG(3, 4))
+	agree := map[bool]int{}
+	for _, m := range []int{2, 3, 5, 63, 64, 65, 100, 130} {
+		for trial := range 40 {
+			d := &pairs{}
+			var halfWi, total []float64
+			density := 0.5 * float64(trial%8+1) / float64(m)
+			for i := range m {
+				for j := i + 1; j < m; j++ {
+					if rng.Float64() > 4*density {
+						continue
 					}
-				}
-				for k := range m {
-					for a := range m {
-						for b := range m {
-							reach[a*m+b] = reach[a*m+b] || (reach[a*m+k] && reach[k*m+b])
-						}
+					d.i, d.j = append(d.i, int32(i)), append(d.j, int32(j))
+					w, l := 0.0, 0.0
+					switch rng.IntN(4) {
+					case 0:
+						w = 1
+					case 1:
+						l = 1
+					case 2:
+						w, l = 1, 1
+					default:
+						w, l = 0.5, 0.5 // a tie: half a win each way
 					}
-				}
-				want := true
-				for _, r := range reach {
-					want = want && r
-				}
-				if want {
-					connected++
-				}
-				if got := newConnectivity(m).identifiable(d, d.halfWi, d.total); got != want {
-					t.Fatalf("trial %d: identifiable %v, transitive closure %v", trial, got, want)
+					halfWi, total = append(halfWi, w), append(total, w+l)
 				}
 			}
-			if connected == 0 || connected == 64 {
-				t.Fatalf("%d of 64 graphs strongly connected: the test needs both kinds", connected)
+			reach := make([]bool, m*m)
+			for a := range m {
+				reach[a*m+a] = true
 			}
-		})
+			for k := range d.i {
+				i, j := int(d.i[k]), int(d.j[k])
+				if halfWi[k] > 0 {
+					reach[i*m+j] = true
+				}
+				if total[k]-halfWi[k] > 0 {
+					reach[j*m+i] = true
+				}
+			}
+			for via := range m {
+				for a := range m {
+					if !reach[a*m+via] {
+						continue
+					}
+					for b := range m {
+						if reach[via*m+b] {
+							reach[a*m+b] = true
+						}
+					}
+				}
+			}
+			want := true
+			for _, r := range reach {
+				want = want && r
+			}
+			c := newConnectivity(m)
+			for range 2 { // the buffers are reused between calls
+				if got := c.identifiable(d, halfWi, total); got != want {
+					t.Fatalf("m=%d trial %d: identifiable %v, closure says %v", m, trial, got, want)
+				}
+			}
+			agree[want]++
+		}
+	}
+	if agree[true] == 0 || agree[false] == 0 {
+		t.Fatalf("the graphs should include connected and unconnected ones: %v", agree)
 	}
 }
 

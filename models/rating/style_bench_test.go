@@ -72,13 +72,13 @@ func BenchmarkStyleRoundParts(b *testing.B) {
 		src := rand.NewPCG(1, 2)
 		threadCPU(b, func() {
 			for b.Loop() {
-				s.draw(src, halfWi, total, nil)
+				s.draw(src, halfWi, total)
 			}
 		})
 	})
 	// The draw as a round makes it: with the first gradient summed in.
 	b.Run("draw+gradient", func(b *testing.B) {
-		s := newStyleSampler(d.cells)
+		s := newSidePairSampler(d.cells)
 		src := rand.NewPCG(1, 2)
 		prob := make([]float64, d.sides())
 		for u := range prob {
@@ -87,7 +87,7 @@ func BenchmarkStyleRoundParts(b *testing.B) {
 		grad := newBaseGradient(d, prob)
 		threadCPU(b, func() {
 			for b.Loop() {
-				s.draw(src, halfWi, total, &grad)
+				s.drawPairs(src, halfWi, total, &grad)
 			}
 		})
 	})

@@ -34,7 +34,7 @@ type styleRoundState struct {
 // (seed, r), so the result does not depend on the number of workers.
 func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []float64, ncells int, err error) {
 	d := b.d
-	rs := newStyleSampler(d.cells)
+	rs := newSidePairSampler(d.cells)
 	if rs == nil {
 		return nil, nil, 0, fmt.Errorf("rating: too many distinct cell counts to resample")
 	}
@@ -66,9 +66,9 @@ func (b *styleBootstrap) round(st *styleRoundState, rs *styleSampler, src *rand.
 	// not, Newton's method finishes from wherever they got to. The first
 	// step's gradient comes with the resample.
 	if b.factor == nil {
-		rs.draw(src, st.halfWi, st.total, nil)
+		rs.drawPairs(src, st.halfWi, st.total, nil)
 	} else {
-		rs.draw(src, st.halfWi, st.total, &st.grad)
+		rs.drawPairs(src, st.halfWi, st.total, &st.grad)
 	}
 	copy(st.theta, b.theta)
 	if b.factor == nil || !st.s.refine(d, st.halfWi, st.total, st.theta, b.tol, b.factor, b.theta, b.prob, st.grad.g) {

@@ -104,6 +104,10 @@ type styleSampler struct {
 	row    []int32
 	rowTab [][3]uint16
 	empty  []int32
+	// For the style fit, whose rows come in pairs (a fit row's side 0 at
+	// 2r and side 1 at 2r+1; see newSidePairSampler): both sides' guides
+	// per fit row, every fit row included. Nil otherwise.
+	pairTab [][6]uint16
 	// For adding votes: a categorical over the nonzero cells, each column
 	// holding its own cell and its alias as row<<2 | kind, so that an added
 	// vote costs one read at a random place instead of three.
@@ -124,6 +128,19 @@ type addColumn struct {
 // more distinct guides than a row can index, or the rows are too many to
 // number in 30 bits.
 func newStyleSampler(rows [][3]int64) *styleSampler {
+	return buildStyleSampler(rows, false)
+}
+
+// newSidePairSampler is newStyleSampler for the sides of a style fit's rows,
+// two per row, for drawPairs.
+func newSidePairSampler(sides [][3]int64) *styleSampler {
+	if len(sides)%2 != 0 {
+		return nil
+	}
+	return buildStyleSampler(sides, true)
+}
+
+func buildStyleSampler(rows [][3]int64, paired bool) *styleSampler {
 	s := &styleSampler{}
 	for u, c := range rows {
 		if c == [3]int64{} {
@@ -174,6 +191,15 @@ func newStyleSampler(rows [][3]int64) *styleSampler {
 			s.rowTab[r][kind] = g
 		}
 	}
+	if paired {
+		// Every count now has its guide: an empty side's are guide 0.
+		s.pairTab = make([][6]uint16, len(rows)/2)
+		for u, c := range rows {
+			for kind, n := range c {
+				s.pairTab[u/2][3*(u%2)+kind], _ = guide(n)
+			}
+		}
+	}
 	s.fast = make([]uint16, len(s.guides)<<guideBits)
 	for g, pg := range s.guides {
 		copy(s.fast[g<<guideBits:], pg.fast[:])
@@ -200,7 +226,7 @@ func (s *styleSampler) addDraw(src *rand.PCG) uint32 {
 	return c.alt
 }
 
-// baseGradient asks styleSampler.draw to also sum the resample's
+// baseGradient asks styleSampler.drawPairs to also sum the resample's
 // log-likelihood gradient at the full fit, where σ(z) per side is prob, into
 // g (the penalty not included): the first chord step of a round needs it,
 // and summing it while each side's counts are at hand saves a pass over the
@@ -216,14 +242,14 @@ func newBaseGradient(d *styleData, prob []float64) baseGradient {
 	return baseGradient{d: d, prob: prob, g: make([]float64, d.dim()), res: make([]float64, len(d.i))}
 }
 
+// cellShare is what a vote of each cell kind adds to the half-wins of i.
+func cellShare(kind uint32) float64 {
+	return [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}[kind]
+}
+
 // draw writes one resample's half-wins of i (wins of i and half the ties and
-// both-bad votes) and totals per row into halfWi and total, and, when grad
-// is not nil, the resample's gradient at the full fit into grad.g. With
-// grad, the rows are the fit's sides.
-func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGradient) {
-	if grad != nil {
-		clear(grad.g)
-	}
+// both-bad votes) and totals per row into halfWi and total.
+func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 	if s.total == 0 {
 		clear(halfWi)
 		clear(total)
@@ -231,11 +257,6 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 	}
 	const mask = 1<<guideBits - 1
 	var sum int64
-	var prob, res []float64
-	var side0, side1 float64 // the sides' residuals, summed
-	if grad != nil {
-		prob, res = grad.prob, grad.res
-	}
 	for _, u := range s.empty {
 		total[u], halfWi[u] = 0, 0
 	}
@@ -243,10 +264,6 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 	fast := wyrand(src.Uint64())
 	for {
 		sum = 0
-		if res != nil {
-			clear(res)
-			side0, side1 = 0, 0
-		}
 		for r, tabs := range s.rowTab {
 			u := int(rowIdx[r])
 			// One variate gives the row's three draws.
@@ -255,47 +272,113 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64, grad *baseGr
 			w := int64(s.fast[int(tabs[0])<<guideBits|int(b0)])
 			l := int64(s.fast[int(tabs[1])<<guideBits|int(b1)])
 			t := int64(s.fast[int(tabs[2])<<guideBits|int(b2)])
-			if w == guideSlow {
-				w = s.guides[tabs[0]].slow(src, b0)
-			}
-			if l == guideSlow {
-				l = s.guides[tabs[1]].slow(src, b1)
-			}
-			if t == guideSlow {
-				t = s.guides[tabs[2]].slow(src, b2)
+			if w == guideSlow || l == guideSlow || t == guideSlow {
+				w, l, t = s.slow3(src, w, l, t, b0, b1, b2, tabs[0], tabs[1], tabs[2])
 			}
 			n := w + l + t
 			sum += n
-			hw := float64(w) + 0.5*float64(t)
-			total[u], halfWi[u] = float64(n), hw
+			total[u], halfWi[u] = float64(n), float64(w)+0.5*float64(t)
+		}
+		if sum <= s.total {
+			break
+		}
+	}
+	for ; sum < s.total; sum++ {
+		c := s.addDraw(src)
+		u, kind := int(c>>2), c&3
+		total[u]++
+		halfWi[u] += cellShare(kind)
+	}
+}
+
+// slow3 finishes the draws of a row's three cells with guides g0, g1 and
+// g2 whose table values w, l and t hold guideSlow where the slice (b0, b1,
+// b2) needs the exact search. It is the rare path, kept out of the loops so
+// that they stay small.
+func (s *styleSampler) slow3(src *rand.PCG, w, l, t int64, b0, b1, b2 uint64, g0, g1, g2 uint16) (int64, int64, int64) {
+	if w == guideSlow {
+		w = s.guides[g0].slow(src, b0)
+	}
+	if l == guideSlow {
+		l = s.guides[g1].slow(src, b1)
+	}
+	if t == guideSlow {
+		t = s.guides[g2].slow(src, b2)
+	}
+	return w, l, t
+}
+
+// drawPairs is draw for a sampler made by newSidePairSampler: it draws a
+// fit row's two sides at once, and, when grad is not nil, also writes the
+// resample's gradient at the full fit into grad.g. Going row by row, a
+// row's residual (observed minus expected wins of i, summed over its two
+// sides, which share their strengths and differences) is written once
+// instead of added to side after side, and no side index is looked up.
+func (s *styleSampler) drawPairs(src *rand.PCG, halfWi, total []float64, grad *baseGradient) {
+	if grad != nil {
+		clear(grad.g)
+	}
+	if s.total == 0 {
+		clear(halfWi)
+		clear(total)
+		return
+	}
+	rows := len(s.pairTab)
+	halfWi, total = halfWi[:2*rows], total[:2*rows]
+	var prob, res []float64
+	if grad != nil {
+		prob, res = grad.prob[:2*rows], grad.res[:rows]
+	}
+	const mask = 1<<guideBits - 1
+	var sum int64
+	// The sides' residuals, summed apart: one sum would be a chain of
+	// dependent additions through the whole loop.
+	var side0, side1 float64
+	fast := wyrand(src.Uint64())
+	for {
+		sum, side0, side1 = 0, 0, 0
+		for r, tabs := range s.pairTab {
+			// One variate gives each side's three draws.
+			bits := fast.next()
+			a0, a1, a2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
+			wA := int64(s.fast[int(tabs[0])<<guideBits|int(a0)])
+			lA := int64(s.fast[int(tabs[1])<<guideBits|int(a1)])
+			tA := int64(s.fast[int(tabs[2])<<guideBits|int(a2)])
+			bits = fast.next()
+			b0, b1, b2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
+			wB := int64(s.fast[int(tabs[3])<<guideBits|int(b0)])
+			lB := int64(s.fast[int(tabs[4])<<guideBits|int(b1)])
+			tB := int64(s.fast[int(tabs[5])<<guideBits|int(b2)])
+			if wA == guideSlow || lA == guideSlow || tA == guideSlow {
+				wA, lA, tA = s.slow3(src, wA, lA, tA, a0, a1, a2, tabs[0], tabs[1], tabs[2])
+			}
+			if wB == guideSlow || lB == guideSlow || tB == guideSlow {
+				wB, lB, tB = s.slow3(src, wB, lB, tB, b0, b1, b2, tabs[3], tabs[4], tabs[5])
+			}
+			nA, nB := wA+lA+tA, wB+lB+tB
+			sum += nA + nB
+			hA, hB := float64(wA)+0.5*float64(tA), float64(wB)+0.5*float64(tB)
+			total[2*r], halfWi[2*r] = float64(nA), hA
+			total[2*r+1], halfWi[2*r+1] = float64(nB), hB
 			if res != nil {
-				// The residual, observed minus expected wins of i: the fit
-				// row's two sides share their strengths and differences, so
-				// only their sum and the sides' difference are needed.
-				// Side 0's and side 1's sums are kept apart: one sum
-				// would be a chain of dependent additions through the
-				// whole loop.
-				e := hw - float64(n)*prob[u]
-				res[u/2] += e
-				if u%2 == 0 {
-					side0 += e
-				} else {
-					side1 += e
-				}
+				eA := hA - float64(nA)*prob[2*r]
+				eB := hB - float64(nB)*prob[2*r+1]
+				res[r] = eA + eB
+				side0 += eA
+				side1 += eB
 			}
 		}
 		if sum <= s.total {
 			break
 		}
 	}
-	share := [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}
 	for ; sum < s.total; sum++ {
 		c := s.addDraw(src)
 		u, kind := int(c>>2), c&3
 		total[u]++
-		halfWi[u] += share[kind]
+		halfWi[u] += cellShare(kind)
 		if res != nil {
-			e := share[kind] - prob[u]
+			e := cellShare(kind) - prob[u]
 			res[u/2] += e
 			if u%2 == 0 {
 				side0 += e

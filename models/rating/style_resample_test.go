@@ -72,44 +72,59 @@ func TestPoissonGuide_ZeroAlwaysDrawsZero(t *testing.T) {
 
 // A resample is multinomial(N, count/N) over the cells: every draw has N
 // votes, and each row's total and half-wins have the multinomial mean and
-// variance. The tiny case has no Poisson part (every vote is added).
+// variance, drawn side by side (draw) or a fit row's two sides at once
+// (drawPairs). The tiny case has no Poisson part (every vote is added).
 func TestStyleSampler_DrawsMultinomial(t *testing.T) {
 	tests := map[string][][3]int64{
-		"thinned poisson": {{1, 0, 2}, {5, 40, 0}, {0, 0, 0}, {300, 20, 7}, {2000, 1, 1}},
+		"thinned poisson": {{1, 0, 2}, {5, 40, 0}, {0, 0, 0}, {300, 20, 7}, {2000, 1, 1}, {0, 3, 9}},
 		"tiny":            {{1, 0, 1}, {0, 1, 0}},
 	}
+	samplers := map[string]func(rows [][3]int64) func(src *rand.PCG, halfWi, total []float64){
+		"draw": func(rows [][3]int64) func(src *rand.PCG, halfWi, total []float64) {
+			return newStyleSampler(rows).draw
+		},
+		"drawPairs": func(rows [][3]int64) func(src *rand.PCG, halfWi, total []float64) {
+			s := newSidePairSampler(rows)
+			return func(src *rand.PCG, halfWi, total []float64) { s.drawPairs(src, halfWi, total, nil) }
+		},
+	}
 	for name, rows := range tests {
-		t.Run(name, func(t *testing.T) {
-			s := newStyleSampler(rows)
-			n := float64(s.total)
-			src := rand.NewPCG(3, 9)
-			const draws = 100_000
-			halfWi, total := make([]float64, len(rows)), make([]float64, len(rows))
-			hw := make([][]float64, len(rows))
-			tot := make([][]float64, len(rows))
-			for range draws {
-				s.draw(src, halfWi, total, nil)
-				sum := 0.0
-				for u := range rows {
-					sum += total[u]
-					hw[u] = append(hw[u], halfWi[u])
-					tot[u] = append(tot[u], total[u])
+		for sampler, build := range samplers {
+			t.Run(name+"/"+sampler, func(t *testing.T) {
+				draw := build(rows)
+				n := 0.0
+				for _, c := range rows {
+					n += float64(c[0] + c[1] + c[2])
 				}
-				if sum != n {
-					t.Fatalf("resample has %v votes, want %v", sum, n)
+				src := rand.NewPCG(3, 9)
+				const draws = 100_000
+				halfWi, total := make([]float64, len(rows)), make([]float64, len(rows))
+				hw := make([][]float64, len(rows))
+				tot := make([][]float64, len(rows))
+				for range draws {
+					draw(src, halfWi, total)
+					sum := 0.0
+					for u := range rows {
+						sum += total[u]
+						hw[u] = append(hw[u], halfWi[u])
+						tot[u] = append(tot[u], total[u])
+					}
+					if sum != n {
+						t.Fatalf("resample has %v votes, want %v", sum, n)
+					}
 				}
-			}
-			for u, c := range rows {
-				pw, pl, pt := float64(c[0])/n, float64(c[1])/n, float64(c[2])/n
-				p := pw + pl + pt
-				i := 0
-				mean, variance := moments(draws, func() float64 { i++; return tot[u][i-1] })
-				checkMoments(t, draws, mean, variance, n*p, n*p*(1-p))
-				i = 0
-				mean, variance = moments(draws, func() float64 { i++; return hw[u][i-1] })
-				checkMoments(t, draws, mean, variance, n*(pw+pt/2), n*(pw*(1-pw)+pt*(1-pt)/4-pw*pt))
-			}
-		})
+				for u, c := range rows {
+					pw, pl, pt := float64(c[0])/n, float64(c[1])/n, float64(c[2])/n
+					p := pw + pl + pt
+					i := 0
+					mean, variance := moments(draws, func() float64 { i++; return tot[u][i-1] })
+					checkMoments(t, draws, mean, variance, n*p, n*p*(1-p))
+					i = 0
+					mean, variance = moments(draws, func() float64 { i++; return hw[u][i-1] })
+					checkMoments(t, draws, mean, variance, n*(pw+pt/2), n*(pw*(1-pw)+pt*(1-pt)/4-pw*pt))
+				}
+			})
+		}
 	}
 }
 
@@ -131,7 +146,7 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 		t.Fatal("negative Hessian not positive definite")
 	}
 	b := styleBootstrap{d: d, theta: theta, factor: factor, prob: prob, anchor: -1, tol: styleBootstrapTolerance}
-	rs := newStyleSampler(d.cells)
+	rs := newSidePairSampler(d.cells)
 	st := &styleRoundState{s: newStyleSolver(d), theta: make([]float64, k),
 		halfWi: make([]float64, d.sides()), total: make([]float64, d.sides()),
 		grad: newBaseGradient(d, prob)}
@@ -146,10 +161,15 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 		}
 		styleScale(full[:d.m], -1, 0, want[:d.m])
 		copy(want[d.m:], full[d.m:])
+		// The stop estimates the distance left from the contraction rate,
+		// which on an arena this small can be several times the tolerance
+		// (the worst of 300 rounds here: 8.6 times, 0.43 points; at a
+		// tolerance of 0.01, 6.4 times); the bug this test holds off left
+		// rounds up to 10 points away.
 		for a := range k {
-			limit := 5 * styleBootstrapTolerance // points
+			limit := 10 * styleBootstrapTolerance // points
 			if a >= d.m {
-				limit = 5 * styleBootstrapTolerance / 400 // γ
+				limit = 10 * styleBootstrapTolerance / 400 // γ
 			}
 			if diff := math.Abs(out[a] - want[a]); diff > limit {
 				t.Fatalf("round %d, parameter %d: %.6f, converged fit %.6f", r, a, out[a], want[a])
@@ -178,12 +198,12 @@ func TestStyleSampler_GradientMatchesPass(t *testing.T) {
 			d := w.allVotesData()
 			k := d.dim()
 			theta, prob := fittedProbs(t, d)
-			s := newStyleSampler(d.cells)
+			s := newSidePairSampler(d.cells)
 			halfWi, total := make([]float64, d.sides()), make([]float64, d.sides())
 			grad := newBaseGradient(d, prob)
 			want := make([]float64, k)
 			for r := range 50 {
-				s.draw(rand.NewPCG(roundSeed(7, uint64(r))), halfWi, total, &grad)
+				s.drawPairs(rand.NewPCG(roundSeed(7, uint64(r))), halfWi, total, &grad)
 				d.gradientAt(halfWi, total, theta, prob, want)
 				for a := range k {
 					got := grad.g[a] - 2*StylePenalty*theta[a]
