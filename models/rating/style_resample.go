@@ -255,7 +255,6 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 		clear(total)
 		return
 	}
-	const mask = 1<<guideBits - 1
 	var sum int64
 	for _, u := range s.empty {
 		total[u], halfWi[u] = 0, 0
@@ -267,11 +266,7 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 		for r, tabs := range s.rowTab {
 			u := int(rowIdx[r])
 			// One variate gives the row's three draws.
-			bits := fast.next()
-			b0, b1, b2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
-			w := int64(s.fast[int(tabs[0])<<guideBits|int(b0)])
-			l := int64(s.fast[int(tabs[1])<<guideBits|int(b1)])
-			t := int64(s.fast[int(tabs[2])<<guideBits|int(b2)])
+			w, l, t, b0, b1, b2 := s.look3(fast.next(), tabs[0], tabs[1], tabs[2])
 			if w == guideSlow || l == guideSlow || t == guideSlow {
 				w, l, t = s.slow3(src, w, l, t, b0, b1, b2, tabs[0], tabs[1], tabs[2])
 			}
@@ -289,6 +284,20 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 		total[u]++
 		halfWi[u] += cellShare(kind)
 	}
+}
+
+// look3 reads the guide tables of a row's three cells, with guides g0, g1
+// and g2, at the slices the 36 low bits of bits pick, and returns the
+// values (guideSlow where a slice needs slow3) and the slices. It is small
+// enough for Go to inline into the draws' loops, where a call would cost
+// more than the look-ups.
+func (s *styleSampler) look3(bits uint64, g0, g1, g2 uint16) (w, l, t int64, b0, b1, b2 uint64) {
+	const mask = 1<<guideBits - 1
+	b0, b1, b2 = bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
+	w = int64(s.fast[int(g0)<<guideBits|int(b0)])
+	l = int64(s.fast[int(g1)<<guideBits|int(b1)])
+	t = int64(s.fast[int(g2)<<guideBits|int(b2)])
+	return w, l, t, b0, b1, b2
 }
 
 // slow3 finishes the draws of a row's three cells with guides g0, g1 and
@@ -329,7 +338,6 @@ func (s *styleSampler) drawPairs(src *rand.PCG, halfWi, total []float64, grad *b
 	if grad != nil {
 		prob, res = grad.prob[:2*rows], grad.res[:rows]
 	}
-	const mask = 1<<guideBits - 1
 	var sum int64
 	// The sides' residuals, summed apart: one sum would be a chain of
 	// dependent additions through the whole loop.
@@ -339,16 +347,8 @@ func (s *styleSampler) drawPairs(src *rand.PCG, halfWi, total []float64, grad *b
 		sum, side0, side1 = 0, 0, 0
 		for r, tabs := range s.pairTab {
 			// One variate gives each side's three draws.
-			bits := fast.next()
-			a0, a1, a2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
-			wA := int64(s.fast[int(tabs[0])<<guideBits|int(a0)])
-			lA := int64(s.fast[int(tabs[1])<<guideBits|int(a1)])
-			tA := int64(s.fast[int(tabs[2])<<guideBits|int(a2)])
-			bits = fast.next()
-			b0, b1, b2 := bits&mask, bits>>guideBits&mask, bits>>(2*guideBits)&mask
-			wB := int64(s.fast[int(tabs[3])<<guideBits|int(b0)])
-			lB := int64(s.fast[int(tabs[4])<<guideBits|int(b1)])
-			tB := int64(s.fast[int(tabs[5])<<guideBits|int(b2)])
+			wA, lA, tA, a0, a1, a2 := s.look3(fast.next(), tabs[0], tabs[1], tabs[2])
+			wB, lB, tB, b0, b1, b2 := s.look3(fast.next(), tabs[3], tabs[4], tabs[5])
 			if wA == guideSlow || lA == guideSlow || tA == guideSlow {
 				wA, lA, tA = s.slow3(src, wA, lA, tA, a0, a1, a2, tabs[0], tabs[1], tabs[2])
 			}
