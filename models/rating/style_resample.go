@@ -99,8 +99,9 @@ type styleSampler struct {
 	// fast holds the guides' tables end to end, so a draw is one load:
 	// fast[g<<guideBits | bits] for guide g.
 	fast []uint16
-	// Rows with votes: their index and a guide per cell kind. Rows without
-	// votes are always empty.
+	// Rows with votes: their index and a guide per cell kind (for draw; a
+	// paired sampler has pairTab instead). Rows without votes are always
+	// empty.
 	row    []int32
 	rowTab [][3]uint16
 	empty  []int32
@@ -181,22 +182,27 @@ func buildStyleSampler(rows [][3]int64, paired bool) *styleSampler {
 		return index[n], true
 	}
 	guide(0)
-	s.rowTab = make([][3]uint16, len(s.row))
-	for r, u := range s.row {
-		for kind, n := range rows[u] {
-			g, ok := guide(n)
-			if !ok {
-				return nil
-			}
-			s.rowTab[r][kind] = g
-		}
-	}
 	if paired {
-		// Every count now has its guide: an empty side's are guide 0.
+		// Every side, an empty one's guides being guide 0.
 		s.pairTab = make([][6]uint16, len(rows)/2)
 		for u, c := range rows {
 			for kind, n := range c {
-				s.pairTab[u/2][3*(u%2)+kind], _ = guide(n)
+				g, ok := guide(n)
+				if !ok {
+					return nil
+				}
+				s.pairTab[u/2][3*(u%2)+kind] = g
+			}
+		}
+	} else {
+		s.rowTab = make([][3]uint16, len(s.row))
+		for r, u := range s.row {
+			for kind, n := range rows[u] {
+				g, ok := guide(n)
+				if !ok {
+					return nil
+				}
+				s.rowTab[r][kind] = g
 			}
 		}
 	}
