@@ -17,8 +17,8 @@ const minFeatureSD = 1e-12
 // the intervals are as near their exact values as the rounds are to their
 // exact fits: about this much on a large arena, where the stop's estimate
 // of the distance left is good, and up to several times it on a small one
-// (the worst of 300 rounds on 5,000 votes was 0.43 points), whose intervals
-// are tens of points wide. The percentiles of 1000 rounds themselves carry
+// (see TestStyleBootstrap_RoundsAreConverged), whose intervals are tens of
+// points wide. The percentiles of 1000 rounds themselves carry
 // a Monte Carlo error of about a twelfth of a standard error, tenths of a
 // point even on a million votes. Against a hundredth of a point it took a
 // quarter off the bootstrap of a board of 200,000 votes, whose rounds more

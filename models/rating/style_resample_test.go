@@ -129,7 +129,13 @@ func TestStyleSampler_DrawsMultinomial(t *testing.T) {
 }
 
 // Every bootstrap round is refitted to the tolerance, not stopped after
-// the first chord step (which is off by points on a small arena).
+// the first chord step (which is off by points on a small arena). The stop
+// estimates the distance left from the contraction rate, which on an arena
+// this small can be several times the tolerance: the test logs its worst
+// round in tolerances (5.5 in these 20 rounds). It is no bound: run to 300
+// rounds (rounds = 300), round 166 is 11.3 tolerances off in a γ (0.0014
+// in the log-odds) and the test stops there. The bug it holds off left
+// rounds up to 10 points away.
 func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 	w := newStyleWorld(styleWorldSpec{models: 20, prompts: 5, votes: 5000, tieFrac: 0.15,
 		beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: -1, biasA: 0.6, seed: 1, spreadSD: 150})
@@ -151,7 +157,9 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 		halfWi: make([]float64, d.sides()), total: make([]float64, d.sides()),
 		grad: newBaseGradient(d, prob)}
 	out, want := make([]float64, k), make([]float64, k)
-	for r := range 20 {
+	worst := 0.0 // in tolerances
+	const rounds = 20
+	for r := range rounds {
 		if err := b.round(st, rs, rand.NewPCG(roundSeed(1, uint64(r))), out); err != nil {
 			t.Fatal(err)
 		}
@@ -161,21 +169,19 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 		}
 		styleScale(full[:d.m], -1, 0, want[:d.m])
 		copy(want[d.m:], full[d.m:])
-		// The stop estimates the distance left from the contraction rate,
-		// which on an arena this small can be several times the tolerance
-		// (the worst of 300 rounds here: 8.6 times, 0.43 points; at a
-		// tolerance of 0.01, 6.4 times); the bug this test holds off left
-		// rounds up to 10 points away.
 		for a := range k {
-			limit := 10 * styleBootstrapTolerance // points
+			unit := styleBootstrapTolerance // points
 			if a >= d.m {
-				limit = 10 * styleBootstrapTolerance / 400 // γ
+				unit = styleBootstrapTolerance / 400 // γ
 			}
-			if diff := math.Abs(out[a] - want[a]); diff > limit {
+			off := math.Abs(out[a]-want[a]) / unit
+			worst = max(worst, off)
+			if off > 10 {
 				t.Fatalf("round %d, parameter %d: %.6f, converged fit %.6f", r, a, out[a], want[a])
 			}
 		}
 	}
+	t.Logf("worst of %d rounds: %.1f times the tolerance", rounds, worst)
 }
 
 func TestExpPade_MatchesExp(t *testing.T) {
