@@ -15,6 +15,15 @@ import (
 // number of workers. It returns the 2.5th and 97.5th percentiles of each of
 // the k values over the rounds, or the first error a round returned.
 func bootstrapRounds[S any](rounds, workers, k int, seed uint64, newState func() S, round func(st S, src *rand.PCG, out []float64) error) (lower, upper []float64, err error) {
+	return numberedRounds(rounds, workers, k, newState, func(st S, r int, out []float64) error {
+		return round(st, rand.NewPCG(roundSeed(seed, uint64(r))), out)
+	})
+}
+
+// numberedRounds is bootstrapRounds for rounds that seed their own
+// generators from the round's number r, as a pool's rounds drawn with its
+// categories' do (one generator per board).
+func numberedRounds[S any](rounds, workers, k int, newState func() S, round func(st S, r int, out []float64) error) (lower, upper []float64, err error) {
 	if workers == 0 {
 		workers = runtime.NumCPU()
 	}
@@ -33,8 +42,7 @@ func bootstrapRounds[S any](rounds, workers, k int, seed uint64, newState func()
 				if r >= rounds {
 					return
 				}
-				src := rand.NewPCG(roundSeed(seed, uint64(r)))
-				if err := round(st, src, out[r*k:(r+1)*k]); err != nil {
+				if err := round(st, r, out[r*k:(r+1)*k]); err != nil {
 					errs[w] = err
 					return
 				}

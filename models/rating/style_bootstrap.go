@@ -38,18 +38,8 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 	if rs == nil {
 		return nil, nil, 0, fmt.Errorf("rating: too many distinct cell counts to resample")
 	}
-	k := d.dim()
-	newState := func() *styleRoundState {
-		return &styleRoundState{
-			s:      newStyleSolver(d),
-			theta:  make([]float64, k),
-			halfWi: make([]float64, d.sides()),
-			total:  make([]float64, d.sides()),
-			grad:   newBaseGradient(d, b.prob),
-		}
-	}
-	lower, upper, err = bootstrapRounds(rounds, workers, k, seed, newState, func(st *styleRoundState, src *rand.PCG, out []float64) error {
-		return b.round(st, rs, src, out)
+	lower, upper, err = bootstrapRounds(rounds, workers, d.dim(), seed, b.newRoundState, func(st *styleRoundState, src *rand.PCG, out []float64) error {
+		return b.round(st, rs, src, out, nil)
 	})
 	if err != nil {
 		return nil, nil, 0, err
@@ -57,21 +47,48 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 	return lower, upper, rs.nonzero(), nil
 }
 
+// newRoundState allocates one worker's scratch space.
+func (b *styleBootstrap) newRoundState() *styleRoundState {
+	d := b.d
+	st := &styleRoundState{
+		s:      newStyleSolver(d),
+		theta:  make([]float64, d.dim()),
+		halfWi: make([]float64, d.sides()),
+		total:  make([]float64, d.sides()),
+	}
+	if b.prob != nil {
+		st.grad = newBaseGradient(d, b.prob)
+	}
+	return st
+}
+
 // round draws one resample, refits, and writes the scores (Elo points,
-// re-centred) and the coefficients to out.
-func (b *styleBootstrap) round(st *styleRoundState, rs *styleSampler, src *rand.PCG, out []float64) error {
+// re-centred) and the coefficients to out. When rec is not nil the draw is
+// recorded there, for a pool's resample composed from this one.
+func (b *styleBootstrap) round(st *styleRoundState, rs *styleSampler, src *rand.PCG, out []float64, rec *drawRecord) error {
+	// The first chord step's gradient comes with the resample.
+	if b.factor == nil {
+		rs.drawPairsTo(src, rs.total, st.halfWi, st.total, nil, rec)
+	} else {
+		rs.drawPairsTo(src, rs.total, st.halfWi, st.total, &st.grad, rec)
+	}
+	return b.solve(st, out, b.factor != nil)
+}
+
+// solve refits the resample in st.halfWi and st.total and writes the scores
+// and coefficients to out; withGrad says st.grad holds the resample's
+// gradient at the full fit.
+func (b *styleBootstrap) solve(st *styleRoundState, out []float64, withGrad bool) error {
 	d := b.d
 	// Chord steps from the full fit with its Hessian usually converge in a
 	// few passes, none of which needs an exponential per row; when they do
-	// not, Newton's method finishes from wherever they got to. The first
-	// step's gradient comes with the resample.
-	if b.factor == nil {
-		rs.drawPairs(src, st.halfWi, st.total, nil)
-	} else {
-		rs.drawPairs(src, st.halfWi, st.total, &st.grad)
+	// not, Newton's method finishes from wherever they got to.
+	var g0 []float64
+	if withGrad {
+		g0 = st.grad.g
 	}
 	copy(st.theta, b.theta)
-	if b.factor == nil || !st.s.refine(d, st.halfWi, st.total, st.theta, b.tol, b.factor, b.theta, b.prob, st.grad.g) {
+	if b.factor == nil || !st.s.refine(d, st.halfWi, st.total, st.theta, b.tol, b.factor, b.theta, b.prob, g0) {
 		if _, err := st.s.fit(d, st.halfWi, st.total, st.theta, b.tol); err != nil {
 			return err
 		}

@@ -73,6 +73,41 @@ type StyleResult struct {
 // coefficients, and derives ranks and matrices as Compute does. Options.Prior
 // is not used: the fit's L2 penalty keeps every score finite.
 func ComputeStyle(s *StyleCounts, opts Options) (*StyleResult, error) {
+	f, err := PrepareStyle(s, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.bootstrap(); err != nil {
+		return nil, err
+	}
+	return f.Result(), nil
+}
+
+// StyleFit is a style-controlled board fitted on all of its votes whose
+// intervals are still to be bootstrapped: PrepareStyle makes one, and
+// BootstrapStylePool bootstraps a pool's together with its categories'.
+// ComputeStyle is PrepareStyle, the board's bootstrap alone, then Result.
+type StyleFit struct {
+	s        *StyleCounts
+	opts     Options
+	res      *StyleResult
+	ranked   []int
+	anchor   int
+	coefs    []Coefficient
+	d        *styleData
+	unitSide []int32 // the data side of each of s's units
+	theta    []float64
+	boot     *styleBootstrap // nil when there are no rounds to draw
+	// The bootstrap's percentiles, in the order of theta, and the cells
+	// it drew from; nil until it has run.
+	lower, upper []float64
+	cells        int
+}
+
+// PrepareStyle fits the style-controlled model on all of s's votes, as
+// ComputeStyle does before its bootstrap. s must not change until the
+// fit's Result has been taken.
+func PrepareStyle(s *StyleCounts, opts Options) (*StyleFit, error) {
 	n := s.N()
 	if err := opts.check(n); err != nil {
 		return nil, err
@@ -86,53 +121,73 @@ func ComputeStyle(s *StyleCounts, opts Options) (*StyleResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, coefs, dropped := buildStyleData(s, pos, len(ranked))
+	d, coefs, dropped, unitSide := buildStyleData(s, pos, len(ranked))
 	res.Dropped = dropped
 	m, k := d.m, d.dim()
-	theta := make([]float64, k)
-	var factor, prob []float64
-	if m >= 2 {
-		sv := newStyleSolver(d)
-		it, err := sv.fit(d, d.halfWi, d.total, theta, opts.Tolerance)
-		res.Iterations = it
-		if err != nil {
-			return nil, err
-		}
-		if opts.Rounds > 0 {
-			factor = make([]float64, k*k)
-			prob = make([]float64, d.sides())
-			d.evaluate(d.halfWi, d.total, theta, sv.grad, factor, prob, false)
-			if !cholesky(factor, k, k) {
-				factor = nil // cannot happen with the penalty; fit each round instead
-			}
-		}
+	f := &StyleFit{s: s, opts: opts, res: res, ranked: ranked, anchor: anchor, coefs: coefs, d: d,
+		unitSide: unitSide, theta: make([]float64, k)}
+	if m < 2 {
+		return f, nil
 	}
+	sv := newStyleSolver(d)
+	it, err := sv.fit(d, d.halfWi, d.total, f.theta, opts.Tolerance)
+	res.Iterations = it
+	if err != nil {
+		return nil, err
+	}
+	if opts.Rounds <= 0 {
+		return f, nil
+	}
+	factor := make([]float64, k*k)
+	prob := make([]float64, d.sides())
+	d.evaluate(d.halfWi, d.total, f.theta, sv.grad, factor, prob, false)
+	if !cholesky(factor, k, k) {
+		factor = nil // cannot happen with the penalty; fit each round instead
+	}
+	f.boot = &styleBootstrap{d: d, theta: f.theta, factor: factor, prob: prob, anchor: anchor,
+		anchorScore: opts.AnchorScore, tol: max(opts.Tolerance, styleBootstrapTolerance)}
+	return f, nil
+}
+
+// bootstrap runs the fit's rounds alone, unless it has none.
+func (f *StyleFit) bootstrap() error {
+	if f.boot == nil {
+		return nil
+	}
+	lo, hi, cells, err := f.boot.run(f.opts.Rounds, f.opts.Workers, f.opts.Seed)
+	if err != nil {
+		return err
+	}
+	f.lower, f.upper, f.cells = lo, hi, cells
+	return nil
+}
+
+// Result returns the board: scores, intervals (the full fit's values when
+// no round was drawn), ranks and matrices.
+func (f *StyleFit) Result() *StyleResult {
+	res, d, theta := f.res, f.d, f.theta
+	m := d.m
 	scores := make([]float64, m)
-	styleScale(theta[:m], anchor, opts.AnchorScore, scores)
+	styleScale(theta[:m], f.anchor, f.opts.AnchorScore, scores)
 	lower, upper := scores, scores
 	gLower, gUpper := theta[m:], theta[m:]
-	if opts.Rounds > 0 && m >= 2 {
-		b := styleBootstrap{d: d, theta: theta, factor: factor, prob: prob, anchor: anchor,
-			anchorScore: opts.AnchorScore, tol: max(opts.Tolerance, styleBootstrapTolerance)}
-		lo, hi, cells, err := b.run(opts.Rounds, opts.Workers, opts.Seed)
-		if err != nil {
-			return nil, err
-		}
-		lower, upper, gLower, gUpper = lo[:m], hi[:m], lo[m:], hi[m:]
-		res.Rounds, res.Cells = opts.Rounds, cells
+	if f.lower != nil {
+		lower, upper, gLower, gUpper = f.lower[:m], f.upper[:m], f.lower[m:], f.upper[m:]
+		res.Rounds, res.Cells = f.opts.Rounds, f.cells
 	}
-	for r, i := range ranked {
+	for r, i := range f.ranked {
 		mr := &res.Models[i]
 		mr.Ranked = true
 		mr.Score, mr.Lower, mr.Upper = scores[r], lower[r], upper[r]
 	}
-	for f := range coefs {
-		coefs[f].Value, coefs[f].Lower, coefs[f].Upper = theta[m+f], gLower[f], gUpper[f]
+	coefs := append([]Coefficient(nil), f.coefs...)
+	for c := range coefs {
+		coefs[c].Value, coefs[c].Lower, coefs[c].Upper = theta[m+c], gLower[c], gUpper[c]
 	}
 	res.Coefficients = coefs
 	assignRanks(res.Models)
-	matrices(s.counts, &res.Result)
-	return res, nil
+	matrices(f.s.counts, &res.Result)
+	return res
 }
 
 // styleScale turns log10 strengths r into Elo points 400·r, re-centred as
@@ -150,9 +205,10 @@ func styleScale(r []float64, anchor int, anchorScore float64, out []float64) {
 // into rows, one per pair of ranked models i < j and kept differences of
 // i's clip minus j's, each with a side for i shown as A and one for i shown
 // as B (see styleData). pos maps a model to its ranked index. It returns
-// the coefficients' names and standardisation, and the names of the dropped
-// features.
-func buildStyleData(s *StyleCounts, pos []int, m int) (*styleData, []Coefficient, []string) {
+// the coefficients' names and standardisation, the names of the dropped
+// features, and the side each of s's units' votes went to (-1 for a unit
+// without votes).
+func buildStyleData(s *StyleCounts, pos []int, m int) (*styleData, []Coefficient, []string, []int32) {
 	nf := len(s.features)
 	mean, sq := make([]float64, nf), make([]float64, nf)
 	var votes float64
@@ -200,7 +256,9 @@ func buildStyleData(s *StyleCounts, pos []int, m int) (*styleData, []Coefficient
 	// negation (a − b and a + b + 1 are exact under the swap), and the
 	// dropped features do not enter the likelihood.
 	index := map[styleKey]int{}
-	for _, u := range s.units {
+	unitSide := make([]int32, len(s.units))
+	for un, u := range s.units {
+		unitSide[un] = -1
 		t := u.cells[0] + u.cells[1] + u.cells[2]
 		if t == 0 {
 			continue
@@ -233,6 +291,7 @@ func buildStyleData(s *StyleCounts, pos []int, m int) (*styleData, []Coefficient
 			d.cells = append(d.cells, [3]int64{}, [3]int64{})
 		}
 		v := 2*r + side
+		unitSide[un] = int32(v)
 		for c := range cells {
 			d.cells[v][c] += cells[c]
 		}
@@ -250,5 +309,5 @@ func buildStyleData(s *StyleCounts, pos []int, m int) (*styleData, []Coefficient
 			d.xabs[e] = max(d.xabs[e], math.Abs(x))
 		}
 	}
-	return d, coefs, dropped
+	return d, coefs, dropped, unitSide
 }

@@ -23,7 +23,7 @@ func TestBuildStyleData_MirroredPairsShareARow(t *testing.T) {
 	w := newStyleWorld(styleWorldSpec{models: 6, prompts: 2, votes: 3000, tieFrac: 0.15,
 		beta: []float64{1.5, 0.5, 0.2, 0.3, 0.2}, longModel: -1, biasA: 0.5, seed: 4, spreadSD: 150})
 	pos := []int{0, 1, 2, 3, 4, 5}
-	d, _, _ := buildStyleData(w.c, pos, 6)
+	d, _, _, _ := buildStyleData(w.c, pos, 6)
 	// Six models, two prompts, one clip per model and prompt: 15 model
 	// pairs with two clip pairs each, all of them met both ways round in
 	// 3000 votes.

@@ -83,16 +83,26 @@ func (g *poissonGuide) slow(src *rand.PCG, b uint64) int64 {
 	return t.walkTail(src, t.hi+1, 1, t.right)
 }
 
+// thinSDs is how many standard deviations of a draw's Poisson part the
+// thinning leaves it below the votes to draw, on average. Two would do for
+// a board alone (about one draw in fifty would then be drawn again); a
+// pool's resample composed from its categories' needs each category's
+// Poisson part to stay below a resample of the category's votes of about
+// the same size, which four standard deviations miss about once in seven
+// hundred draws (see styleComposition), and the votes added for it cost
+// about a thousandth of a draw.
+const thinSDs = 4
+
 // styleSampler draws multinomial(N, count/N) resamples of the style fit's
 // cells, the votes of a resample with replacement, and writes them straight
 // into the per-row totals the fit reads. It thins the Poisson split the
 // plain board's resampler uses: independent X_c ~ Poisson(t·count_c) are,
 // given their sum S, multinomial(S, count/N) for any t > 0, so adding N−S
-// votes drawn from count/N gives multinomial(N, count/N). With t = 1−2/√N,
-// S falls short of N in all but about 2% of draws, and those are drawn
-// again (rejecting a draw does not change the conditional law given S), so
-// no vote ever needs removing; the few thousand votes added cost less than
-// the Fenwick tree removal would.
+// votes drawn from count/N gives multinomial(N, count/N). With
+// t = 1−thinSDs/√N, S falls short of N in all but a few draws in a hundred
+// thousand, and those are drawn again (rejecting a draw does not change the
+// conditional law given S), so no vote ever needs removing; the few
+// thousand votes added cost less than the Fenwick tree removal would.
 type styleSampler struct {
 	total  int64
 	guides []*poissonGuide // distinct thinned counts
@@ -168,7 +178,7 @@ func buildStyleSampler(rows [][3]int64, paired bool) *styleSampler {
 	if s.total == 0 {
 		return s
 	}
-	thin := max(0, 1-2/math.Sqrt(float64(s.total)))
+	thin := max(0, 1-thinSDs/math.Sqrt(float64(s.total)))
 	index := map[int64]uint16{}
 	guide := func(n int64) (uint16, bool) {
 		if g, ok := index[n]; ok {
@@ -256,6 +266,13 @@ func cellShare(kind uint32) float64 {
 // draw writes one resample's half-wins of i (wins of i and half the ties and
 // both-bad votes) and totals per row into halfWi and total.
 func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
+	s.drawTo(src, s.total, halfWi, total)
+}
+
+// drawTo is draw for a resample of target votes instead of the cells' total:
+// multinomial(target, count/total). A pool's resample composed from its
+// categories' draws some of its groups this way (see styleComposition).
+func (s *styleSampler) drawTo(src *rand.PCG, target int64, halfWi, total []float64) {
 	if s.total == 0 {
 		clear(halfWi)
 		clear(total)
@@ -280,11 +297,11 @@ func (s *styleSampler) draw(src *rand.PCG, halfWi, total []float64) {
 			sum += n
 			total[u], halfWi[u] = float64(n), float64(w)+0.5*float64(t)
 		}
-		if sum <= s.total {
+		if sum <= target {
 			break
 		}
 	}
-	for ; sum < s.total; sum++ {
+	for ; sum < target; sum++ {
 		c := s.addDraw(src)
 		u, kind := int(c>>2), c&3
 		total[u]++
@@ -330,12 +347,30 @@ func (s *styleSampler) slow3(src *rand.PCG, w, l, t int64, b0, b1, b2 uint64, g0
 // sides, which share their strengths and differences) is written once
 // instead of added to side after side, and no side index is looked up.
 func (s *styleSampler) drawPairs(src *rand.PCG, halfWi, total []float64, grad *baseGradient) {
+	s.drawPairsTo(src, s.total, halfWi, total, grad, nil)
+}
+
+// drawRecord keeps what a pool's resample composed from a category's needs
+// of the category's draw: the votes its Poisson part drew and the cells of
+// the votes then added, in the order they were added.
+type drawRecord struct {
+	poisson int64
+	added   []uint32 // row<<2 | kind
+}
+
+// drawPairsTo is drawPairs for a resample of target votes (see drawTo); when
+// rec is not nil it records the draw there. Recording draws no variate, so
+// a recorded draw is the draw drawPairs makes from the same generator.
+func (s *styleSampler) drawPairsTo(src *rand.PCG, target int64, halfWi, total []float64, grad *baseGradient, rec *drawRecord) {
 	if grad != nil {
 		clear(grad.g)
 	}
 	if s.total == 0 {
 		clear(halfWi)
 		clear(total)
+		if rec != nil {
+			rec.poisson, rec.added = 0, rec.added[:0]
+		}
 		return
 	}
 	rows := len(s.pairTab)
@@ -374,12 +409,18 @@ func (s *styleSampler) drawPairs(src *rand.PCG, halfWi, total []float64, grad *b
 				side1 += eB
 			}
 		}
-		if sum <= s.total {
+		if sum <= target {
 			break
 		}
 	}
-	for ; sum < s.total; sum++ {
+	if rec != nil {
+		rec.poisson, rec.added = sum, rec.added[:0]
+	}
+	for ; sum < target; sum++ {
 		c := s.addDraw(src)
+		if rec != nil {
+			rec.added = append(rec.added, c)
+		}
 		u, kind := int(c>>2), c&3
 		total[u]++
 		halfWi[u] += cellShare(kind)

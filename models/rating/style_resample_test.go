@@ -160,7 +160,7 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 	worst := 0.0 // in tolerances
 	const rounds = 20
 	for r := range rounds {
-		if err := b.round(st, rs, rand.NewPCG(roundSeed(1, uint64(r))), out); err != nil {
+		if err := b.round(st, rs, rand.NewPCG(roundSeed(1, uint64(r))), out, nil); err != nil {
 			t.Fatal(err)
 		}
 		full := append([]float64(nil), theta...)

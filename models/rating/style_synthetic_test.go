@@ -138,6 +138,6 @@ func (w *styleWorld) allVotesData() *styleData {
 	for i := range pos {
 		pos[i] = i
 	}
-	d, _, _ := buildStyleData(w.c, pos, n)
+	d, _, _, _ := buildStyleData(w.c, pos, n)
 	return d
 }
