@@ -112,7 +112,7 @@ func BenchmarkRecomputeWithStyle(b *testing.B) {
 		})
 		b.Run("style/"+name, func(b *testing.B) {
 			loop(b, func() error {
-				_, err := fitStyle(boards.opts, cs, styles, 0)
+				_, err := fitStyle(boards.opts, Key(models.PoolT2V, category), cs, styles, 0)
 				return err
 			})
 		})

@@ -96,27 +96,50 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 }
 
 // fitBoth fits the raw board from the tallies and the style-controlled
-// board beside it from the cells they add up, both at once: the raw fit's
-// rounds keep a core busy while the style fit counts its cells.
+// board beside it from the cells they add up, its bootstrap alone.
 func fitBoth(o Options, pool, category string, ts []models.Tally, cells cellGroups, styles clipStyles, anchor uint, at time.Time) (*Leaderboard, error) {
-	var sb *StyleBoard
-	var styleErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { sb, styleErr = fitStyle(o, cells, styles, anchor) })
-	lb, err := fit(o, pool, category, ts, anchor, at, category == "")
-	wg.Wait()
+	lb, sf, err := prepareBoth(o, pool, category, ts, cells, styles, anchor, at)
 	if err != nil {
 		return nil, err
 	}
-	if styleErr != nil {
-		return nil, fmt.Errorf("style-controlled %s: %w", Key(pool, category), styleErr)
+	if sf != nil {
+		if err := sf.fit.Bootstrap(); err != nil {
+			return nil, fmt.Errorf("style-controlled %s: %w", Key(pool, category), err)
+		}
 	}
-	if sb != nil {
-		sb.setRankChangesVsRaw(lb)
-	}
-	lb.Style = sb
-	lb.Fingerprint = boardFingerprint(ts, cells, styles, o)
+	finishBoth(o, lb, sf, ts, cells, styles)
 	return lb, nil
+}
+
+// prepareBoth fits the raw board and the style-controlled board's full fit
+// at once: the raw fit's rounds keep a core busy while the style fit counts
+// its cells. The style board's bootstrap is left to the caller, then
+// finishBoth.
+func prepareBoth(o Options, pool, category string, ts []models.Tally, cells cellGroups, styles clipStyles, anchor uint, at time.Time) (*Leaderboard, *styleFit, error) {
+	var sf *styleFit
+	var styleErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { sf, styleErr = prepareStyle(o, Key(pool, category), cells, styles, anchor) })
+	lb, err := fit(o, pool, category, ts, anchor, at, category == "")
+	wg.Wait()
+	if err != nil {
+		return nil, nil, err
+	}
+	if styleErr != nil {
+		return nil, nil, fmt.Errorf("style-controlled %s: %w", Key(pool, category), styleErr)
+	}
+	return lb, sf, nil
+}
+
+// finishBoth sets the raw board's style board, once its bootstrap has run,
+// and the fingerprint of both.
+func finishBoth(o Options, lb *Leaderboard, sf *styleFit, ts []models.Tally, cells cellGroups, styles clipStyles) {
+	if sf != nil {
+		sb := sf.board()
+		sb.setRankChangesVsRaw(lb)
+		lb.Style = sb
+	}
+	lb.Fingerprint = boardFingerprint(ts, cells, styles, o)
 }
 
 // boardFingerprint identifies the inputs of both boards.

@@ -2,11 +2,13 @@ package leaderboard
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/rating"
 )
 
 // RecomputeStats says what a recompute did.
@@ -31,9 +33,19 @@ func (b *Boards) Recompute(ctx context.Context, force bool) (RecomputeStats, err
 type boardFit struct {
 	pool, category string
 	cells          cellGroups
+	tallies        []models.Tally
 	lb             *Leaderboard
+	style          *styleFit // lb's style board, until its bootstrap has run
 	skip           bool
 	err            error
+}
+
+// poolFits are the category boards of one pool in a recompute, whose
+// style bootstraps run with the pool's (see finishPool); done counts down
+// as each is prepared.
+type poolFits struct {
+	parts []*boardFit
+	done  sync.WaitGroup
 }
 
 // RecomputeAsOf recomputes from the votes cast up to asOf and dates the
@@ -41,9 +53,10 @@ type boardFit struct {
 // is computed for a past time.
 //
 // The votes are counted in one query that yields a pool's categories one
-// after the other; each category's boards are fitted as soon as its votes
-// are counted, while the next are, and a pool's boards once all of its
-// are. The boards are stored in key order at the end.
+// after the other; each category's raw board and style fit are computed as
+// soon as its votes are counted, while the next are, and a pool's once all
+// of its are. The style bootstraps of a pool and its categories then run
+// together (see finishPool). The boards are stored in key order at the end.
 func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) (RecomputeStats, error) {
 	start := time.Now()
 	var st RecomputeStats
@@ -69,30 +82,59 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 	fits := make(map[string]*boardFit)
 	var wg sync.WaitGroup
 	workers := make(chan struct{}, b.opts.Workers)
-	add := func(pool, category string, cells cellGroups) {
+	// work runs fn holding one of the workers: each board's rounds already
+	// use every worker, but its counting, fitting and ranking do not.
+	work := func(fn func()) {
+		workers <- struct{}{}
+		defer func() { <-workers }()
+		fn()
+	}
+	newFit := func(pool, category string, cells cellGroups) *boardFit {
 		f := &boardFit{pool: pool, category: category, cells: cells}
 		fits[Key(pool, category)] = f
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			workers <- struct{}{}
-			defer func() { <-workers }()
-			b.fitBoard(ctx, f, force, styles, anchor, at)
-		}()
+		return f
+	}
+	// A board alone: its style bootstrap alone.
+	add := func(pool, category string, cells cellGroups) {
+		f := newFit(pool, category, cells)
+		wg.Go(func() {
+			work(func() {
+				b.prepareBoard(ctx, f, force, styles, anchor, at)
+				b.finishPool(nil, []*boardFit{f}, styles)
+			})
+		})
+	}
+	addCategory := func(pf *poolFits, pool, category string, cells cellGroups) {
+		f := newFit(pool, category, cells)
+		pf.parts = append(pf.parts, f)
+		pf.done.Add(1)
+		wg.Go(func() {
+			defer pf.done.Done()
+			work(func() { b.prepareBoard(ctx, f, force, styles, anchor, at) })
+		})
+	}
+	addPool := func(pf *poolFits, pool string, cells cellGroups) {
+		f := newFit(pool, "", cells)
+		wg.Go(func() {
+			work(func() { b.prepareBoard(ctx, f, force, styles, anchor, at) })
+			pf.done.Wait()
+			work(func() { b.finishPool(f, pf.parts, styles) })
+		})
 	}
 	var pool string
 	var poolCells cellGroups
+	pf := &poolFits{}
 	err = b.src.EachVoteCells(ctx, models.TallyFilter{Until: asOf}, func(cells []models.VoteCell) error {
 		c := cells[0]
 		if c.Pool != pool {
 			if poolCells != nil {
-				add(pool, "", poolCells)
+				addPool(pf, pool, poolCells)
 			}
-			pool, poolCells = c.Pool, nil
+			pool, poolCells, pf = c.Pool, nil, &poolFits{}
 		}
 		poolCells = append(poolCells, cells)
 		if c.Category != "" {
-			add(c.Pool, c.Category, cellGroups{cells})
+			addCategory(pf, c.Pool, c.Category, cellGroups{cells})
 		}
 		for _, c := range cells {
 			st.Votes += c.N
@@ -100,7 +142,7 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 		return nil
 	})
 	if poolCells != nil {
-		add(pool, "", poolCells)
+		addPool(pf, pool, poolCells)
 	}
 	if err == nil {
 		for _, k := range known {
@@ -153,28 +195,86 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 	return st, nil
 }
 
-// fitBoard fits one leaderboard of a recompute, unless force is false and
-// its inputs are those of its newest snapshot, or it never had votes. The
-// boards of a recompute are fitted as many at once as there are bootstrap
-// workers: each board's rounds already use every worker, but its counting,
-// fitting and ranking do not. The results do not depend on the order: each
-// board's rounds draw from their own seeds.
-func (b *Boards) fitBoard(ctx context.Context, f *boardFit, force bool, styles clipStyles, anchor uint, at time.Time) {
-	tallies := cellTallies(f.cells)
+// prepareBoard fits one leaderboard of a recompute, its style board's
+// bootstrap aside, unless force is false and its inputs are those of its
+// newest snapshot, or it never had votes. The results do not depend on the
+// order the boards are fitted in: each board's rounds draw from their own
+// seeds.
+func (b *Boards) prepareBoard(ctx context.Context, f *boardFit, force bool, styles clipStyles, anchor uint, at time.Time) {
+	f.tallies = cellTallies(f.cells)
 	if !force {
 		e, err := b.cached(ctx, Key(f.pool, f.category))
 		if err != nil {
 			f.err = err
 			return
 		}
-		if e.board != nil && e.board.Fingerprint == boardFingerprint(tallies, f.cells, styles, b.opts) {
+		if e.board != nil && e.board.Fingerprint == boardFingerprint(f.tallies, f.cells, styles, b.opts) {
 			f.skip = true
 			return
 		}
-		if e.board == nil && len(tallies) == 0 {
+		if e.board == nil && len(f.tallies) == 0 {
 			f.skip = true // never had votes: nothing to say yet
 			return
 		}
 	}
-	f.lb, f.err = fitBoth(b.opts, f.pool, f.category, tallies, f.cells, styles, anchor, at)
+	f.lb, f.style, f.err = prepareBoth(b.opts, f.pool, f.category, f.tallies, f.cells, styles, anchor, at)
+}
+
+// finishPool runs the style bootstraps of a pool's board and its
+// categories' (parts) prepared boards, and finishes them. The pool's
+// bootstrap runs with its categories' when both are to be stored: its
+// resamples are composed from theirs, which saves most of its draws (see
+// rating.BootstrapStylePool). A nil pool, or one skipped, leaves each
+// category's bootstrap alone.
+func (b *Boards) finishPool(pool *boardFit, parts []*boardFit, styles clipStyles) {
+	live := func(f *boardFit) bool { return f != nil && f.err == nil && !f.skip }
+	var alone, joined []*boardFit
+	var fits []*rating.StyleFit
+	var index [][]int
+	for _, f := range parts {
+		if !live(f) || f.style == nil {
+			continue
+		}
+		idx, ok := modelIndex(f.style, pool)
+		if !live(pool) || pool.style == nil || !ok {
+			alone = append(alone, f)
+			continue
+		}
+		joined, fits, index = append(joined, f), append(fits, f.style.fit), append(index, idx)
+	}
+	if live(pool) && pool.style != nil {
+		if err := rating.BootstrapStylePool(pool.style.fit, fits, index); err != nil {
+			for _, f := range append(joined, pool) {
+				f.err = fmt.Errorf("style-controlled %s: %w", Key(f.pool, f.category), err)
+			}
+		}
+	}
+	for _, f := range alone {
+		if err := f.style.fit.Bootstrap(); err != nil {
+			f.err = fmt.Errorf("style-controlled %s: %w", Key(f.pool, f.category), err)
+		}
+	}
+	for _, f := range append(parts, pool) {
+		if live(f) {
+			finishBoth(b.opts, f.lb, f.style, f.tallies, f.cells, styles)
+			f.style = nil
+		}
+	}
+}
+
+// modelIndex maps a category's style fit's models to its pool's, false
+// when the pool has no style fit or lacks one of them.
+func modelIndex(part *styleFit, pool *boardFit) ([]int, bool) {
+	if pool == nil || pool.style == nil {
+		return nil, false
+	}
+	idx := make([]int, len(part.ids))
+	for i, id := range part.ids {
+		n, ok := pool.style.index[id]
+		if !ok {
+			return nil, false
+		}
+		idx[i] = n
+	}
+	return idx, true
 }

@@ -2,6 +2,7 @@ package leaderboard
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"sort"
 	"strconv"
@@ -56,13 +57,20 @@ type StyleCoefficient struct {
 	Description string `json:"description"`
 }
 
-// fitStyle computes the style-controlled board from the cells of one
-// leaderboard (any categories: the rating cells merge them) and their
-// clips' features; votes on a clip without features are left out. The
-// rank changes against the raw board are left to setRankChangesVsRaw, so
-// that both boards can be fitted at once. It returns nil
-// when no vote has features on both sides.
-func fitStyle(o Options, cells cellGroups, styles clipStyles, anchorID uint) (*StyleBoard, error) {
+// styleFit is a style-controlled board fitted on all of its votes, its
+// bootstrap still to run: alone (fitStyle, Compute) or with the rest of its
+// pool's (Recompute).
+type styleFit struct {
+	ids   []uint       // the fit's models by index
+	index map[uint]int // and its inverse
+	fit   *rating.StyleFit
+}
+
+// prepareStyle fits the style-controlled board of one leaderboard, key,
+// from its cells (any categories: the rating cells merge them) and their
+// clips' features; votes on a clip without features are left out. It
+// returns nil when no vote has features on both sides.
+func prepareStyle(o Options, key string, cells cellGroups, styles clipStyles, anchorID uint) (*styleFit, error) {
 	seen := map[uint]bool{}
 	for c := range cells.all() {
 		if _, _, ok := styles.of(c); ok && c.ModelAID != c.ModelBID {
@@ -88,10 +96,42 @@ func fitStyle(o Options, cells cellGroups, styles clipStyles, anchorID uint) (*S
 		}
 	}
 	ro := ratingOptions(o, ids, anchorID)
-	res, err := rating.ComputeStyle(sc, ro)
+	ro.Seed = styleSeed(ro.Seed, key)
+	f, err := rating.PrepareStyle(sc, ro)
 	if err != nil {
 		return nil, err
 	}
+	return &styleFit{ids: ids, index: index, fit: f}, nil
+}
+
+// styleSeed gives each board's style bootstrap a seed of its own: a pool's
+// rounds are composed from its categories' (see
+// rating.BootstrapStylePool), whose draws must be independent of each
+// other's.
+func styleSeed(seed uint64, key string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return seed ^ h.Sum64()
+}
+
+// fitStyle is prepareStyle with the board's bootstrap alone, as a board
+// computed by itself has it. The rank changes against the raw board are
+// left to setRankChangesVsRaw, so that both boards can be fitted at once.
+func fitStyle(o Options, key string, cells cellGroups, styles clipStyles, anchorID uint) (*StyleBoard, error) {
+	sf, err := prepareStyle(o, key, cells, styles, anchorID)
+	if err != nil || sf == nil {
+		return nil, err
+	}
+	if err := sf.fit.Bootstrap(); err != nil {
+		return nil, err
+	}
+	return sf.board(), nil
+}
+
+// board returns the style-controlled board once the fit's bootstrap has
+// run.
+func (sf *styleFit) board() *StyleBoard {
+	res, ids := sf.fit.Result(), sf.ids
 	sb := &StyleBoard{Votes: res.Votes, Dropped: res.Dropped}
 	for _, c := range res.Coefficients {
 		v, lo, hi := c.Odds()
@@ -117,7 +157,7 @@ func fitStyle(o Options, cells cellGroups, styles clipStyles, anchorID uint) (*S
 		}
 		return a.Score > b.Score
 	})
-	return sb, nil
+	return sb
 }
 
 // setRankChangesVsRaw sets each style standing's rank change against the

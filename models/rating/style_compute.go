@@ -77,7 +77,7 @@ func ComputeStyle(s *StyleCounts, opts Options) (*StyleResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.bootstrap(); err != nil {
+	if err := f.Bootstrap(); err != nil {
 		return nil, err
 	}
 	return f.Result(), nil
@@ -149,8 +149,8 @@ func PrepareStyle(s *StyleCounts, opts Options) (*StyleFit, error) {
 	return f, nil
 }
 
-// bootstrap runs the fit's rounds alone, unless it has none.
-func (f *StyleFit) bootstrap() error {
+// Bootstrap runs the fit's rounds alone, unless it has none.
+func (f *StyleFit) Bootstrap() error {
 	if f.boot == nil {
 		return nil
 	}

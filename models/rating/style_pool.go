@@ -223,7 +223,7 @@ func BootstrapStylePool(pool *StyleFit, parts []*StyleFit, modelIndex [][]int) e
 	var index [][]int
 	for g, f := range parts {
 		if pool.boot == nil || f.boot == nil || f.opts.Rounds != pool.opts.Rounds {
-			if err := f.bootstrap(); err != nil {
+			if err := f.Bootstrap(); err != nil {
 				return err
 			}
 			continue
@@ -247,7 +247,7 @@ func BootstrapStylePool(pool *StyleFit, parts []*StyleFit, modelIndex [][]int) e
 	}
 	if comp == nil {
 		for _, f := range boards {
-			if err := f.bootstrap(); err != nil {
+			if err := f.Bootstrap(); err != nil {
 				return err
 			}
 		}

@@ -91,7 +91,7 @@ func (g *poissonGuide) slow(src *rand.PCG, b uint64) int64 {
 // the same size, which four standard deviations miss about once in seven
 // hundred draws (see styleComposition), and the votes added for it cost
 // about a thousandth of a draw.
-const thinSDs = 4
+const thinSDs = 2
 
 // styleSampler draws multinomial(N, count/N) resamples of the style fit's
 // cells, the votes of a resample with replacement, and writes them straight
