@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/arena-video/arena/models"
+	"github.com/arena-video/arena/models/rating"
 	"github.com/arena-video/arena/models/synthetic"
 )
 
@@ -117,6 +118,49 @@ func BenchmarkRecomputeWithStyle(b *testing.B) {
 			})
 		})
 	}
+	// "styles/alone" and "styles/joint" are the six style boards' fits and
+	// bootstraps, each alone or the pool's with its categories' (as
+	// Recompute has them).
+	prepare := func(b *testing.B) (pool *styleFit, parts []*styleFit) {
+		for _, category := range slices.Sorted(maps.Keys(byCategory)) {
+			sf, err := prepareStyle(boards.opts, Key(models.PoolT2V, category), byCategory[category], styles, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if category == "" {
+				pool = sf
+			} else {
+				parts = append(parts, sf)
+			}
+		}
+		return pool, parts
+	}
+	b.Run("styles/alone", func(b *testing.B) {
+		loop(b, func() error {
+			pool, parts := prepare(b)
+			for _, sf := range append(parts, pool) {
+				if err := sf.fit.Bootstrap(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	b.Run("styles/joint", func(b *testing.B) {
+		loop(b, func() error {
+			pool, parts := prepare(b)
+			var fits []*rating.StyleFit
+			var index [][]int
+			for _, sf := range parts {
+				idx, ok := modelIndex(sf, &boardFit{style: pool})
+				if !ok {
+					return fmt.Errorf("a category's models are not its pool's")
+				}
+				fits, index = append(fits, sf.fit), append(index, idx)
+			}
+			return rating.BootstrapStylePool(pool.fit, fits, index)
+		})
+	})
 	b.Run("pool", func(b *testing.B) {
 		var lb *Leaderboard
 		loop(b, func() error {

@@ -15,19 +15,24 @@ import (
 // number of workers. It returns the 2.5th and 97.5th percentiles of each of
 // the k values over the rounds, or the first error a round returned.
 func bootstrapRounds[S any](rounds, workers, k int, seed uint64, newState func() S, round func(st S, src *rand.PCG, out []float64) error) (lower, upper []float64, err error) {
-	return numberedRounds(rounds, workers, k, newState, func(st S, r int, out []float64) error {
-		return round(st, rand.NewPCG(roundSeed(seed, uint64(r))), out)
+	return numberedRounds(rounds, 1, workers, k, newState, func(st S, r0, _ int, out []float64) error {
+		return round(st, rand.NewPCG(roundSeed(seed, uint64(r0))), out)
 	})
 }
 
 // numberedRounds is bootstrapRounds for rounds that seed their own
-// generators from the round's number r, as a pool's rounds drawn with its
-// categories' do (one generator per board).
-func numberedRounds[S any](rounds, workers, k int, newState func() S, round func(st S, r int, out []float64) error) (lower, upper []float64, err error) {
+// generators from the round's number, as a pool's rounds drawn with its
+// categories' do (one generator per board). The rounds are handed out in
+// blocks of up to block consecutive rounds, r0 to r0+n−1, whose k values
+// each writes to its row of out in turn: a block lets a round's work be
+// done board by board over its rounds, each board's tables staying in the
+// cache while it is.
+func numberedRounds[S any](rounds, block, workers, k int, newState func() S, round func(st S, r0, n int, out []float64) error) (lower, upper []float64, err error) {
 	if workers == 0 {
 		workers = runtime.NumCPU()
 	}
-	workers = min(workers, rounds)
+	blocks := (rounds + block - 1) / block
+	workers = min(workers, blocks)
 	out := make([]float64, rounds*k)
 	errs := make([]error, workers)
 	var next atomic.Int64
@@ -38,11 +43,13 @@ func numberedRounds[S any](rounds, workers, k int, newState func() S, round func
 			defer wg.Done()
 			st := newState()
 			for {
-				r := int(next.Add(1) - 1)
-				if r >= rounds {
+				b := int(next.Add(1) - 1)
+				if b >= blocks {
 					return
 				}
-				if err := round(st, r, out[r*k:(r+1)*k]); err != nil {
+				r0 := b * block
+				n := min(block, rounds-r0)
+				if err := round(st, r0, n, out[r0*k:(r0+n)*k]); err != nil {
 					errs[w] = err
 					return
 				}

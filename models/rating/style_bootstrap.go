@@ -39,7 +39,7 @@ func (b *styleBootstrap) run(rounds, workers int, seed uint64) (lower, upper []f
 		return nil, nil, 0, fmt.Errorf("rating: too many distinct cell counts to resample")
 	}
 	lower, upper, err = bootstrapRounds(rounds, workers, d.dim(), seed, b.newRoundState, func(st *styleRoundState, src *rand.PCG, out []float64) error {
-		return b.round(st, rs, src, out, nil)
+		return b.round(st, rs, src, out, nil, nil)
 	})
 	if err != nil {
 		return nil, nil, 0, err
@@ -65,12 +65,12 @@ func (b *styleBootstrap) newRoundState() *styleRoundState {
 // round draws one resample, refits, and writes the scores (Elo points,
 // re-centred) and the coefficients to out. When rec is not nil the draw is
 // recorded there, for a pool's resample composed from this one.
-func (b *styleBootstrap) round(st *styleRoundState, rs *styleSampler, src *rand.PCG, out []float64, rec *drawRecord) error {
+func (b *styleBootstrap) round(st *styleRoundState, rs *styleSampler, src *rand.PCG, out []float64, rec *drawRecord, also *residualSink) error {
 	// The first chord step's gradient comes with the resample.
 	if b.factor == nil {
-		rs.drawPairsTo(src, rs.total, st.halfWi, st.total, nil, rec)
+		rs.drawPairsTo(src, rs.total, st.halfWi, st.total, nil, rec, also)
 	} else {
-		rs.drawPairsTo(src, rs.total, st.halfWi, st.total, &st.grad, rec)
+		rs.drawPairsTo(src, rs.total, st.halfWi, st.total, &st.grad, rec, also)
 	}
 	return b.solve(st, out, b.factor != nil)
 }

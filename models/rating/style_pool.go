@@ -29,6 +29,10 @@ type styleComposition struct {
 	// those sides; rest is nil when there is none.
 	rest     *styleSampler
 	restSide []int32
+	// aligned says the pool's rows are laid out as the parts' (see
+	// align), part g's from row rowOff[g] on.
+	aligned bool
+	rowOff  []int
 }
 
 // compositionPart maps a category's sides onto its pool's.
@@ -117,8 +121,118 @@ func newStyleComposition(pool *StyleFit, parts []*StyleFit, modelIndex [][]int) 
 		if c.rest = newStyleSampler(rest); c.rest == nil {
 			return nil
 		}
+	} else {
+		c.align(pool)
 	}
 	return c
+}
+
+// align lays the pool's rows out as its parts' rows end to end, in their
+// order, when each of the pool's rows is one part's row seen the same way
+// round (as when a prompt has one category and its clip pairs are its
+// own): each part then draws straight into its block of the pool's rows
+// and sums the pool's residuals as it goes, and composing only adds and
+// undoes votes. The pool's fit does not depend on the order of its rows.
+func (c *styleComposition) align(pool *StyleFit) {
+	pd := pool.d
+	rows := len(pd.i)
+	order := make([]int32, 0, rows) // old row of each new row
+	seen := make([]bool, rows)
+	for g := range c.parts {
+		side := c.parts[g].side
+		for r := 0; r < len(side); r += 2 {
+			a, b := side[r], side[r+1]
+			var row int32
+			switch {
+			case a >= 0 && a&1 == 0 && (b < 0 || b == a+1):
+				row = a / 2
+			case a < 0 && b >= 0 && b&1 == 1:
+				row = b / 2
+			default:
+				return
+			}
+			if seen[row] {
+				return
+			}
+			seen[row] = true
+			order = append(order, row)
+		}
+	}
+	if len(order) != rows {
+		return
+	}
+	p := pd.p
+	newSide := make([]int32, pd.sides())
+	i, j, y := make([]int32, rows), make([]int32, rows), make([]float64, rows*p)
+	cells := make([][3]int64, pd.sides())
+	total, halfWi, prob := make([]float64, pd.sides()), make([]float64, pd.sides()), make([]float64, pd.sides())
+	for r, old := range order {
+		i[r], j[r] = pd.i[old], pd.j[old]
+		copy(y[r*p:r*p+p], pd.y[int(old)*p:int(old)*p+p])
+		for s := range 2 {
+			v, o := 2*r+s, 2*int(old)+s
+			newSide[o] = int32(v)
+			cells[v], total[v], halfWi[v], prob[v] = pd.cells[o], pd.total[o], pd.halfWi[o], pool.boot.prob[o]
+		}
+	}
+	pd.i, pd.j, pd.y, pd.cells, pd.total, pd.halfWi = i, j, y, cells, total, halfWi
+	copy(pool.boot.prob, prob)
+	for u, v := range pool.unitSide {
+		if v >= 0 {
+			pool.unitSide[u] = newSide[v]
+		}
+	}
+	off := 0
+	for g := range c.parts {
+		side := c.parts[g].side
+		for v := range side {
+			if side[v] >= 0 {
+				side[v] = int32(2*off + v)
+			}
+		}
+		c.rowOff = append(c.rowOff, off)
+		off += len(side) / 2
+	}
+	c.aligned = true
+}
+
+// drawAligned is draw for a composition whose pool rows are laid out as
+// its parts' (see align): the parts' resamples are already in halfWi and
+// total, and their residuals at the pool's fit in sinks; it adds and
+// undoes votes per part, or draws a part afresh, and returns the pool's
+// side-0 residuals minus its side-1 ones.
+func (c *styleComposition) drawAligned(src *rand.PCG, recs []drawRecord, sinks []residualSink, halfWi, total []float64) float64 {
+	left, mass := c.n, c.n
+	diff := 0.0
+	for g := range c.parts {
+		p, rec, q := &c.parts[g], &recs[g], &sinks[g]
+		n := c.groups[g]
+		m := binomial(src, left, float64(n)/float64(mass))
+		left, mass = left-m, mass-n
+		lo := 2 * c.rowOff[g]
+		hw, tt := halfWi[lo:lo+len(p.side)], total[lo:lo+len(p.side)]
+		if rec.poisson > m {
+			p.sampler.drawPairsTo(src, m, hw, tt, nil, nil, q)
+		} else {
+			if m < n {
+				for _, cell := range rec.added[m-rec.poisson:] {
+					v, kind := int(cell>>2), cell&3
+					tt[v]--
+					hw[v] -= cellShare(kind)
+					q.add(v, kind, -1)
+				}
+			}
+			for range m - n {
+				cell := p.sampler.addDraw(src)
+				v, kind := int(cell>>2), cell&3
+				tt[v]++
+				hw[v] += cellShare(kind)
+				q.add(v, kind, 1)
+			}
+		}
+		diff += q.side0 - q.side1
+	}
+	return diff
 }
 
 // compositionState is one worker's scratch space for composing.
@@ -149,7 +263,7 @@ func (c *styleComposition) draw(src *rand.PCG, st *compositionState, partHalf, p
 		m := binomial(src, left, float64(n)/float64(mass))
 		left, mass = left-m, mass-n
 		if rec.poisson > m {
-			p.sampler.drawPairsTo(src, m, st.half[g], st.total[g], nil, nil)
+			p.sampler.drawPairsTo(src, m, st.half[g], st.total[g], nil, nil, nil)
 			p.scatter(st.half[g], st.total[g], halfWi, total)
 			continue
 		}
@@ -197,14 +311,27 @@ func (p *compositionPart) add(cell uint32, sign float64, halfWi, total []float64
 	halfWi[vp] += sign * share
 }
 
+// jointBlock is how many consecutive rounds a worker draws for each board
+// of a pool in turn: a category's sampler tables (guide tables, votes to
+// add) then stay in the cache over the block, where drawn round by round
+// the six boards' tables evict each other and the categories' draws cost
+// half as much again. Each round of the block keeps its categories'
+// resamples for the pool's.
+const jointBlock = 8
+
 // jointState is one worker's scratch space for a pool's joint rounds.
 type jointState struct {
 	parts []*styleRoundState
-	half  [][]float64 // the parts' halfWi, for the composition
-	total [][]float64
-	recs  []drawRecord
-	pool  *styleRoundState
-	comp  *compositionState
+	// Per round of a block, per part: the part's resample and its record.
+	half, total [][][]float64
+	recs        [][]drawRecord
+	pool        *styleRoundState
+	comp        *compositionState
+	// For an aligned composition, per round of a block: the pool's
+	// resample (the parts' resamples are its blocks), its residuals per
+	// row, and each part's sink for them.
+	poolHalf, poolTotal, poolRes [][]float64
+	sinks                        [][]residualSink
 }
 
 // BootstrapStylePool bootstraps a pool's style-controlled board and its
@@ -253,32 +380,80 @@ func BootstrapStylePool(pool *StyleFit, parts []*StyleFit, modelIndex [][]int) e
 		}
 		return nil
 	}
-	dims := make([]int, len(boards))
+	dims, offs := make([]int, len(boards)), make([]int, len(boards))
 	k := 0
 	for g, f := range boards {
-		dims[g] = f.d.dim()
+		dims[g], offs[g] = f.d.dim(), k
 		k += dims[g]
 	}
+	pd := pool.d
 	newState := func() *jointState {
-		st := &jointState{pool: pool.boot.newRoundState(), comp: comp.newState(), recs: make([]drawRecord, len(joined))}
+		st := &jointState{pool: pool.boot.newRoundState(), comp: comp.newState()}
 		for _, f := range joined {
-			ps := f.boot.newRoundState()
-			st.parts = append(st.parts, ps)
-			st.half, st.total = append(st.half, ps.halfWi), append(st.total, ps.total)
+			st.parts = append(st.parts, f.boot.newRoundState())
+		}
+		for range jointBlock {
+			half, total := make([][]float64, len(joined)), make([][]float64, len(joined))
+			var ph, pt, pres []float64
+			var sinks []residualSink
+			if comp.aligned {
+				ph, pt, pres = make([]float64, pd.sides()), make([]float64, pd.sides()), make([]float64, len(pd.i))
+				sinks = make([]residualSink, len(joined))
+			}
+			for g, f := range joined {
+				if !comp.aligned {
+					half[g], total[g] = make([]float64, f.d.sides()), make([]float64, f.d.sides())
+					continue
+				}
+				lo, sides := 2*comp.rowOff[g], f.d.sides()
+				half[g], total[g] = ph[lo:lo+sides], pt[lo:lo+sides]
+				sinks[g] = residualSink{prob: pool.boot.prob[lo : lo+sides], res: pres[lo/2 : lo/2+sides/2]}
+			}
+			st.half, st.total = append(st.half, half), append(st.total, total)
+			st.recs = append(st.recs, make([]drawRecord, len(joined)))
+			st.poolHalf, st.poolTotal = append(st.poolHalf, ph), append(st.poolTotal, pt)
+			st.poolRes, st.sinks = append(st.poolRes, pres), append(st.sinks, sinks)
 		}
 		return st
 	}
-	lower, upper, err := numberedRounds(pool.opts.Rounds, pool.opts.Workers, k, newState, func(st *jointState, r int, out []float64) error {
+	withGrad := pool.boot.factor != nil
+	lower, upper, err := numberedRounds(pool.opts.Rounds, jointBlock, pool.opts.Workers, k, newState, func(st *jointState, r0, n int, out []float64) error {
 		for g, f := range joined {
-			src := rand.NewPCG(roundSeed(f.opts.Seed, uint64(r)))
-			if err := f.boot.round(st.parts[g], comp.parts[g].sampler, src, out[:dims[g]], &st.recs[g]); err != nil {
+			ps := st.parts[g]
+			for b := range n {
+				ps.halfWi, ps.total = st.half[b][g], st.total[b][g]
+				src := rand.NewPCG(roundSeed(f.opts.Seed, uint64(r0+b)))
+				row := out[b*k+offs[g] : b*k+offs[g]+dims[g]]
+				var also *residualSink
+				if comp.aligned {
+					also = &st.sinks[b][g]
+				}
+				if err := f.boot.round(ps, comp.parts[g].sampler, src, row, &st.recs[b][g], also); err != nil {
+					return err
+				}
+			}
+		}
+		pg := len(joined)
+		for b := range n {
+			src := rand.NewPCG(roundSeed(pool.opts.Seed, uint64(r0+b)))
+			if comp.aligned {
+				st.pool.halfWi, st.pool.total = st.poolHalf[b], st.poolTotal[b]
+				diff := comp.drawAligned(src, st.recs[b], st.sinks[b], st.pool.halfWi, st.pool.total)
+				if withGrad {
+					clear(st.pool.grad.g)
+					pd.residualGradient(st.poolRes[b], diff, st.pool.grad.g)
+				}
+			} else {
+				comp.draw(src, st.comp, st.half[b], st.total[b], st.recs[b], st.pool.halfWi, st.pool.total)
+				if withGrad {
+					st.pool.grad.of(st.pool.halfWi, st.pool.total)
+				}
+			}
+			if err := pool.boot.solve(st.pool, out[b*k+offs[pg]:b*k+offs[pg]+dims[pg]], withGrad); err != nil {
 				return err
 			}
-			out = out[dims[g]:]
 		}
-		src := rand.NewPCG(roundSeed(pool.opts.Seed, uint64(r)))
-		comp.draw(src, st.comp, st.half, st.total, st.recs, st.pool.halfWi, st.pool.total)
-		return pool.boot.solve(st.pool, out, false)
+		return nil
 	})
 	if err != nil {
 		return err

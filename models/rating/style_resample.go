@@ -258,6 +258,25 @@ func newBaseGradient(d *styleData, prob []float64) baseGradient {
 	return baseGradient{d: d, prob: prob, g: make([]float64, d.dim()), res: make([]float64, len(d.i))}
 }
 
+// of sets g to the log-likelihood gradient at the full fit of a resample
+// drawn otherwise than by drawPairs (a pool's, composed from its
+// categories'), as drawPairs would have.
+func (bg *baseGradient) of(halfWi, total []float64) {
+	clear(bg.g)
+	rows := len(bg.d.i)
+	res, prob := bg.res[:rows], bg.prob[:2*rows]
+	halfWi, total = halfWi[:2*rows], total[:2*rows]
+	var side0, side1 float64
+	for r := range res {
+		eA := halfWi[2*r] - total[2*r]*prob[2*r]
+		eB := halfWi[2*r+1] - total[2*r+1]*prob[2*r+1]
+		res[r] = eA + eB
+		side0 += eA
+		side1 += eB
+	}
+	bg.d.residualGradient(res, side0-side1, bg.g)
+}
+
 // cellShare is what a vote of each cell kind adds to the half-wins of i.
 func cellShare(kind uint32) float64 {
 	return [3]float64{cellWinI: 1, cellWinJ: 0, cellTie: 0.5}[kind]
@@ -347,7 +366,26 @@ func (s *styleSampler) slow3(src *rand.PCG, w, l, t int64, b0, b1, b2 uint64, g0
 // sides, which share their strengths and differences) is written once
 // instead of added to side after side, and no side index is looked up.
 func (s *styleSampler) drawPairs(src *rand.PCG, halfWi, total []float64, grad *baseGradient) {
-	s.drawPairsTo(src, s.total, halfWi, total, grad, nil)
+	s.drawPairsTo(src, s.total, halfWi, total, grad, nil, nil)
+}
+
+// residualSink collects a draw's residuals at a fit whose σ(z) per side is
+// prob: per row, res (both sides summed), and per side kind, side0 and
+// side1, as baseGradient's pass sums them.
+type residualSink struct {
+	prob, res    []float64
+	side0, side1 float64
+}
+
+// add records sign votes of cell kind on side u.
+func (q *residualSink) add(u int, kind uint32, sign float64) {
+	e := sign * (cellShare(kind) - q.prob[u])
+	q.res[u/2] += e
+	if u%2 == 0 {
+		q.side0 += e
+	} else {
+		q.side1 += e
+	}
 }
 
 // drawRecord keeps what a pool's resample composed from a category's needs
@@ -361,7 +399,11 @@ type drawRecord struct {
 // drawPairsTo is drawPairs for a resample of target votes (see drawTo); when
 // rec is not nil it records the draw there. Recording draws no variate, so
 // a recorded draw is the draw drawPairs makes from the same generator.
-func (s *styleSampler) drawPairsTo(src *rand.PCG, target int64, halfWi, total []float64, grad *baseGradient, rec *drawRecord) {
+//
+// When also is not nil, the draw's residuals at another fit are summed into
+// it too: a pool's rows laid out as its categories' (see styleComposition)
+// get their residuals from the categories' draws.
+func (s *styleSampler) drawPairsTo(src *rand.PCG, target int64, halfWi, total []float64, grad *baseGradient, rec *drawRecord, also *residualSink) {
 	if grad != nil {
 		clear(grad.g)
 	}
@@ -371,6 +413,10 @@ func (s *styleSampler) drawPairsTo(src *rand.PCG, target int64, halfWi, total []
 		if rec != nil {
 			rec.poisson, rec.added = 0, rec.added[:0]
 		}
+		if also != nil {
+			clear(also.res)
+			also.side0, also.side1 = 0, 0
+		}
 		return
 	}
 	rows := len(s.pairTab)
@@ -379,13 +425,17 @@ func (s *styleSampler) drawPairsTo(src *rand.PCG, target int64, halfWi, total []
 	if grad != nil {
 		prob, res = grad.prob[:2*rows], grad.res[:rows]
 	}
+	var probQ, resQ []float64
+	if also != nil {
+		probQ, resQ = also.prob[:2*rows], also.res[:rows]
+	}
 	var sum int64
 	// The sides' residuals, summed apart: one sum would be a chain of
 	// dependent additions through the whole loop.
-	var side0, side1 float64
+	var side0, side1, sideQ0, sideQ1 float64
 	fast := wyrand(src.Uint64())
 	for {
-		sum, side0, side1 = 0, 0, 0
+		sum, side0, side1, sideQ0, sideQ1 = 0, 0, 0, 0, 0
 		for r, tabs := range s.pairTab {
 			// One variate gives each side's three draws.
 			wA, lA, tA, a0, a1, a2 := s.look3(fast.next(), tabs[0], tabs[1], tabs[2])
@@ -407,6 +457,13 @@ func (s *styleSampler) drawPairsTo(src *rand.PCG, target int64, halfWi, total []
 				res[r] = eA + eB
 				side0 += eA
 				side1 += eB
+			}
+			if resQ != nil {
+				eA := hA - float64(nA)*probQ[2*r]
+				eB := hB - float64(nB)*probQ[2*r+1]
+				resQ[r] = eA + eB
+				sideQ0 += eA
+				sideQ1 += eB
 			}
 		}
 		if sum <= target {
@@ -433,6 +490,18 @@ func (s *styleSampler) drawPairsTo(src *rand.PCG, target int64, halfWi, total []
 				side1 += e
 			}
 		}
+		if resQ != nil {
+			e := cellShare(kind) - probQ[u]
+			resQ[u/2] += e
+			if u%2 == 0 {
+				sideQ0 += e
+			} else {
+				sideQ1 += e
+			}
+		}
+	}
+	if also != nil {
+		also.side0, also.side1 = sideQ0, sideQ1
 	}
 	if grad != nil {
 		grad.d.residualGradient(res, side0-side1, grad.g)

@@ -160,7 +160,7 @@ func TestStyleBootstrap_RoundsAreConverged(t *testing.T) {
 	worst := 0.0 // in tolerances
 	const rounds = 20
 	for r := range rounds {
-		if err := b.round(st, rs, rand.NewPCG(roundSeed(1, uint64(r))), out, nil); err != nil {
+		if err := b.round(st, rs, rand.NewPCG(roundSeed(1, uint64(r))), out, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		full := append([]float64(nil), theta...)
@@ -215,6 +215,14 @@ func TestStyleSampler_GradientMatchesPass(t *testing.T) {
 					got := grad.g[a] - 2*StylePenalty*theta[a]
 					if math.Abs(got-want[a]) > 1e-9*(1+math.Abs(want[a])) {
 						t.Fatalf("draw %d, parameter %d: gradient %.12g, pass %.12g", r, a, got, want[a])
+					}
+				}
+				// A resample drawn otherwise has it from baseGradient.of.
+				grad.of(halfWi, total)
+				for a := range k {
+					got := grad.g[a] - 2*StylePenalty*theta[a]
+					if math.Abs(got-want[a]) > 1e-9*(1+math.Abs(want[a])) {
+						t.Fatalf("draw %d, parameter %d: gradient of the resample %.12g, pass %.12g", r, a, got, want[a])
 					}
 				}
 			}
