@@ -3,11 +3,14 @@ package leaderboard
 import (
 	"context"
 	"fmt"
+	"math"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/arena-video/arena/models"
 	"github.com/arena-video/arena/models/media"
+	"github.com/arena-video/arena/models/synthetic"
 )
 
 // styleArena makes three models with a clip each for two prompts; every
@@ -164,5 +167,51 @@ func TestCompute_ImportedStyleCountsOnTheStyleBoard(t *testing.T) {
 	// Brightness and saturation are the same on both sides of every vote.
 	if len(lb.Style.Standings) != 3 || len(lb.Style.Coefficients) != 3 || len(lb.Style.Dropped) != 2 {
 		t.Fatalf("style board %+v", lb.Style)
+	}
+}
+
+// A recompute bootstraps a pool's style board with its categories' (its
+// resamples composed from theirs): each category's board is the one it
+// computes alone, and the pool's differs from it only by the bootstrap's
+// Monte Carlo error: same scores, intervals within a fraction of their
+// width.
+func TestRecompute_StyleBoardsAsComputedAlone(t *testing.T) {
+	ctx := context.Background()
+	s := openSynthetic(t, models.Options{}, synthetic.Options{Models: 8, Votes: 30_000, Seed: 3, StyleClips: 10})
+	b := New(s, Options{Rounds: 300})
+	if _, err := b.Recompute(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	cats, err := b.Categories(ctx, models.PoolT2V)
+	if err != nil || len(cats) < 2 {
+		t.Fatalf("categories %v, %v", cats, err)
+	}
+	for _, category := range append(cats, "") {
+		stored, ok, err := b.Get(ctx, models.PoolT2V, category)
+		if err != nil || !ok || stored.Style == nil {
+			t.Fatalf("%q: stored board %v, %v", category, ok, err)
+		}
+		alone, err := b.Compute(ctx, models.PoolT2V, category)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := stored.Style, alone.Style
+		if category != "" {
+			if !reflect.DeepEqual(got.Standings, want.Standings) || !reflect.DeepEqual(got.Coefficients, want.Coefficients) {
+				t.Errorf("%q: style board %+v, alone %+v", category, got.Standings, want.Standings)
+			}
+			continue
+		}
+		if len(got.Standings) != len(want.Standings) {
+			t.Fatalf("pool: %d style standings, alone %d", len(got.Standings), len(want.Standings))
+		}
+		for i, g := range got.Standings {
+			w := want.Standings[i]
+			width := w.CIUpper - w.CILower
+			if g.ModelID != w.ModelID || math.Abs(g.Score-w.Score) > 0.011 ||
+				math.Abs(g.CILower-w.CILower) > width/4 || math.Abs(g.CIUpper-w.CIUpper) > width/4 {
+				t.Errorf("pool: standing %+v, alone %+v", g, w)
+			}
+		}
 	}
 }
