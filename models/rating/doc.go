@@ -90,6 +90,15 @@
 // Intervals and ranks follow the plain board's rules; each γ gets the same
 // percentile interval.
 //
+// BootstrapStylePool runs a pool's style bootstrap with its categories':
+// a multinomial(N) resample of the pool is group totals M_g ~
+// multinomial(N; N_g/N), then a multinomial(M_g) resample within each
+// group, and the categories' own round r has drawn one of those for each
+// group already (votes are added or undone from it, or, rarely, the group
+// is drawn afresh). Every board's resample keeps its stated law; only the
+// pool's rounds and its categories' become correlated. Each board's round
+// r draws from its own seed, so the results do not depend on the workers.
+//
 // # Choosing the next pair
 //
 // PairWeights gives each pair of models a share of the next matchups. A
