@@ -17,7 +17,7 @@ import (
 // M_g < N_g, adding more from the pool's generator when M_g > N_g) is
 // multinomial(M_g), exactly as a fresh draw would be, and costs a pass
 // over the category's sides instead of a draw. When T_g > M_g (about once
-// in seven hundred draws, see thinSDs) the group is drawn afresh. The rest
+// in fifteen draws, see thinSDs) the group is drawn afresh. The rest
 // is drawn afresh too. Every board's resample thus has the law the
 // bootstrap states; only a pool's rounds and its categories' are
 // correlated, which no published figure compares.

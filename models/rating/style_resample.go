@@ -84,13 +84,14 @@ func (g *poissonGuide) slow(src *rand.PCG, b uint64) int64 {
 }
 
 // thinSDs is how many standard deviations of a draw's Poisson part the
-// thinning leaves it below the votes to draw, on average. Two would do for
-// a board alone (about one draw in fifty would then be drawn again); a
-// pool's resample composed from its categories' needs each category's
-// Poisson part to stay below a resample of the category's votes of about
-// the same size, which four standard deviations miss about once in seven
-// hundred draws (see styleComposition), and the votes added for it cost
-// about a thousandth of a draw.
+// thinning leaves it below the votes to draw, on average: about one draw in
+// fifty is then drawn again. A pool's resample composed from its
+// categories' (see styleComposition) needs a category's Poisson part to
+// stay below the category's share of the pool's resample, which it misses
+// about once in fifteen draws; four standard deviations would miss once in
+// seven hundred, but every vote added costs a read at a random place, and
+// the plain boards' and the categories' added votes then cost more than
+// the rare fresh draws save.
 const thinSDs = 2
 
 // styleSampler draws multinomial(N, count/N) resamples of the style fit's
@@ -99,10 +100,10 @@ const thinSDs = 2
 // plain board's resampler uses: independent X_c ~ Poisson(t·count_c) are,
 // given their sum S, multinomial(S, count/N) for any t > 0, so adding N−S
 // votes drawn from count/N gives multinomial(N, count/N). With
-// t = 1−thinSDs/√N, S falls short of N in all but a few draws in a hundred
-// thousand, and those are drawn again (rejecting a draw does not change the
-// conditional law given S), so no vote ever needs removing; the few
-// thousand votes added cost less than the Fenwick tree removal would.
+// t = 1−thinSDs/√N, S falls short of N in all but about 2% of draws, and
+// those are drawn again (rejecting a draw does not change the conditional
+// law given S), so no vote ever needs removing; the few thousand votes
+// added cost less than the Fenwick tree removal would.
 type styleSampler struct {
 	total  int64
 	guides []*poissonGuide // distinct thinned counts
