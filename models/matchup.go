@@ -76,8 +76,15 @@ func (s *Store) IssueMatchupTo(ctx context.Context, voterID, clientNet string, f
 	if !ok {
 		scratch = new([]float64)
 	}
-	a, b, p := pickPair(prompts, vs.judged, weigh.clipWeight, scratch)
+	judged, all := vs.judged, judgedAllKey{cat.version, f}
+	if vs.judgedAll == all {
+		judged = nil
+	}
+	a, b, p, fresh := pickPair(prompts, judged, weigh.clipWeight, scratch)
 	s.pairScratch.Put(scratch)
+	if !fresh && judged != nil {
+		vs.judgedAll = all
+	}
 	voterStored := vs.stored
 	// Every trimEvery matchups issued here, the voter's oldest pending
 	// ones beyond the bound expire: a count per issue would cost a query.

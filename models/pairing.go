@@ -22,22 +22,30 @@ func (w PairWeigher) clipWeight(a, b *Clip) float64 {
 // proportional to its weight (the rating package's pair weights, which carry
 // their own uniform floor, so every pair keeps appearing). When the voter
 // has judged everything it chooses among all pairs of a random prompt the
-// same way. scratch, when not nil, holds the pair weights between the two
-// passes of weightedPair and is grown as needed, so a caller that keeps it
-// allocates nothing per matchup.
-func pickPair(prompts []*catalogPrompt, judged map[clipPair]bool, weight func(a, b *Clip) float64, scratch *[]float64) (a, b Clip, p Prompt) {
+// same way, and fresh is false. A nil judged says the caller already knows
+// that (see voterState.judgedAll): the search for an unjudged pair, a map
+// look-up for every pair of every prompt, is skipped. scratch, when not
+// nil, holds the pair weights between the two passes of weightedPair and
+// is grown as needed, so a caller that keeps it allocates nothing per
+// matchup.
+func pickPair(prompts []*catalogPrompt, judged map[clipPair]bool, weight func(a, b *Clip) float64, scratch *[]float64) (a, b Clip, p Prompt, fresh bool) {
 	if scratch == nil {
 		scratch = new([]float64)
 	}
 	order := rand.Perm(len(prompts))
-	for _, i := range order {
-		if a, b, ok := weightedPair(prompts[i].clips, judged, weight, scratch); ok {
-			return a, b, prompts[i].prompt
+	if judged != nil {
+		for _, i := range order {
+			if a, b, ok := weightedPair(prompts[i].clips, judged, weight, scratch); ok {
+				return a, b, prompts[i].prompt, true
+			}
 		}
 	}
-	cp := prompts[order[0]]
-	a, b, _ = weightedPair(cp.clips, nil, weight, scratch)
-	return a, b, cp.prompt
+	for _, i := range order {
+		if a, b, ok := weightedPair(prompts[i].clips, nil, weight, scratch); ok {
+			return a, b, prompts[i].prompt, false
+		}
+	}
+	return Clip{}, Clip{}, prompts[order[0]].prompt, false
 }
 
 // minPairWeight keeps a pair with a zero or broken weight drawable.

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"context"
+	"fmt"
 	"testing"
 )
 
@@ -29,7 +31,7 @@ func TestPickPair_FollowsWeightsButEveryPairKeepsAppearing(t *testing.T) {
 	seen := make(map[[2]uint]int)
 	const draws = 20000
 	for i := 0; i < draws; i++ {
-		a, b, _ := pickPair(onePrompt(), nil, skewed, nil)
+		a, b, _, _ := pickPair(onePrompt(), nil, skewed, nil)
 		if a.ModelID == b.ModelID {
 			t.Fatalf("paired model %d with itself", a.ModelID)
 		}
@@ -57,14 +59,14 @@ func TestPickPair_StillPrefersUnjudgedPairs(t *testing.T) {
 	}
 	// The only unjudged pair has the smallest weight: it still wins.
 	for i := 0; i < 200; i++ {
-		a, b, _ := pickPair(prompts, judged, skewed, nil)
+		a, b, _, _ := pickPair(prompts, judged, skewed, nil)
 		if modelPair(a.ModelID, b.ModelID) != modelPair(3, 4) {
 			t.Fatalf("picked models %d and %d though the voter judged them; 3 and 4 remain", a.ModelID, b.ModelID)
 		}
 	}
 	// Everything judged: any pair may come back, weighted.
 	judged[pairOf(cs[2].ID, cs[3].ID)] = true
-	if a, b, _ := pickPair(prompts, judged, skewed, nil); a.ModelID == b.ModelID {
+	if a, b, _, _ := pickPair(prompts, judged, skewed, nil); a.ModelID == b.ModelID {
 		t.Fatal("no valid pair once everything is judged")
 	}
 }
@@ -79,6 +81,44 @@ func TestPairAt(t *testing.T) {
 				}
 				k++
 			}
+		}
+	}
+}
+
+func TestIssueMatchup_AVoterWhoJudgedEveryPairIsOfferedNewClipsFirst(t *testing.T) {
+	s, _ := openClocked(t, Options{}, 5000, 6000)
+	ctx := context.Background()
+	voter := NewID()
+	m, err := s.IssueMatchup(ctx, voter, MatchupFilter{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordVote(ctx, voter, m.ID, "a"); err != nil {
+		t.Fatal(err)
+	}
+	// The only pair is judged: matchups keep coming, from that pair, and
+	// the store remembers that nothing is left to prefer.
+	for range 3 {
+		if _, err := s.IssueMatchup(ctx, voter, MatchupFilter{}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A new model's clip makes two unjudged pairs: every matchup offers one.
+	nm := Model{Slug: "new", Name: "New"}
+	if err := s.CreateModel(ctx, &nm); err != nil {
+		t.Fatal(err)
+	}
+	c := Clip{PromptID: m.Prompt.ID, ModelID: nm.ID, SHA256: fmt.Sprintf("%064d", 9), BlobKey: fmt.Sprintf("%064d", 9), MIME: "video/mp4", DurationMS: 5000, Width: 8, Height: 8}
+	if err := s.CreateClip(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	for range 30 {
+		got, err := s.IssueMatchup(ctx, voter, MatchupFilter{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.A.ID != c.ID && got.B.ID != c.ID {
+			t.Fatalf("offered clips %d and %d, a pair the voter judged, while the new clip %d makes unjudged pairs", got.A.ID, got.B.ID, c.ID)
 		}
 	}
 }

@@ -31,6 +31,21 @@ type voterState struct {
 	stored bool // the voters row exists
 	judged map[clipPair]bool
 	issued int // matchups issued here, to pace the pending bound
+	// judgedAll, when set, is the catalog version and filter under which
+	// the voter had judged every pair pickPair could offer. Judged pairs
+	// are only ever added and a catalog version never changes, so until
+	// the catalog or the filter does, the next matchups come from all
+	// pairs without first weighing every pair of every prompt to find
+	// none left (a voter of arenaload judges every pair of the demo's
+	// catalog within a few seconds).
+	judgedAll judgedAllKey
+}
+
+// judgedAllKey names a catalog version and a filter; the zero key names
+// none (catalog versions start at 1).
+type judgedAllKey struct {
+	version uint64
+	filter  MatchupFilter
 }
 
 // judgedPairsLocked makes sure v.judged is loaded; v.mu must be held.
