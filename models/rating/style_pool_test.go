@@ -82,7 +82,7 @@ func newPoolWorld(t *testing.T, parts int, votes, rest int64, shuffled bool, see
 func (w poolWorld) fits(t *testing.T, workers int) (pool *StyleFit, parts []*StyleFit) {
 	t.Helper()
 	opts := DefaultOptions()
-	opts.Rounds, opts.Workers, opts.Seed = 40, workers, 100
+	opts.Rounds, opts.Workers, opts.Seed = 43, workers, 100
 	var err error
 	if pool, err = PrepareStyle(w.pool, opts); err != nil {
 		t.Fatal(err)
@@ -243,8 +243,8 @@ func TestBootstrapStylePool_SameForAnyWorkersAndCategoriesAsAlone(t *testing.T) 
 				for _, f := range parts {
 					got = append(got, f.Result())
 				}
-				if got[0].Rounds != 40 {
-					t.Fatalf("pool's rounds %d, want 40", got[0].Rounds)
+				if got[0].Rounds != 43 {
+					t.Fatalf("pool's rounds %d, want 43", got[0].Rounds)
 				}
 				if want == nil {
 					want = got
