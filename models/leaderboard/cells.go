@@ -122,3 +122,20 @@ func cellTallies(cells cellGroups) []models.Tally {
 	}
 	return mergeCategories(runs)
 }
+
+// poolTallies are a pool's tallies from its categories' (parts, already
+// tallied) and its cells without a category, the same as cellTallies of
+// all of its cells: the counts are integers, so the order they are added
+// in does not matter.
+func poolTallies(parts []*boardFit, cells cellGroups) []models.Tally {
+	var ts []models.Tally
+	for _, f := range parts {
+		ts = append(ts, f.tallies...)
+	}
+	for _, cs := range cells {
+		if len(cs) > 0 && cs[0].Category == "" {
+			ts = append(ts, cellTallies(cellGroups{cs})...)
+		}
+	}
+	return mergeCategories(ts)
+}
