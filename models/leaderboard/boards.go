@@ -98,7 +98,7 @@ func (b *Boards) Compute(ctx context.Context, pool, category string) (*Leaderboa
 // fitBoth fits the raw board from the tallies and the style-controlled
 // board beside it from the cells they add up, its bootstrap alone.
 func fitBoth(o Options, pool, category string, ts []models.Tally, cells cellGroups, styles clipStyles, anchor uint, at time.Time) (*Leaderboard, error) {
-	lb, sf, err := prepareBoth(o, pool, category, ts, cells, styles, anchor, at)
+	lb, sf, err := prepareBoth(o, pool, category, ts, func() (*styleCells, error) { return countStyle(cells, styles) }, anchor, at)
 	if err != nil {
 		return nil, err
 	}
@@ -115,11 +115,18 @@ func fitBoth(o Options, pool, category string, ts []models.Tally, cells cellGrou
 // at once: the raw fit's rounds keep a core busy while the style fit counts
 // its cells. The style board's bootstrap is left to the caller, then
 // finishBoth.
-func prepareBoth(o Options, pool, category string, ts []models.Tally, cells cellGroups, styles clipStyles, anchor uint, at time.Time) (*Leaderboard, *styleFit, error) {
+// count gives the style fit's counts: countStyle's of the cells, or for a
+// pool in a recompute those merged from its categories'.
+func prepareBoth(o Options, pool, category string, ts []models.Tally, count func() (*styleCells, error), anchor uint, at time.Time) (*Leaderboard, *styleFit, error) {
 	var sf *styleFit
 	var styleErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { sf, styleErr = prepareStyle(o, Key(pool, category), cells, styles, anchor) })
+	wg.Go(func() {
+		var sc *styleCells
+		if sc, styleErr = count(); styleErr == nil {
+			sf, styleErr = sc.prepare(o, Key(pool, category), anchor)
+		}
+	})
 	lb, err := fit(o, pool, category, ts, anchor, at, category == "")
 	wg.Wait()
 	if err != nil {

@@ -44,3 +44,51 @@ func TestPoolTallies_MergedEqualCounted(t *testing.T) {
 		})
 	}
 }
+
+func TestMergeStyle_MergedEqualCounted(t *testing.T) {
+	measured := map[uint]models.ClipStyle{}
+	for id := uint(1); id <= 40; id++ {
+		measured[id] = models.ClipStyle{float64(id%7) + 1, float64(id%5) * 3, 100 + float64(id%3), 50, float64(id % 2)}
+	}
+	styles := newClipStyles(measured, nil)
+	cell := func(category string, a, b uint, choice string, clipA, clipB uint, n int64) models.VoteCell {
+		return models.VoteCell{Pool: "t2v", Category: category, ModelAID: a, ModelBID: b, Choice: choice, ClipAID: clipA, ClipBID: clipB, N: n}
+	}
+	tests := []struct {
+		name  string
+		cells cellGroups
+	}{
+		{"one category", cellGroups{
+			{cell("animals", 1, 2, "a", 1, 2, 3), cell("animals", 2, 1, "tie", 3, 4, 1)},
+		}},
+		{"shared pairs and clips, models only in some", cellGroups{
+			{cell("animals", 1, 2, "a", 1, 2, 3), cell("animals", 1, 3, "b", 5, 6, 2), cell("animals", 2, 3, "both_bad", 7, 99, 4)},
+			{cell("people", 1, 2, "a", 1, 2, 4), cell("people", 4, 2, "b", 8, 9, 1), cell("people", 3, 1, "a", 10, 11, 5)},
+			{cell("scenes", 5, 6, "tie", 99, 98, 2)},
+			{cell("sports", 6, 5, "a", 12, 13, 7), cell("sports", 1, 2, "a", 2, 1, 1), cell("sports", 2, 2, "a", 14, 15, 1)},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var parts []*styleCells
+			for _, cs := range tt.cells {
+				sc, err := countStyle(cellGroups{cs}, styles)
+				if err != nil {
+					t.Fatal(err)
+				}
+				parts = append(parts, sc)
+			}
+			got, err := mergeStyle(parts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := countStyle(tt.cells, styles)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("merged style counts\n%+v\ncounted\n%+v", got, want)
+			}
+		})
+	}
+}

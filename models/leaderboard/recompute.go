@@ -36,18 +36,43 @@ type boardFit struct {
 	tallies        []models.Tally
 	lb             *Leaderboard
 	style          *styleFit // lb's style board, until its bootstrap has run
-	skip           bool
-	err            error
+	// count gives the style fit's counts; nil counts the cells.
+	count func() (*styleCells, error)
+	// counts are a category's style counts, once counted (a skipped
+	// board has none), for its pool's to be merged from.
+	counts  *styleCells
+	counted bool
+	skip    bool
+	err     error
 }
 
 // poolFits are the category boards of one pool in a recompute, whose
 // style bootstraps run with the pool's (see finishPool); tallied counts
-// down as each has its tallies, which the pool's are merged from, and done
-// as each is prepared.
+// down as each has its tallies, and counted as each has its style counts
+// (or will have none), which the pool's are merged from; done as each is
+// prepared. loose says the pool has votes without a category, whose style
+// counts no category holds.
 type poolFits struct {
 	parts   []*boardFit
+	loose   bool
 	tallied sync.WaitGroup
+	counted sync.WaitGroup
 	done    sync.WaitGroup
+}
+
+// poolStyle gives a pool's style counts: merged from its categories' when
+// every one was counted, else counted from its cells. It waits for the
+// categories to be counted.
+func (pf *poolFits) poolStyle(cells cellGroups, styles clipStyles) (*styleCells, error) {
+	pf.counted.Wait()
+	parts := make([]*styleCells, len(pf.parts))
+	for i, f := range pf.parts {
+		if !f.counted || pf.loose {
+			return countStyle(cells, styles)
+		}
+		parts[i] = f.counts
+	}
+	return mergeStyle(parts)
 }
 
 // RecomputeAsOf recomputes from the votes cast up to asOf and dates the
@@ -110,9 +135,19 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 		f := newFit(pool, category, cells)
 		pf.parts = append(pf.parts, f)
 		pf.tallied.Add(1)
+		pf.counted.Add(1)
 		pf.done.Add(1)
+		var once sync.Once
+		counted := func() { once.Do(pf.counted.Done) }
+		f.count = func() (*styleCells, error) {
+			sc, err := countStyle(f.cells, styles)
+			f.counts, f.counted = sc, err == nil
+			counted()
+			return sc, err
+		}
 		wg.Go(func() {
 			defer pf.done.Done()
+			defer counted() // a board skipped, or failed, is not counted
 			work(func() {
 				f.tallies = cellTallies(f.cells)
 				pf.tallied.Done()
@@ -122,6 +157,10 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 	}
 	addPool := func(pf *poolFits, pool string, cells cellGroups) {
 		f := newFit(pool, "", cells)
+		// The pool's style counts are merged from its categories' too, in
+		// the style fit's goroutine, which waits for the last of them
+		// while the raw fit runs.
+		f.count = func() (*styleCells, error) { return pf.poolStyle(cells, styles) }
 		wg.Go(func() {
 			// Merging the categories' tallies, counted as each arrived,
 			// takes the pool's off the wall time after the counting: adding
@@ -150,6 +189,8 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 		poolCells = append(poolCells, cells)
 		if c.Category != "" {
 			addCategory(pf, c.Pool, c.Category, cellGroups{cells})
+		} else {
+			pf.loose = true
 		}
 		for _, c := range cells {
 			st.Votes += c.N
@@ -234,7 +275,11 @@ func (b *Boards) prepareBoard(ctx context.Context, f *boardFit, force bool, styl
 			return
 		}
 	}
-	f.lb, f.style, f.err = prepareBoth(b.opts, f.pool, f.category, f.tallies, f.cells, styles, anchor, at)
+	count := f.count
+	if count == nil {
+		count = func() (*styleCells, error) { return countStyle(f.cells, styles) }
+	}
+	f.lb, f.style, f.err = prepareBoth(b.opts, f.pool, f.category, f.tallies, count, anchor, at)
 }
 
 // finishPool runs the style bootstraps of a pool's board and its

@@ -66,11 +66,19 @@ type styleFit struct {
 	fit   *rating.StyleFit
 }
 
-// prepareStyle fits the style-controlled board of one leaderboard, key,
-// from its cells (any categories: the rating cells merge them) and their
-// clips' features; votes on a clip without features are left out. It
-// returns nil when no vote has features on both sides.
-func prepareStyle(o Options, key string, cells cellGroups, styles clipStyles, anchorID uint) (*styleFit, error) {
+// styleCells are a board's votes with features on both sides, counted for
+// its style fit: its models by index, their inverse, and the counts.
+type styleCells struct {
+	ids   []uint
+	index map[uint]int
+	sc    *rating.StyleCounts
+}
+
+// countStyle counts the votes of cells (any categories: the rating cells
+// merge them) whose clips both have features; votes on a clip without
+// features are left out. It returns nil when no vote has features on both
+// sides.
+func countStyle(cells cellGroups, styles clipStyles) (*styleCells, error) {
 	seen := map[uint]bool{}
 	for c := range cells.all() {
 		if _, _, ok := styles.of(c); ok && c.ModelAID != c.ModelBID {
@@ -95,13 +103,75 @@ func prepareStyle(o Options, key string, cells cellGroups, styles clipStyles, an
 			return nil, fmt.Errorf("style votes between models %d and %d: %w", c.ModelAID, c.ModelBID, err)
 		}
 	}
-	ro := ratingOptions(o, ids, anchorID)
-	ro.Seed = styleSeed(ro.Seed, key)
-	f, err := rating.PrepareStyle(sc, ro)
+	return &styleCells{ids: ids, index: index, sc: sc}, nil
+}
+
+// mergeStyle adds up the style counts of a pool's categories (parts, nil
+// for one without styled votes), in the order countStyle would have met
+// their votes in the pool's cells, so that the result equals countStyle's
+// of those cells: same models, same counts, same cell order.
+func mergeStyle(parts []*styleCells) (*styleCells, error) {
+	seen := map[uint]bool{}
+	for _, p := range parts {
+		for _, id := range p.idsOrNone() {
+			seen[id] = true
+		}
+	}
+	if len(seen) == 0 {
+		return nil, nil
+	}
+	ids, index := numberModels(seen)
+	sc, err := rating.NewStyleCounts(len(ids), rating.VideoStyleFeatures())
 	if err != nil {
 		return nil, err
 	}
-	return &styleFit{ids: ids, index: index, fit: f}, nil
+	for _, p := range parts {
+		if p == nil {
+			continue
+		}
+		idx := make([]int, len(p.ids))
+		for i, id := range p.ids {
+			idx[i] = index[id]
+		}
+		if err := sc.AddCounts(p.sc, idx); err != nil {
+			return nil, err
+		}
+	}
+	return &styleCells{ids: ids, index: index, sc: sc}, nil
+}
+
+// idsOrNone is sc's models, none for nil.
+func (sc *styleCells) idsOrNone() []uint {
+	if sc == nil {
+		return nil
+	}
+	return sc.ids
+}
+
+// prepare fits the style-controlled board of one leaderboard, key, from
+// its counts; nil counts give a nil fit.
+func (sc *styleCells) prepare(o Options, key string, anchorID uint) (*styleFit, error) {
+	if sc == nil {
+		return nil, nil
+	}
+	ro := ratingOptions(o, sc.ids, anchorID)
+	ro.Seed = styleSeed(ro.Seed, key)
+	f, err := rating.PrepareStyle(sc.sc, ro)
+	if err != nil {
+		return nil, err
+	}
+	return &styleFit{ids: sc.ids, index: sc.index, fit: f}, nil
+}
+
+// prepareStyle fits the style-controlled board of one leaderboard, key,
+// from its cells and their clips' features (see countStyle). It returns
+// nil when no vote has features on both sides.
+func prepareStyle(o Options, key string, cells cellGroups, styles clipStyles, anchorID uint) (*styleFit, error) {
+	sc, err := countStyle(cells, styles)
+	if err != nil {
+		return nil, err
+	}
+	return sc.prepare(o, key, anchorID)
 }
 
 // styleSeed gives each board's style bootstrap a seed of its own: a pool's

@@ -161,3 +161,51 @@ func checkFeature(f StyleFeature, v float64) error {
 	}
 	return nil
 }
+
+// AddCounts adds the votes of part, whose model i is this one's model
+// index[i], as Add would have added them one by one: a pool's counts are
+// so merged from its categories' instead of from every vote again. Its
+// cells go in its order after this one's, so that counts merged from parts
+// in the order their votes would have been added equal the counts added
+// vote by vote, cell order included.
+func (s *StyleCounts) AddCounts(part *StyleCounts, index []int) error {
+	if len(part.features) != len(s.features) || len(index) != part.N() {
+		return fmt.Errorf("rating: adding counts of %d models and %d features to counts of %d features with %d indexes", part.N(), len(part.features), len(s.features), len(index))
+	}
+	for _, ix := range index {
+		if ix < 0 || ix >= s.N() {
+			return fmt.Errorf("rating: model index out of range: %d with %d models", ix, s.N())
+		}
+	}
+	n := part.N()
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			p := part.counts.pairs[pairIndex(n, i, j)]
+			for _, c := range []struct {
+				o Outcome
+				k int64
+			}{{OutcomeA, p.Wins}, {OutcomeB, p.Losses}, {OutcomeTie, p.Ties}, {OutcomeBothBad, p.BothBad}} {
+				if c.k == 0 {
+					continue
+				}
+				if err := s.counts.Add(index[i], index[j], c.o, c.k); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, pu := range part.units {
+		key := pu.key
+		key.i, key.j = int32(index[key.i]), int32(index[key.j])
+		u, ok := s.index[key]
+		if !ok {
+			u = len(s.units)
+			s.index[key] = u
+			s.units = append(s.units, styleUnit{key: key})
+		}
+		for c := range pu.cells {
+			s.units[u].cells[c] += pu.cells[c]
+		}
+	}
+	return nil
+}
