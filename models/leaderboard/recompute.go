@@ -316,12 +316,18 @@ func (b *Boards) finishPool(pool *boardFit, parts []*boardFit, styles clipStyles
 			f.err = fmt.Errorf("style-controlled %s: %w", Key(f.pool, f.category), err)
 		}
 	}
+	// Each board's fingerprint walks its cells, the pool's all of them:
+	// finished one after the other they kept a core idle at the end.
+	var wg sync.WaitGroup
 	for _, f := range append(parts, pool) {
 		if live(f) {
-			finishBoth(b.opts, f.lb, f.style, f.tallies, f.cells, styles)
-			f.style = nil
+			wg.Go(func() {
+				finishBoth(b.opts, f.lb, f.style, f.tallies, f.cells, styles)
+				f.style = nil
+			})
 		}
 	}
+	wg.Wait()
 }
 
 // modelIndex maps a category's style fit's models to its pool's, false
