@@ -85,12 +85,8 @@ func countStyle(cells cellGroups, styles clipStyles) (*styleCells, error) {
 			seen[c.ModelAID], seen[c.ModelBID] = true, true
 		}
 	}
-	if len(seen) == 0 {
-		return nil, nil
-	}
-	ids, index := numberModels(seen)
-	sc, err := rating.NewStyleCounts(len(ids), rating.VideoStyleFeatures())
-	if err != nil {
+	out, err := newStyleCells(seen)
+	if out == nil || err != nil {
 		return nil, err
 	}
 	for c := range cells.all() {
@@ -99,11 +95,11 @@ func countStyle(cells cellGroups, styles clipStyles) (*styleCells, error) {
 		if !ok || !okO || c.ModelAID == c.ModelBID {
 			continue
 		}
-		if err := sc.Add(index[c.ModelAID], index[c.ModelBID], a[:], b[:], o, c.N); err != nil {
+		if err := out.sc.Add(out.index[c.ModelAID], out.index[c.ModelBID], a[:], b[:], o, c.N); err != nil {
 			return nil, fmt.Errorf("style votes between models %d and %d: %w", c.ModelAID, c.ModelBID, err)
 		}
 	}
-	return &styleCells{ids: ids, index: index, sc: sc}, nil
+	return out, nil
 }
 
 // mergeStyle adds up the style counts of a pool's categories (parts, nil
@@ -117,12 +113,8 @@ func mergeStyle(parts []*styleCells) (*styleCells, error) {
 			seen[id] = true
 		}
 	}
-	if len(seen) == 0 {
-		return nil, nil
-	}
-	ids, index := numberModels(seen)
-	sc, err := rating.NewStyleCounts(len(ids), rating.VideoStyleFeatures())
-	if err != nil {
+	out, err := newStyleCells(seen)
+	if out == nil || err != nil {
 		return nil, err
 	}
 	for _, p := range parts {
@@ -131,11 +123,25 @@ func mergeStyle(parts []*styleCells) (*styleCells, error) {
 		}
 		idx := make([]int, len(p.ids))
 		for i, id := range p.ids {
-			idx[i] = index[id]
+			idx[i] = out.index[id]
 		}
-		if err := sc.AddCounts(p.sc, idx); err != nil {
+		if err := out.sc.AddCounts(p.sc, idx); err != nil {
 			return nil, err
 		}
+	}
+	return out, nil
+}
+
+// newStyleCells numbers the models in seen and makes empty style counts
+// for them; nil when seen is empty.
+func newStyleCells(seen map[uint]bool) (*styleCells, error) {
+	if len(seen) == 0 {
+		return nil, nil
+	}
+	ids, index := numberModels(seen)
+	sc, err := rating.NewStyleCounts(len(ids), rating.VideoStyleFeatures())
+	if err != nil {
+		return nil, err
 	}
 	return &styleCells{ids: ids, index: index, sc: sc}, nil
 }

@@ -474,6 +474,9 @@ func (s *styleSampler) drawPairsTo(src *rand.PCG, target int64, halfWi, total []
 	if rec != nil {
 		rec.poisson, rec.added = sum, rec.added[:0]
 	}
+	// Top-up votes are few: they go through the sinks one by one.
+	sink := residualSink{prob: prob, res: res, side0: side0, side1: side1}
+	alsoSink := residualSink{prob: probQ, res: resQ, side0: sideQ0, side1: sideQ1}
 	for ; sum < target; sum++ {
 		c := s.addDraw(src)
 		if rec != nil {
@@ -483,28 +486,16 @@ func (s *styleSampler) drawPairsTo(src *rand.PCG, target int64, halfWi, total []
 		total[u]++
 		halfWi[u] += cellShare(kind)
 		if res != nil {
-			e := cellShare(kind) - prob[u]
-			res[u/2] += e
-			if u%2 == 0 {
-				side0 += e
-			} else {
-				side1 += e
-			}
+			sink.add(u, kind, 1)
 		}
 		if resQ != nil {
-			e := cellShare(kind) - probQ[u]
-			resQ[u/2] += e
-			if u%2 == 0 {
-				sideQ0 += e
-			} else {
-				sideQ1 += e
-			}
+			alsoSink.add(u, kind, 1)
 		}
 	}
 	if also != nil {
-		also.side0, also.side1 = sideQ0, sideQ1
+		also.side0, also.side1 = alsoSink.side0, alsoSink.side1
 	}
 	if grad != nil {
-		grad.d.residualGradient(res, side0-side1, grad.g)
+		grad.d.residualGradient(res, sink.side0-sink.side1, grad.g)
 	}
 }
