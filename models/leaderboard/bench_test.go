@@ -152,7 +152,7 @@ func BenchmarkRecomputeWithStyle(b *testing.B) {
 			var fits []*rating.StyleFit
 			var index [][]int
 			for _, sf := range parts {
-				idx, ok := modelIndex(sf, &boardFit{style: pool})
+				idx, ok := modelIndex(sf, pool)
 				if !ok {
 					return fmt.Errorf("a category's models are not its pool's")
 				}
@@ -279,4 +279,29 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// prepareStyle counts and fits the style-controlled board of one
+// leaderboard, key, as Compute does before its bootstrap, so that the
+// benchmarks can time the parts apart. It returns nil when no vote has
+// features on both sides.
+func prepareStyle(o Options, key string, cells cellGroups, styles clipStyles, anchorID uint) (*styleFit, error) {
+	sc, err := countStyle(cells, styles)
+	if err != nil {
+		return nil, err
+	}
+	return sc.prepare(o, key, anchorID)
+}
+
+// fitStyle is prepareStyle with the board's bootstrap alone, as Compute
+// runs it.
+func fitStyle(o Options, key string, cells cellGroups, styles clipStyles, anchorID uint) (*StyleBoard, error) {
+	sf, err := prepareStyle(o, key, cells, styles, anchorID)
+	if err != nil || sf == nil {
+		return nil, err
+	}
+	if err := sf.fit.Bootstrap(); err != nil {
+		return nil, err
+	}
+	return sf.board(), nil
 }

@@ -36,7 +36,8 @@ type boardFit struct {
 	tallies        []models.Tally
 	lb             *Leaderboard
 	style          *styleFit // lb's style board, until its bootstrap has run
-	// count gives the style fit's counts; nil counts the cells.
+	// count gives the style fit's counts: countStyle's of the cells, or
+	// for a pool or a category in a recompute, as poolFits has them.
 	count func() (*styleCells, error)
 	// counts are a category's style counts, once counted (a skipped
 	// board has none), for its pool's to be merged from.
@@ -118,6 +119,7 @@ func (b *Boards) RecomputeAsOf(ctx context.Context, force bool, asOf time.Time) 
 	}
 	newFit := func(pool, category string, cells cellGroups) *boardFit {
 		f := &boardFit{pool: pool, category: category, cells: cells}
+		f.count = func() (*styleCells, error) { return countStyle(cells, styles) }
 		fits[Key(pool, category)] = f
 		return f
 	}
@@ -275,11 +277,7 @@ func (b *Boards) prepareBoard(ctx context.Context, f *boardFit, force bool, styl
 			return
 		}
 	}
-	count := f.count
-	if count == nil {
-		count = func() (*styleCells, error) { return countStyle(f.cells, styles) }
-	}
-	f.lb, f.style, f.err = prepareBoth(b.opts, f.pool, f.category, f.tallies, count, anchor, at)
+	f.lb, f.style, f.err = prepareBoth(b.opts, f.pool, f.category, f.tallies, f.count, anchor, at)
 }
 
 // finishPool runs the style bootstraps of a pool's board and its
@@ -293,18 +291,23 @@ func (b *Boards) finishPool(pool *boardFit, parts []*boardFit, styles clipStyles
 	var alone, joined []*boardFit
 	var fits []*rating.StyleFit
 	var index [][]int
+	poolLive := live(pool) && pool.style != nil
 	for _, f := range parts {
 		if !live(f) || f.style == nil {
 			continue
 		}
-		idx, ok := modelIndex(f.style, pool)
-		if !live(pool) || pool.style == nil || !ok {
+		var idx []int
+		ok := false
+		if poolLive {
+			idx, ok = modelIndex(f.style, pool.style)
+		}
+		if !ok {
 			alone = append(alone, f)
 			continue
 		}
 		joined, fits, index = append(joined, f), append(fits, f.style.fit), append(index, idx)
 	}
-	if live(pool) && pool.style != nil {
+	if poolLive {
 		if err := rating.BootstrapStylePool(pool.style.fit, fits, index); err != nil {
 			for _, f := range append(joined, pool) {
 				f.err = fmt.Errorf("style-controlled %s: %w", Key(f.pool, f.category), err)
@@ -331,14 +334,11 @@ func (b *Boards) finishPool(pool *boardFit, parts []*boardFit, styles clipStyles
 }
 
 // modelIndex maps a category's style fit's models to its pool's, false
-// when the pool has no style fit or lacks one of them.
-func modelIndex(part *styleFit, pool *boardFit) ([]int, bool) {
-	if pool == nil || pool.style == nil {
-		return nil, false
-	}
+// when the pool lacks one of them.
+func modelIndex(part, pool *styleFit) ([]int, bool) {
 	idx := make([]int, len(part.ids))
 	for i, id := range part.ids {
-		n, ok := pool.style.index[id]
+		n, ok := pool.index[id]
 		if !ok {
 			return nil, false
 		}

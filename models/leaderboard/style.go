@@ -58,7 +58,7 @@ type StyleCoefficient struct {
 }
 
 // styleFit is a style-controlled board fitted on all of its votes, its
-// bootstrap still to run: alone (fitStyle, Compute) or with the rest of its
+// bootstrap still to run: alone (Compute) or with the rest of its
 // pool's (Recompute).
 type styleFit struct {
 	ids   []uint       // the fit's models by index
@@ -169,17 +169,6 @@ func (sc *styleCells) prepare(o Options, key string, anchorID uint) (*styleFit, 
 	return &styleFit{ids: sc.ids, index: sc.index, fit: f}, nil
 }
 
-// prepareStyle fits the style-controlled board of one leaderboard, key,
-// from its cells and their clips' features (see countStyle). It returns
-// nil when no vote has features on both sides.
-func prepareStyle(o Options, key string, cells cellGroups, styles clipStyles, anchorID uint) (*styleFit, error) {
-	sc, err := countStyle(cells, styles)
-	if err != nil {
-		return nil, err
-	}
-	return sc.prepare(o, key, anchorID)
-}
-
 // styleSeed gives each board's style bootstrap a seed of its own: a pool's
 // rounds are composed from its categories' (see
 // rating.BootstrapStylePool), whose draws must be independent of each
@@ -188,20 +177,6 @@ func styleSeed(seed uint64, key string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(key))
 	return seed ^ h.Sum64()
-}
-
-// fitStyle is prepareStyle with the board's bootstrap alone, as a board
-// computed by itself has it. The rank changes against the raw board are
-// left to setRankChangesVsRaw, so that both boards can be fitted at once.
-func fitStyle(o Options, key string, cells cellGroups, styles clipStyles, anchorID uint) (*StyleBoard, error) {
-	sf, err := prepareStyle(o, key, cells, styles, anchorID)
-	if err != nil || sf == nil {
-		return nil, err
-	}
-	if err := sf.fit.Bootstrap(); err != nil {
-		return nil, err
-	}
-	return sf.board(), nil
 }
 
 // board returns the style-controlled board once the fit's bootstrap has
